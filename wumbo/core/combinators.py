@@ -1,0 +1,469 @@
+"""Combinators a pipeline author needs, each a small function returning a typed Template.
+
+``map_items``, ``filter_items``, ``tap``, ``fan_out``, ``branch``, ``batch``, ``reduce_items``,
+``fallback`` and ``expect``. Inner stages may be Templates or plain callables, sync or async;
+a combinator is async exactly when one of its inner stages is. An inner stage that raises is
+reported at the combinator's position (with a note saying which item); a declared ``Failure``
+from an inner stage is returned as it is.
+
+Example:
+    >>> from wumbo import template
+    >>> from wumbo.core.combinators import batch, filter_items, map_items, reduce_items
+    >>> def parse(text: str) -> int:
+    ...     return int(text)
+    >>> total = (
+    ...     template(str.split)
+    ...     | map_items(parse)
+    ...     | filter_items(lambda n: n > 0)
+    ...     | reduce_items(lambda acc, n: acc + n, 0)
+    ... )
+    >>> total.run("3 -1 4")
+    7
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, Never, overload
+
+import anyio
+from beartype.door import die_if_unbearable
+from returns.result import Failure, Result
+from toolz import partition_all
+from typing_extensions import TypeVar
+
+from wumbo.core.steps import Stop, item_note, make_step, stopped, value_or_stop
+from wumbo.core.template import Template, template
+
+__all__ = [
+    "batch",
+    "branch",
+    "expect",
+    "fallback",
+    "fan_out",
+    "filter_items",
+    "map_items",
+    "reduce_items",
+    "tap",
+]
+
+A = TypeVar("A")
+B = TypeVar("B")
+C = TypeVar("C")
+D = TypeVar("D")
+G = TypeVar("G")
+H = TypeVar("H")
+R = TypeVar("R")
+E = TypeVar("E")
+E2 = TypeVar("E2")
+E3 = TypeVar("E3")
+E4 = TypeVar("E4")
+E5 = TypeVar("E5")
+T = TypeVar("T", default=Any)
+
+_Stage = Template[Any, Any, Any]
+
+
+def _as_template(stage: Callable[[Any], Any]) -> _Stage:
+    return stage if isinstance(stage, Template) else template(stage)
+
+
+def _name(stage: _Stage) -> str:
+    return stage.__name__
+
+
+def _single(name: str, step: Callable[[Any], Any]) -> _Stage:
+    return template(step, name=name)
+
+
+# -- map_items -------------------------------------------------------------------------------
+
+
+def _map_sync(inner: _Stage, items: Iterable[Any]) -> Any:
+    out = []
+    try:
+        for index, item in enumerate(items):
+            out.append(value_or_stop(inner(item), item_note(index, item)))
+    except Stop as stop:
+        return stopped(stop)
+    return out
+
+
+async def _map_async(inner: _Stage, items: Iterable[Any]) -> Any:
+    out = []
+    try:
+        for index, item in enumerate(items):
+            out.append(value_or_stop(await inner.acall(item), item_note(index, item)))
+    except Stop as stop:
+        return stopped(stop)
+    return out
+
+
+@overload
+def map_items(stage: Template[A, B, E], /) -> Template[Iterable[A], list[B], E]: ...
+@overload
+def map_items(  # type: ignore[overload-overlap]
+    stage: Callable[[A], Coroutine[Any, Any, Result[B, E]]], /
+) -> Template[Iterable[A], list[B], E]: ...
+@overload
+def map_items(
+    stage: Callable[[A], Coroutine[Any, Any, B]], /
+) -> Template[Iterable[A], list[B]]: ...
+@overload
+def map_items(  # type: ignore[overload-overlap]
+    stage: Callable[[A], Result[B, E]], /
+) -> Template[Iterable[A], list[B], E]: ...
+@overload
+def map_items(stage: Callable[[A], B], /) -> Template[Iterable[A], list[B]]: ...
+def map_items(stage: Callable[[Any], Any], /) -> _Stage:
+    """Apply ``stage`` to every item of an iterable, giving a list (sequentially).
+
+    For many items with concurrency and backpressure, run a pipeline with ``.map`` instead.
+
+    Example:
+        >>> from wumbo.core.combinators import map_items
+        >>> map_items(int).run(["1", "2"])
+        [1, 2]
+        >>> print(map_items(int)(["1", "x"]).failure())
+        stage 'map_items(int)' (1 of 1) raised ValueError: invalid literal for int() with base 10: 'x'; input: ['1', 'x']
+    """
+    inner = _as_template(stage)
+    name = f"map_items({_name(inner)})"
+    return _single(name, make_step(name, inner.is_async, _map_sync, _map_async, inner))
+
+
+# -- filter_items ----------------------------------------------------------------------------
+
+
+def _filter_sync(inner: _Stage, items: Iterable[Any]) -> Any:
+    try:
+        return [item for i, item in enumerate(items) if value_or_stop(inner(item), item_note(i, item))]
+    except Stop as stop:
+        return stopped(stop)
+
+
+async def _filter_async(inner: _Stage, items: Iterable[Any]) -> Any:
+    kept = []
+    try:
+        for index, item in enumerate(items):
+            if value_or_stop(await inner.acall(item), item_note(index, item)):
+                kept.append(item)
+    except Stop as stop:
+        return stopped(stop)
+    return kept
+
+
+@overload
+def filter_items(
+    predicate: Callable[[A], Coroutine[Any, Any, object]], /
+) -> Template[Iterable[A], list[A]]: ...
+@overload
+def filter_items(predicate: Callable[[A], object], /) -> Template[Iterable[A], list[A]]: ...
+def filter_items(predicate: Callable[[Any], Any], /) -> _Stage:
+    """Keep the items for which ``predicate`` is truthy, as a list.
+
+    Example:
+        >>> from wumbo.core.combinators import filter_items
+        >>> filter_items(str.isdigit).run(["1", "a", "2"])
+        ['1', '2']
+    """
+    inner = _as_template(predicate)
+    name = f"filter_items({_name(inner)})"
+    return _single(name, make_step(name, inner.is_async, _filter_sync, _filter_async, inner))
+
+
+# -- tap -------------------------------------------------------------------------------------
+
+
+def _tap_sync(inner: _Stage, value: Any) -> Any:
+    try:
+        value_or_stop(inner(value))
+    except Stop as stop:
+        return stopped(stop)
+    return value
+
+
+async def _tap_async(inner: _Stage, value: Any) -> Any:
+    try:
+        value_or_stop(await inner.acall(value))
+    except Stop as stop:
+        return stopped(stop)
+    return value
+
+
+def tap(side_effect: Callable[[A], object], /) -> Template[A, A]:
+    """Call ``side_effect(value)`` and pass ``value`` on unchanged (its failure still stops).
+
+    Example:
+        >>> from wumbo import template
+        >>> from wumbo.core.combinators import tap
+        >>> seen = []
+        >>> (template(str.upper) | tap(seen.append)).run("hi"), seen
+        ('HI', ['HI'])
+    """
+    inner = _as_template(side_effect)
+    name = f"tap({_name(inner)})"
+    return _single(name, make_step(name, inner.is_async, _tap_sync, _tap_async, inner))
+
+
+# -- fan_out ---------------------------------------------------------------------------------
+
+
+def _fan_out_sync(inners: tuple[_Stage, ...], value: Any) -> Any:
+    try:
+        return tuple(value_or_stop(inner(value), f"in branch {inner!r}") for inner in inners)
+    except Stop as stop:
+        return stopped(stop)
+
+
+async def _fan_out_async(inners: tuple[_Stage, ...], value: Any) -> Any:
+    results: list[Result[Any, Any] | None] = [None] * len(inners)
+
+    async def run_one(index: int, inner: _Stage) -> None:
+        results[index] = result = await inner.acall(value)
+        if isinstance(result, Failure):
+            group.cancel_scope.cancel()  # the tuple cannot be built: stop the other branches
+
+    async with anyio.create_task_group() as group:
+        for index, inner in enumerate(inners):
+            group.start_soon(run_one, index, inner)
+    try:
+        # a failed branch cancelled the others: report the failure, not the cancelled gaps
+        first_failure = next((r for r in results if isinstance(r, Failure)), None)
+        if first_failure is not None:
+            value_or_stop(first_failure)
+        return tuple(value_or_stop(result) for result in results if result is not None)
+    except Stop as stop:
+        return stopped(stop)
+
+
+@overload
+def fan_out(
+    first: Template[A, B, E], second: Template[A, C, E2], /
+) -> Template[A, tuple[B, C], E | E2]: ...
+@overload
+def fan_out(
+    first: Template[A, B, E], second: Template[A, C, E2], third: Template[A, D, E3], /
+) -> Template[A, tuple[B, C, D], E | E2 | E3]: ...
+@overload
+def fan_out(
+    first: Template[A, B, E],
+    second: Template[A, C, E2],
+    third: Template[A, D, E3],
+    fourth: Template[A, G, E4],
+    /,
+) -> Template[A, tuple[B, C, D, G], E | E2 | E3 | E4]: ...
+@overload
+def fan_out(
+    first: Template[A, B, E],
+    second: Template[A, C, E2],
+    third: Template[A, D, E3],
+    fourth: Template[A, G, E4],
+    fifth: Template[A, H, E5],
+    /,
+) -> Template[A, tuple[B, C, D, G, H], E | E2 | E3 | E4 | E5]: ...
+@overload
+def fan_out(*stages: Callable[[Any], Any]) -> Template[Any, tuple[Any, ...], Any]: ...
+def fan_out(*stages: Callable[[Any], Any]) -> _Stage:
+    """Run every stage on the same input and collect their results into a tuple.
+
+    Async branches run concurrently (anyio task group); the first failure cancels the others.
+    Up to five Templates are typed; wrap plain functions with ``template`` to keep the types.
+
+    Example:
+        >>> from wumbo import template
+        >>> from wumbo.core.combinators import fan_out
+        >>> fan_out(template(min), template(max), template(len)).run([3, 1, 2])
+        (1, 3, 3)
+    """
+    if len(stages) < 2:
+        raise TypeError(f"fan_out needs at least two stages, got {len(stages)}")
+    inners = tuple(_as_template(stage) for stage in stages)
+    name = f"fan_out({', '.join(_name(inner) for inner in inners)})"
+    is_async = any(inner.is_async for inner in inners)
+    return _single(name, make_step(name, is_async, _fan_out_sync, _fan_out_async, inners))
+
+
+# -- branch ----------------------------------------------------------------------------------
+
+
+def _branch_sync(predicate: _Stage, if_true: _Stage, if_false: _Stage, value: Any) -> Any:
+    try:
+        chosen = if_true if value_or_stop(predicate(value)) else if_false
+        return value_or_stop(chosen(value))
+    except Stop as stop:
+        return stopped(stop)
+
+
+async def _branch_async(predicate: _Stage, if_true: _Stage, if_false: _Stage, value: Any) -> Any:
+    try:
+        chosen = if_true if value_or_stop(await predicate.acall(value)) else if_false
+        return value_or_stop(await chosen.acall(value))
+    except Stop as stop:
+        return stopped(stop)
+
+
+@overload
+def branch(
+    predicate: Callable[[A], object], if_true: Template[A, B, E], if_false: Template[A, C, E2], /
+) -> Template[A, B | C, E | E2]: ...
+@overload
+def branch(
+    predicate: Callable[[A], object], if_true: Callable[[A], B], if_false: Callable[[A], C], /
+) -> Template[A, B | C]: ...
+def branch(
+    predicate: Callable[[Any], Any],
+    if_true: Callable[[Any], Any],
+    if_false: Callable[[Any], Any],
+    /,
+) -> _Stage:
+    """Run ``if_true`` when ``predicate(value)`` is truthy, else ``if_false``.
+
+    Example:
+        >>> from wumbo.core.combinators import branch
+        >>> sign = branch(lambda n: n >= 0, lambda n: "non-negative", lambda n: "negative")
+        >>> sign.run(-4)
+        'negative'
+    """
+    inners = (_as_template(predicate), _as_template(if_true), _as_template(if_false))
+    name = f"branch({', '.join(_name(inner) for inner in inners)})"
+    is_async = any(inner.is_async for inner in inners)
+    return _single(name, make_step(name, is_async, _branch_sync, _branch_async, *inners))
+
+
+# -- batch -----------------------------------------------------------------------------------
+
+
+def _batch(size: int, items: Iterable[Any]) -> list[list[Any]]:
+    return [list(chunk) for chunk in partition_all(size, items)]
+
+
+async def _unused_async(*_: Any) -> Never:  # batch has no async form
+    raise AssertionError("unreachable")
+
+
+def batch(size: int, /) -> Template[Iterable[T], list[list[T]]]:
+    """Split an iterable into lists of ``size`` items (the last may be shorter).
+
+    mypy infers the item type from the stage before; pyright needs it from an annotation, else
+    the items are ``Any``.
+
+    Example:
+        >>> from wumbo.core.combinators import batch
+        >>> batch(2).run(range(5))
+        [[0, 1], [2, 3], [4]]
+    """
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise ValueError(f"batch size must be a positive int, got {size!r}")
+    name = f"batch({size})"
+    return _single(name, make_step(name, False, _batch, _unused_async, size))
+
+
+# -- reduce_items ----------------------------------------------------------------------------
+
+_NO_INITIAL: Any = object()
+
+
+def _reduce(function: Callable[[Any, Any], Any], initial: Any, items: Iterable[Any]) -> Any:
+    iterator = iter(items)
+    if initial is _NO_INITIAL:
+        try:
+            initial = next(iterator)
+        except StopIteration:
+            raise ValueError("reduce_items() of an empty iterable with no initial value") from None
+    accumulated = initial
+    for item in iterator:
+        accumulated = function(accumulated, item)
+    return accumulated
+
+
+@overload
+def reduce_items(function: Callable[[R, A], R], initial: R, /) -> Template[Iterable[A], R]: ...
+@overload
+def reduce_items(function: Callable[[A, A], A], /) -> Template[Iterable[A], A]: ...
+def reduce_items(function: Callable[[Any, Any], Any], initial: Any = _NO_INITIAL, /) -> _Stage:
+    """Fold the items with ``function(accumulated, item)``, from ``initial`` or the first item.
+
+    Example:
+        >>> import operator
+        >>> from wumbo.core.combinators import reduce_items
+        >>> reduce_items(operator.add).run([1, 2, 3])
+        6
+        >>> reduce_items(lambda acc, word: acc + len(word), 0).run(["ab", "c"])
+        3
+    """
+    label = getattr(function, "__name__", type(function).__name__)
+    name = f"reduce_items({label})"
+    return _single(name, make_step(name, False, _reduce, _unused_async, function, initial))
+
+
+# -- fallback --------------------------------------------------------------------------------
+
+
+def _fallback_sync(primary: _Stage, secondary: _Stage, value: Any) -> Any:
+    result = primary(value)
+    return result if not isinstance(result, Failure) else secondary(value)
+
+
+async def _fallback_async(primary: _Stage, secondary: _Stage, value: Any) -> Any:
+    result = await primary.acall(value)
+    return result if not isinstance(result, Failure) else await secondary.acall(value)
+
+
+@overload
+def fallback(
+    primary: Template[A, B, E], secondary: Template[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def fallback(
+    primary: Callable[[A], B], secondary: Callable[[A], C], /
+) -> Template[A, B | C]: ...
+def fallback(primary: Callable[[Any], Any], secondary: Callable[[Any], Any], /) -> _Stage:
+    """Run ``primary``; if it fails (raises or returns a Failure), run ``secondary`` instead.
+
+    Example:
+        >>> from wumbo.core.combinators import fallback
+        >>> def from_cache(key: str) -> str:
+        ...     raise KeyError(key)
+        >>> def from_source(key: str) -> str:
+        ...     return key.upper()
+        >>> fallback(from_cache, from_source).run("k")
+        'K'
+    """
+    inners = (_as_template(primary), _as_template(secondary))
+    name = f"fallback({_name(inners[0])}, {_name(inners[1])})"
+    is_async = any(inner.is_async for inner in inners)
+    return _single(name, make_step(name, is_async, _fallback_sync, _fallback_async, *inners))
+
+
+# -- expect ----------------------------------------------------------------------------------
+
+
+def _expect(hint: Any, value: Any) -> Any:
+    die_if_unbearable(value, hint)
+    return value
+
+
+@overload
+def expect(hint: type[A], /) -> Template[object, A]: ...
+@overload
+def expect(hint: object, /) -> Template[object, Any]: ...
+def expect(hint: object, /) -> _Stage:
+    """A stage that checks any value against a type hint (beartype) and passes it on as that type.
+
+    A value that does not fit becomes a Failure whose error says what was expected and what came.
+
+    Example:
+        >>> import json
+        >>> from wumbo import template
+        >>> from wumbo.core.combinators import expect
+        >>> load = template(json.loads) | expect(list[int])
+        >>> load.run("[1, 2]")
+        [1, 2]
+        >>> type(load('{"a": 1}').failure().error).__name__
+        'BeartypeDoorHintViolation'
+    """
+    label = getattr(hint, "__name__", None) if isinstance(hint, type) else None
+    name = f"expect({label or repr(hint).replace('typing.', '')})"
+    return _single(name, make_step(name, False, _expect, _unused_async, hint))
+

@@ -1,0 +1,240 @@
+"""One stage of a pipeline: a callable plus what composition learned about it, once.
+
+Everything that needs ``inspect`` or type hints happens here, when a stage is created, so
+calling a pipeline never inspects anything.
+
+Example:
+    >>> def parse(text: str) -> int:
+    ...     return int(text)
+    >>> stage = Stage.of(parse)
+    >>> (stage.name, stage.returns.name, stage.is_async, stage.in_hint, stage.out_hint)
+    ('parse', 'PLAIN', False, <class 'str'>, <class 'int'>)
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import inspect
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from returns.result import Failure, Result, Success
+
+__all__ = ["MISSING", "Returns", "Stage", "describe"]
+
+
+class _Missing(enum.Enum):
+    MISSING = "MISSING"
+
+
+MISSING: Final = _Missing.MISSING
+"""Marks a hint that is absent or could not be resolved."""
+
+_RESULT_TYPES: Final = (Result, Success, Failure)
+
+
+class Returns(enum.Enum):
+    """What a stage's return annotation promises, which decides the compiled call path.
+
+    Example:
+        >>> Returns.PLAIN.name
+        'PLAIN'
+    """
+
+    PLAIN = "plain"
+    """Annotated with a type that is not a Result: the value is passed on untouched."""
+    RESULT = "result"
+    """Annotated as a Result: Success is unwrapped, Failure stops the pipeline."""
+    UNKNOWN = "unknown"
+    """Unannotated, ``Any``, ``object`` or a type variable: checked for a Result at run time."""
+
+
+def describe(value: object) -> str:
+    """A short human description of an operand: its type and a bounded repr.
+
+    Example:
+        >>> describe(5)
+        'int 5'
+    """
+    text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _callable_name(fn: object) -> str:
+    if isinstance(fn, functools.partial):
+        return f"partial({_callable_name(fn.func)})"
+    name = getattr(fn, "__name__", None)
+    if isinstance(name, str):
+        return name
+    return type(fn).__name__
+
+
+def _hint_target(fn: object) -> object:
+    """The object whose ``__annotations__`` describe ``fn`` (through partial and curry)."""
+    target = fn
+    while True:
+        if isinstance(target, functools.partial):
+            target = target.func
+        elif hasattr(target, "func") and type(target).__name__ == "curry":
+            target = target.func  # toolz.curry keeps the wrapped function here
+        else:
+            break
+    if inspect.isroutine(target) or inspect.isclass(target):
+        return target
+    return getattr(type(target), "__call__", target)
+
+
+def _resolved_hints(target: object) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(target)
+    except Exception:  # unresolvable forward references: treat as unannotated
+        return {}
+
+
+def _is_async(fn: object) -> bool:
+    if inspect.iscoroutinefunction(fn):
+        return True
+    if isinstance(fn, functools.partial):
+        return _is_async(fn.func)
+    if not inspect.isroutine(fn) and not inspect.isclass(fn):
+        return inspect.iscoroutinefunction(getattr(type(fn), "__call__", None))
+    return False
+
+
+def _classify(out_hint: object) -> Returns:
+    if out_hint is MISSING or out_hint is Any or out_hint is object:
+        return Returns.UNKNOWN
+    if isinstance(out_hint, typing.TypeVar):
+        return Returns.UNKNOWN
+    origin = typing.get_origin(out_hint)
+    if origin is typing.Union or origin is types.UnionType:
+        kinds = {_classify(arg) for arg in typing.get_args(out_hint)}
+        return Returns.PLAIN if kinds == {Returns.PLAIN} else Returns.UNKNOWN
+    base = origin or out_hint
+    if isinstance(base, type) and issubclass(base, _RESULT_TYPES):
+        return Returns.RESULT
+    return Returns.PLAIN
+
+
+def _value_hint(out_hint: object, returns: Returns) -> object:
+    """The hint of the value passed on: ``X`` of ``Result[X, E]``, else the hint itself."""
+    if returns is Returns.RESULT:
+        args = typing.get_args(out_hint)
+        return args[0] if args else MISSING
+    return out_hint
+
+
+def _unary_signature(fn: Callable[..., Any], name: str) -> inspect.Signature | None:
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # builtins without a signature: trust them
+        return None
+    try:
+        signature.bind(None)
+    except TypeError:
+        raise TypeError(
+            f"stage {name!r} cannot be called with one argument: its signature is "
+            f"{name}{signature}; expected a callable taking exactly one positional argument "
+            f"(bind the others with functools.partial or toolz.curry)"
+        ) from None
+    return signature
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Stage:
+    """A callable and what composition knows about it: name, sync or async, return kind, hints.
+
+    Create one with :meth:`Stage.of`; stages are immutable, compare by their callable and
+    options, and pickle by re-inspecting their callable.
+
+    Example:
+        >>> async def fetch(url: str) -> bytes:
+        ...     return b""
+        >>> Stage.of(fetch).is_async
+        True
+    """
+
+    fn: Callable[[Any], Any]
+    name: str
+    is_async: bool
+    returns: Returns
+    in_hint: object
+    out_hint: object
+    blocking: bool = False
+    check: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        fn: Callable[[Any], Any],
+        *,
+        name: str | None = None,
+        blocking: bool = False,
+        check: bool = False,
+    ) -> Stage:
+        """Inspect ``fn`` once and describe it as a stage.
+
+        Raises ``TypeError`` naming the operand when ``fn`` is not callable or cannot take one
+        argument.
+
+        Example:
+            >>> Stage.of(len).name
+            'len'
+            >>> Stage.of(5)
+            Traceback (most recent call last):
+            ...
+            TypeError: expected a callable stage taking one argument, got int 5
+        """
+        if not callable(fn):
+            raise TypeError(f"expected a callable stage taking one argument, got {describe(fn)}")
+        stage_name = name or _callable_name(fn)
+        signature = _unary_signature(fn, stage_name)
+        hints = _resolved_hints(_hint_target(fn))
+        out_hint = hints.get("return", MISSING)
+        returns = _classify(out_hint)
+        in_hint: object = MISSING
+        if signature is not None and signature.parameters:
+            first = next(iter(signature.parameters.values()))
+            in_hint = hints.get(first.name, MISSING)
+        return cls(
+            fn=fn,
+            name=stage_name,
+            is_async=_is_async(fn),
+            returns=returns,
+            in_hint=in_hint,
+            out_hint=_value_hint(out_hint, returns),
+            blocking=blocking,
+            check=check,
+        )
+
+    def replace(self, **changes: Any) -> Stage:
+        """A copy with ``name``, ``blocking`` or ``check`` changed.
+
+        Example:
+            >>> Stage.of(len).replace(name="size").name
+            'size'
+        """
+        options = {"name": self.name, "blocking": self.blocking, "check": self.check, **changes}
+        return Stage.of(self.fn, **options)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.fn, self.name, self.blocking, self.check)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Stage) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_stage, self._key())
+
+
+def _rebuild_stage(fn: Callable[[Any], Any], name: str, blocking: bool, check: bool) -> Stage:
+    return Stage.of(fn, name=name, blocking=blocking, check=check)

@@ -1,0 +1,154 @@
+"""Picklable callables that combinators are built from, and how they read inner results.
+
+A combinator's stage must pickle (process pools and Dask send pipelines to other processes), so
+it cannot be a closure: it is a :class:`SyncStep` or :class:`AsyncStep` holding a module-level
+implementation function and its arguments.
+
+Example:
+    >>> def add(n: int, value: int) -> int:
+    ...     return value + n
+    >>> step = SyncStep("add(2)", add, (2,))
+    >>> step(40), step.__name__
+    (42, 'add(2)')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Final
+
+from returns.result import Failure, Result, Success
+
+from wumbo.core.result import StageError, bounded_repr
+
+__all__ = ["AsyncStep", "Stop", "SyncStep", "make_step", "value_or_stop"]
+
+
+class SyncStep:
+    """A named, picklable stage: ``impl(*args, value)``.
+
+    Example:
+        >>> SyncStep("neg", lambda value: -value, ())(3)
+        -3
+    """
+
+    __slots__ = ("__name__", "args", "impl")
+
+    def __init__(self, name: str, impl: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.__name__ = name
+        self.impl = impl
+        self.args = args
+
+    def __call__(self, value: Any) -> Any:
+        return self.impl(*self.args, value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.__name__, self.impl, self.args))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            type(other) is type(self)
+            and isinstance(other, SyncStep | AsyncStep)
+            and (self.__name__, self.impl, self.args) == (other.__name__, other.impl, other.args)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.__name__, self.impl, self.args))
+
+    def __repr__(self) -> str:
+        return f"<step {self.__name__}>"
+
+
+class AsyncStep(SyncStep):
+    """The async twin of :class:`SyncStep`: ``await impl(*args, value)``.
+
+    Example:
+        >>> import anyio
+        >>> async def neg(value: int) -> int:
+        ...     return -value
+        >>> anyio.run(AsyncStep("neg", neg, ()), 3)
+        -3
+    """
+
+    __slots__ = ()
+
+    async def __call__(self, value: Any) -> Any:
+        implementation: Callable[..., Awaitable[Any]] = self.impl
+        return await implementation(*self.args, value)
+
+
+def make_step(
+    name: str,
+    is_async: bool,
+    sync_impl: Callable[..., Any],
+    async_impl: Callable[..., Awaitable[Any]],
+    *args: Any,
+) -> SyncStep:
+    """The sync or the async step, as the inner stages require.
+
+    Example:
+        >>> async def twice(value: int) -> int:
+        ...     return value * 2
+        >>> type(make_step("twice", True, lambda v: v * 2, twice)).__name__
+        'AsyncStep'
+    """
+    return AsyncStep(name, async_impl, args) if is_async else SyncStep(name, sync_impl, args)
+
+
+class Stop(Exception):
+    """Carries a declared ``Failure`` out of a combinator's loop (never escapes a combinator)."""
+
+    def __init__(self, failure: Result[Any, Any]) -> None:
+        super().__init__()
+        self.failure = failure
+
+
+_NO_NOTE: Final = ""
+
+
+def value_or_stop(result: Result[Any, Any], where: str = _NO_NOTE) -> Any:
+    """The value of an inner stage's Result, or leave the combinator.
+
+    An unexpected exception inside the inner stage (a ``StageError``) is re-raised as the
+    original exception, so the outer pipeline reports it at the combinator's position; a
+    declared failure is carried out with :class:`Stop` and returned as it is.
+
+    Example:
+        >>> value_or_stop(Success(1))
+        1
+        >>> value_or_stop(Failure("declared"))
+        Traceback (most recent call last):
+        ...
+        wumbo.core.steps.Stop
+    """
+    if isinstance(result, Success):
+        return result.unwrap()
+    error = result.failure()
+    if isinstance(error, StageError):
+        original = error.error
+        if where:
+            original.add_note(f"wumbo: {where}")
+        raise original
+    raise Stop(result)
+
+
+def item_note(index: int, item: object) -> str:
+    """Where in a collection an inner stage failed.
+
+    Example:
+        >>> item_note(2, "x")
+        "at item 2: 'x'"
+    """
+    return f"at item {index}: {bounded_repr(item)}"
+
+
+def stopped(stop: Stop) -> Failure[Any]:
+    """The declared failure a :class:`Stop` carried.
+
+    Example:
+        >>> stopped(Stop(Failure("no")))
+        <Failure: no>
+    """
+    failure = stop.failure
+    assert isinstance(failure, Failure)
+    return failure

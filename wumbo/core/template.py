@@ -1,0 +1,503 @@
+"""``Template[A, B, E]``: an immutable, typed, unary pipeline, composed with ``|``.
+
+A template holds a flat tuple of stages. Calling it runs them in order on the Result railway
+and returns ``Success(value)`` or ``Failure(error)``; ``E`` is the union of the error types its
+stages declare (``-> Result[X, E]``), and an unexpected exception arrives as a
+:class:`~wumbo.StageError`. ``.run(x)`` is the drop-in plain call: the value, or the original
+exception raised.
+
+Example:
+    >>> from wumbo import template
+    >>> @template
+    ... def parse(text: str) -> int:
+    ...     return int(text)
+    >>> def double(n: int) -> int:
+    ...     return n * 2
+    >>> pipeline = parse | double
+    >>> pipeline("21"), pipeline.run("21")
+    (<Success: 42>, 42)
+    >>> pipeline
+    <Template parse | double>
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import TYPE_CHECKING, Any, Generic, Never, Protocol, overload
+
+from returns.result import Result
+from typing_extensions import TypeVar
+
+from wumbo.core.bridge import run_sync
+from wumbo.core.checking import check_fit
+from wumbo.core.compile import compile_stages
+from wumbo.core.result import StageError
+from wumbo.core.stage import Stage, describe
+
+__all__ = ["Template", "pipe", "template"]
+
+A = TypeVar("A", contravariant=True)
+B = TypeVar("B", covariant=True)
+E = TypeVar("E", covariant=True, default=Never)
+C = TypeVar("C")
+X = TypeVar("X")
+E2 = TypeVar("E2")
+E3 = TypeVar("E3")
+T1 = TypeVar("T1")
+T2 = TypeVar("T2")
+T3 = TypeVar("T3")
+T4 = TypeVar("T4")
+T5 = TypeVar("T5")
+T6 = TypeVar("T6")
+F1 = TypeVar("F1")
+F2 = TypeVar("F2")
+F3 = TypeVar("F3")
+F4 = TypeVar("F4")
+F5 = TypeVar("F5")
+
+_NAME_PARTS = 6
+
+
+def _stages_of(operand: object, site: Callable[[], str]) -> tuple[Stage, ...]:
+    """The stages an operand of ``|`` contributes; a clear ``TypeError`` for anything else."""
+    if isinstance(operand, Template):
+        return operand.stages
+    if not callable(operand):
+        raise TypeError(
+            f"{site()}: expected a Template or a callable taking one argument, "
+            f"got {describe(operand)}"
+        )
+    try:
+        return (Stage.of(operand),)
+    except TypeError as error:
+        raise TypeError(f"{site()}: {error}") from None
+
+
+def _joined(left: tuple[Stage, ...], right: tuple[Stage, ...]) -> Template[Any, Any, Any]:
+    if left and right:
+        check_fit(left[-1], right[0])
+    return Template(left + right)
+
+
+class Template(Generic[A, B, E]):
+    """An immutable pipeline from ``A`` to ``B`` whose declared failures are ``E``.
+
+    Build one with :func:`template`, ``|`` or :func:`pipe`; never through this constructor.
+
+    * ``tpl(x)`` returns ``Result[B, E | StageError]`` and never raises for a stage's error.
+    * ``tpl.run(x)`` returns ``B`` or raises the original exception (with a PEP 678 note).
+    * ``await tpl.acall(x)`` / ``await tpl.arun(x)`` are the same in async code.
+    * ``tpl | f``, ``f | tpl`` and ``tpl.then(f)`` compose; stages stay flat.
+
+    Example:
+        >>> from wumbo import template
+        >>> inc = template(lambda n: n + 1, name="inc")
+        >>> ((inc | inc) | inc).stages == (inc | (inc | inc)).stages
+        True
+        >>> (inc | inc | inc).run(0)
+        3
+    """
+
+    __doc__: str | None
+    _stages: tuple[Stage, ...]
+    _name: str | None
+
+    def __init__(
+        self,
+        stages: tuple[Stage, ...],
+        *,
+        name: str | None = None,
+        doc: str | None = None,
+        wrapped: object = None,
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "_stages", stages)
+        set_(self, "_name", name)
+        set_(self, "__doc__", doc)
+        if wrapped is not None:
+            set_(self, "__wrapped__", wrapped)
+
+    # -- identity ------------------------------------------------------------------------------
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        """The flat tuple of stages, first to last.
+
+        Example:
+            >>> from wumbo import template
+            >>> [stage.name for stage in (template(str.strip) | len).stages]
+            ['strip', 'len']
+        """
+        return self._stages
+
+    @property
+    def __name__(self) -> str:  # type: ignore[override]
+        """The explicit name, else the stage names joined with `` | `` (shortened when long)."""
+        if self._name is not None:
+            return self._name
+        names = [stage.name for stage in self._stages]
+        if not names:
+            return "identity"
+        if len(names) > _NAME_PARTS:
+            hidden = len(names) - _NAME_PARTS + 1
+            names = [*names[: _NAME_PARTS - 2], f"... {hidden} more ...", names[-1]]
+        return " | ".join(names)
+
+    @property
+    def is_async(self) -> bool:
+        """True when any stage is ``async def``: ``tpl(x)`` then runs them through anyio.
+
+        Example:
+            >>> from wumbo import template
+            >>> async def fetch(url: str) -> str:
+            ...     return url
+            >>> (template(str.strip) | fetch).is_async
+            True
+        """
+        return any(stage.is_async for stage in self._stages)
+
+    def __repr__(self) -> str:
+        return f"<Template {self.__name__}>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Template):
+            return NotImplemented
+        return self._stages == other._stages and self._name == other._name
+
+    def __hash__(self) -> int:
+        return hash((self._stages, self._name))
+
+    def __setattr__(self, name: str, value: object) -> Never:
+        raise AttributeError(f"Template is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> Never:
+        raise AttributeError(f"Template is immutable: cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self._stages, self._name, self.__doc__, getattr(self, "__wrapped__", None)))
+
+    # -- calling -------------------------------------------------------------------------------
+    # Each call path is compiled on first use and then stored on the instance, so later calls go
+    # straight to generated code (see wumbo.core.compile).
+
+    def _cache(self, attribute: str, function: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        object.__setattr__(self, attribute, function)
+        return function
+
+    def _compiled(self, *, plain: bool, is_async: bool) -> Callable[[Any], Any]:
+        return compile_stages(self._stages, plain=plain, is_async=is_async, label=self.__name__)
+
+    def _needs_async(self) -> bool:
+        return any(stage.is_async or stage.blocking for stage in self._stages)
+
+    if TYPE_CHECKING:
+
+        def __call__(self, value: A) -> Result[B, E | StageError]:
+            """Run the pipeline on ``value``: ``Success(result)`` or ``Failure(error)``."""
+            ...
+
+    else:
+        # ``tpl(x)`` goes straight to the compiled runner stored on the instance: a property
+        # backed by a C attrgetter avoids a Python-level ``__call__`` frame on every call.
+        __call__ = property(operator.attrgetter("_call"))
+
+    def _call(self, value: Any) -> Any:
+        """Compile the Result call path on first use, store it on the instance, and run it."""
+        if self.is_async:
+            acall = self._compiled(plain=False, is_async=True)
+            name = self.__name__
+            call = self._cache("_call", lambda x: run_sync(acall, x, name))
+        else:
+            call = self._cache("_call", self._compiled(plain=False, is_async=False))
+        return call(value)
+
+    def run(self, value: A) -> B:
+        """Run the pipeline and return the plain value, or raise the original exception.
+
+        The exception carries a PEP 678 note naming the stage, its position and its input. A
+        ``Failure`` returned by a stage raises its exception (or returns' ``UnwrapFailedError``
+        when it holds no exception). ``tpl.run`` is a ``Callable[[A], B]`` to hand to any code.
+
+        Example:
+            >>> from wumbo import template
+            >>> template(int).run("12")
+            12
+            >>> try:
+            ...     template(int).run("twelve")
+            ... except ValueError as error:
+            ...     print(error.__notes__[-1])
+            wumbo: stage 'int' (1 of 1) raised this on input 'twelve'
+        """
+        if self.is_async:
+            arun = self._compiled(plain=True, is_async=True)
+            name = self.__name__
+            run = self._cache("run", lambda x: run_sync(arun, x, name))
+        else:
+            run = self._cache("run", self._compiled(plain=True, is_async=False))
+        return run(value)  # type: ignore[no-any-return]
+
+    async def acall(self, value: A) -> Result[B, E | StageError]:
+        """``await tpl.acall(x)``: the Result call in async code (asyncio or trio).
+
+        Async stages are awaited, sync stages run inline, and stages marked ``blocking`` run in
+        a worker thread so the event loop stays responsive.
+
+        Example:
+            >>> import anyio
+            >>> from wumbo import template
+            >>> async def fetch(n: int) -> int:
+            ...     return n + 1
+            >>> anyio.run((template(int) | fetch).acall, "1")
+            <Success: 2>
+        """
+        return await self._acall(value)  # type: ignore[no-any-return]
+
+    def _acall(self, value: Any) -> Awaitable[Any]:
+        if self._needs_async():
+            acall = self._cache("_acall", self._compiled(plain=False, is_async=True))
+        else:
+            acall = self._cache("_acall", _as_awaitable(self._compiled(plain=False, is_async=False)))
+        return acall(value)  # type: ignore[no-any-return]
+
+    async def arun(self, value: A) -> B:
+        """``await tpl.arun(x)``: the plain call in async code (value, or the original raise).
+
+        Example:
+            >>> import anyio
+            >>> from wumbo import template
+            >>> anyio.run(template(int).arun, "5")
+            5
+        """
+        return await self._arun(value)  # type: ignore[no-any-return]
+
+    def _arun(self, value: Any) -> Awaitable[Any]:
+        if self._needs_async():
+            arun = self._cache("_arun", self._compiled(plain=True, is_async=True))
+        else:
+            arun = self._cache("_arun", _as_awaitable(self._compiled(plain=True, is_async=False)))
+        return arun(value)  # type: ignore[no-any-return]
+
+    # -- composing -----------------------------------------------------------------------------
+
+    @overload
+    def then(self, other: Template[B, C, E2], /) -> Template[A, C, E | E2]: ...
+    @overload
+    def then(  # type: ignore[overload-overlap]
+        self, other: Callable[[B], Coroutine[Any, Any, Result[C, E2]]], /
+    ) -> Template[A, C, E | E2]: ...
+    @overload
+    def then(self, other: Callable[[B], Coroutine[Any, Any, C]], /) -> Template[A, C, E]: ...
+    @overload
+    def then(  # type: ignore[overload-overlap]
+        self, other: Callable[[B], Result[C, E2]], /
+    ) -> Template[A, C, E | E2]: ...
+    @overload
+    def then(self, other: Callable[[B], C], /) -> Template[A, C, E]: ...
+    def then(self, other: Any, /) -> Template[Any, Any, Any]:
+        """``tpl.then(f)`` is ``tpl | f``; use it for lambdas, which pyright cannot type after ``|``.
+
+        Example:
+            >>> from wumbo import template
+            >>> template(int).then(lambda n: n * 10).run("4")
+            40
+        """
+        right = _stages_of(other, lambda: f"cannot compose {self!r} | {describe(other)}")
+        return _joined(self._stages, right)
+
+    __or__ = then
+
+    @overload
+    def __ror__(  # type: ignore[overload-overlap]
+        self, other: Callable[[X], Coroutine[Any, Any, Result[A, E2]]], /
+    ) -> Template[X, B, E | E2]: ...
+    @overload
+    def __ror__(self, other: Callable[[X], Coroutine[Any, Any, A]], /) -> Template[X, B, E]: ...
+    @overload
+    def __ror__(  # type: ignore[overload-overlap]
+        self, other: Callable[[X], Result[A, E2]], /
+    ) -> Template[X, B, E | E2]: ...
+    @overload
+    def __ror__(self, other: Callable[[X], A], /) -> Template[X, B, E]: ...
+    def __ror__(self, other: Any, /) -> Template[Any, Any, Any]:
+        left = _stages_of(other, lambda: f"cannot compose {describe(other)} | {self!r}")
+        return _joined(left, self._stages)
+
+    def checked(self, enabled: bool = True) -> Template[A, B, E]:
+        """A copy whose every stage is checked by beartype on each call (or no longer is).
+
+        A value that does not match a stage's annotations becomes a ``Failure(StageError)``
+        naming the stage. Unchecked templates pay nothing.
+
+        Example:
+            >>> from wumbo import template
+            >>> def double(n: int) -> int:
+            ...     return n * 2
+            >>> template(double).checked()("2").failure().stage
+            'double'
+        """
+        stages = tuple(stage.replace(check=enabled) for stage in self._stages)
+        return Template(stages, name=self._name, doc=self.__doc__)
+
+
+def _as_awaitable(function: Callable[[Any], Any]) -> Callable[[Any], Awaitable[Any]]:
+    async def awaitable(value: Any) -> Any:
+        return function(value)
+
+    return awaitable
+
+
+def _rebuild(
+    stages: tuple[Stage, ...], name: str | None, doc: str | None, wrapped: object
+) -> Template[Any, Any, Any]:
+    return Template(stages, name=name, doc=doc, wrapped=wrapped)
+
+
+class TemplateFactory(Protocol):
+    """What ``template(name=..., check=..., blocking=...)`` returns: a typed decorator."""
+
+    @overload
+    def __call__(
+        self, fn: Callable[[X], Coroutine[Any, Any, Result[C, E2]]], /
+    ) -> Template[X, C, E2]: ...
+    @overload
+    def __call__(self, fn: Callable[[X], Coroutine[Any, Any, C]], /) -> Template[X, C]: ...
+    @overload
+    def __call__(self, fn: Callable[[X], Result[C, E2]], /) -> Template[X, C, E2]: ...
+    @overload
+    def __call__(self, fn: Callable[[X], C], /) -> Template[X, C]: ...
+
+
+@overload
+def template(
+    fn: Callable[[X], Coroutine[Any, Any, Result[C, E2]]],
+    /,
+    *,
+    name: str | None = None,
+    check: bool = False,
+    blocking: bool = False,
+) -> Template[X, C, E2]: ...
+@overload
+def template(
+    fn: Callable[[X], Coroutine[Any, Any, C]],
+    /,
+    *,
+    name: str | None = None,
+    check: bool = False,
+    blocking: bool = False,
+) -> Template[X, C]: ...
+@overload
+def template(
+    fn: Callable[[X], Result[C, E2]],
+    /,
+    *,
+    name: str | None = None,
+    check: bool = False,
+    blocking: bool = False,
+) -> Template[X, C, E2]: ...
+@overload
+def template(
+    fn: Callable[[X], C],
+    /,
+    *,
+    name: str | None = None,
+    check: bool = False,
+    blocking: bool = False,
+) -> Template[X, C]: ...
+@overload
+def template(
+    *, name: str | None = None, check: bool = False, blocking: bool = False
+) -> TemplateFactory: ...
+def template(
+    fn: Callable[[Any], Any] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    check: bool = False,
+    blocking: bool = False,
+) -> Template[Any, Any, Any] | TemplateFactory:
+    """Make a one-stage Template from a unary function; bare or with options.
+
+    Options: ``name`` (for messages and ``repr``), ``check`` (beartype checks every call) and
+    ``blocking`` (async runs send this sync stage to a worker thread). The function may return
+    a plain value, a ``Result``, or be ``async def``. The template keeps ``__name__``,
+    ``__doc__`` and ``__wrapped__``.
+
+    Example:
+        >>> from wumbo import template
+        >>> @template
+        ... def parse(text: str) -> int:
+        ...     "Parse an integer."
+        ...     return int(text)
+        >>> parse.__name__, parse.__doc__, parse("3")
+        ('parse', 'Parse an integer.', <Success: 3>)
+        >>> @template(name="strict_parse", check=True)
+        ... def parse2(text: str) -> int:
+        ...     return int(text)
+        >>> parse2(3).failure().stage
+        'strict_parse'
+    """
+    if fn is None:
+
+        def decorate(function: Callable[[Any], Any]) -> Template[Any, Any, Any]:
+            return template(function, name=name, check=check, blocking=blocking)
+
+        return decorate  # type: ignore[return-value]
+    if isinstance(fn, Template):
+        stages = tuple(stage.replace(check=check, blocking=blocking) for stage in fn.stages)
+        return Template(stages, name=name or fn._name, doc=fn.__doc__)
+    stage = Stage.of(fn, name=name, check=check, blocking=blocking)
+    return Template((stage,), name=name, doc=getattr(fn, "__doc__", None), wrapped=fn)
+
+
+@overload
+def pipe() -> Template[Any, Any]: ...
+@overload
+def pipe(s1: Template[T1, T2, F1], /) -> Template[T1, T2, F1]: ...
+@overload
+def pipe(s1: Template[T1, T2, F1], s2: Template[T2, T3, F2], /) -> Template[T1, T3, F1 | F2]: ...
+@overload
+def pipe(
+    s1: Template[T1, T2, F1], s2: Template[T2, T3, F2], s3: Template[T3, T4, F3], /
+) -> Template[T1, T4, F1 | F2 | F3]: ...
+@overload
+def pipe(
+    s1: Template[T1, T2, F1],
+    s2: Template[T2, T3, F2],
+    s3: Template[T3, T4, F3],
+    s4: Template[T4, T5, F4],
+    /,
+) -> Template[T1, T5, F1 | F2 | F3 | F4]: ...
+@overload
+def pipe(
+    s1: Template[T1, T2, F1],
+    s2: Template[T2, T3, F2],
+    s3: Template[T3, T4, F3],
+    s4: Template[T4, T5, F4],
+    s5: Template[T5, T6, F5],
+    /,
+) -> Template[T1, T6, F1 | F2 | F3 | F4 | F5]: ...
+@overload
+def pipe(*stages: Callable[[Any], Any], name: str | None = None) -> Template[Any, Any, Any]: ...
+def pipe(*stages: Callable[[Any], Any], name: str | None = None) -> Template[Any, Any, Any]:
+    """Compose a pipeline from stages known only at run time (``pipe()`` is the identity).
+
+    Up to five Templates are typed stage to stage; any other list of stages gives
+    ``Template[Any, Any, Any]``: use ``|`` when you want the checker to follow each stage.
+
+    Example:
+        >>> from wumbo import pipe
+        >>> steps = [str.strip, int, lambda n: n * 2]
+        >>> pipe(*steps).run(" 21 ")
+        42
+        >>> pipe().run("unchanged")
+        'unchanged'
+    """
+    collected: list[Stage] = []
+    for position, operand in enumerate(stages, start=1):
+        added = _stages_of(operand, lambda: f"pipe(): stage {position} of {len(stages)}")
+        if collected and added:
+            check_fit(collected[-1], added[0])
+        collected.extend(added)
+    return Template(tuple(collected), name=name)
+

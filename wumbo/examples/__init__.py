@@ -1,0 +1,1 @@
+"""Runnable examples that ship with wumbo (``python -m wumbo.examples.orders``)."""
