@@ -3,7 +3,7 @@
 Nothing here imports from the layers above it (runtime, decorators, framework, command line).
 
 Example:
-    >>> from wumbo.core import template
+    >>> from wumbo import template
     >>> (template(str.strip) | len).run("  abc ")
     3
 """

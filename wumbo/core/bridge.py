@@ -15,8 +15,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import anyio
 import anyio.from_thread
@@ -44,7 +44,7 @@ def _in_anyio_worker_thread() -> bool:
     return True
 
 
-def run_sync(function: Callable[[V], Awaitable[T]], value: V, name: str) -> T:
+def run_sync(function: Callable[[V], Coroutine[Any, Any, T]], value: V, name: str) -> T:
     """Call ``await function(value)`` from synchronous code and return its result.
 
     ``name`` is used in the error raised when called from inside a running event loop.

@@ -29,8 +29,8 @@ import functools
 import inspect
 import types
 import typing
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from beartype import beartype
 from beartype.door import die_if_unbearable, is_subhint
@@ -80,7 +80,9 @@ def checked_call(stage: Stage) -> Callable[[Any], Any]:
 
 
 def _door_checked(stage: Stage) -> Callable[[Any], Any]:
-    fn, in_hint, out_hint = stage.fn, stage.in_hint, stage.out_hint
+    fn = stage.fn
+    in_hint: Any = stage.in_hint
+    out_hint: Any = stage.out_hint
 
     def check_in(value: object) -> None:
         if in_hint is not MISSING:
@@ -91,7 +93,8 @@ def _door_checked(stage: Stage) -> Callable[[Any], Any]:
             return
         if stage.returns is Returns.RESULT:
             if isinstance(result, Success):
-                die_if_unbearable(result.unwrap(), out_hint)
+                value = cast("Success[object]", result).unwrap()
+                die_if_unbearable(value, out_hint)
             return
         die_if_unbearable(result, out_hint)
 
@@ -125,12 +128,15 @@ def _is_judgeable(hint: object) -> bool:
     return all(_is_judgeable(arg) for arg in typing.get_args(hint) if arg is not Ellipsis)
 
 
-def _erase(hint: object) -> object:
+def _union(members: Iterable[Any]) -> Any:
+    return typing.Union[tuple(members)]  # noqa: UP007  (a runtime union of computed members)
+
+
+def _erase(hint: Any) -> Any:
     """Drop type arguments (``list[int]`` -> ``list``) but keep unions and literals."""
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
-        members = tuple(_erase(arg) for arg in typing.get_args(hint))
-        return functools.reduce(lambda left, right: left | right, members)  # type: ignore[no-any-return]
+        return _union(_erase(arg) for arg in typing.get_args(hint))
     if origin is typing.Annotated:
         return _erase(typing.get_args(hint)[0])
     if isinstance(origin, type):
@@ -138,7 +144,7 @@ def _erase(hint: object) -> object:
     return hint
 
 
-def _promote(hint: object) -> object:
+def _promote(hint: Any) -> Any:
     """Apply the numeric tower that type checkers apply: ``int`` fits ``float`` and ``complex``."""
     if hint is float:
         return float | int
@@ -146,8 +152,7 @@ def _promote(hint: object) -> object:
         return complex | float | int
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
-        members = tuple(_promote(arg) for arg in typing.get_args(hint))
-        return functools.reduce(lambda left, right: left | right, members)  # type: ignore[no-any-return]
+        return _union(_promote(arg) for arg in typing.get_args(hint))
     return hint
 
 
@@ -165,7 +170,8 @@ def check_fit(left: Stage, right: Stage) -> None:
         >>> check_fit(Stage.of(count), Stage.of(half)) is None  # int fits float
         True
     """
-    produced, wanted = left.out_hint, right.in_hint
+    produced: Any = left.out_hint
+    wanted: Any = right.in_hint
     if not (_is_judgeable(produced) and _is_judgeable(wanted)):
         return
     try:

@@ -65,7 +65,7 @@ _Stage = Template[Any, Any, Any]
 
 
 def _as_template(stage: Callable[[Any], Any]) -> _Stage:
-    return stage if isinstance(stage, Template) else template(stage)
+    return template(stage)
 
 
 def _name(stage: _Stage) -> str:
@@ -80,7 +80,7 @@ def _single(name: str, step: Callable[[Any], Any]) -> _Stage:
 
 
 def _map_sync(inner: _Stage, items: Iterable[Any]) -> Any:
-    out = []
+    out: list[Any] = []
     try:
         for index, item in enumerate(items):
             out.append(value_or_stop(inner(item), item_note(index, item)))
@@ -90,7 +90,7 @@ def _map_sync(inner: _Stage, items: Iterable[Any]) -> Any:
 
 
 async def _map_async(inner: _Stage, items: Iterable[Any]) -> Any:
-    out = []
+    out: list[Any] = []
     try:
         for index, item in enumerate(items):
             out.append(value_or_stop(await inner.acall(item), item_note(index, item)))
@@ -100,7 +100,7 @@ async def _map_async(inner: _Stage, items: Iterable[Any]) -> Any:
 
 
 @overload
-def map_items(stage: Template[A, B, E], /) -> Template[Iterable[A], list[B], E]: ...
+def map_items(stage: Template[A, B, E], /) -> Template[Iterable[A], list[B], E]: ...  # type: ignore[overload-overlap]
 @overload
 def map_items(  # type: ignore[overload-overlap]
     stage: Callable[[A], Coroutine[Any, Any, Result[B, E]]], /
@@ -137,13 +137,15 @@ def map_items(stage: Callable[[Any], Any], /) -> _Stage:
 
 def _filter_sync(inner: _Stage, items: Iterable[Any]) -> Any:
     try:
-        return [item for i, item in enumerate(items) if value_or_stop(inner(item), item_note(i, item))]
+        return [
+            item for i, item in enumerate(items) if value_or_stop(inner(item), item_note(i, item))
+        ]
     except Stop as stop:
         return stopped(stop)
 
 
 async def _filter_async(inner: _Stage, items: Iterable[Any]) -> Any:
-    kept = []
+    kept: list[Any] = []
     try:
         for index, item in enumerate(items):
             if value_or_stop(await inner.acall(item), item_note(index, item)):
@@ -304,7 +306,7 @@ async def _branch_async(predicate: _Stage, if_true: _Stage, if_false: _Stage, va
 
 
 @overload
-def branch(
+def branch(  # type: ignore[overload-overlap]
     predicate: Callable[[A], object], if_true: Template[A, B, E], if_false: Template[A, C, E2], /
 ) -> Template[A, B | C, E | E2]: ...
 @overload
@@ -342,6 +344,11 @@ async def _unused_async(*_: Any) -> Never:  # batch has no async form
     raise AssertionError("unreachable")
 
 
+def _require_positive_int(size: object) -> None:
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+        raise ValueError(f"batch size must be a positive int, got {size!r}")
+
+
 def batch(size: int, /) -> Template[Iterable[T], list[list[T]]]:
     """Split an iterable into lists of ``size`` items (the last may be shorter).
 
@@ -353,8 +360,7 @@ def batch(size: int, /) -> Template[Iterable[T], list[list[T]]]:
         >>> batch(2).run(range(5))
         [[0, 1], [2, 3], [4]]
     """
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        raise ValueError(f"batch size must be a positive int, got {size!r}")
+    _require_positive_int(size)
     name = f"batch({size})"
     return _single(name, make_step(name, False, _batch, _unused_async, size))
 
@@ -411,13 +417,11 @@ async def _fallback_async(primary: _Stage, secondary: _Stage, value: Any) -> Any
 
 
 @overload
-def fallback(
+def fallback(  # type: ignore[overload-overlap]
     primary: Template[A, B, E], secondary: Template[A, C, E2], /
 ) -> Template[A, B | C, E2]: ...
 @overload
-def fallback(
-    primary: Callable[[A], B], secondary: Callable[[A], C], /
-) -> Template[A, B | C]: ...
+def fallback(primary: Callable[[A], B], secondary: Callable[[A], C], /) -> Template[A, B | C]: ...
 def fallback(primary: Callable[[Any], Any], secondary: Callable[[Any], Any], /) -> _Stage:
     """Run ``primary``; if it fails (raises or returns a Failure), run ``secondary`` instead.
 
@@ -466,4 +470,3 @@ def expect(hint: object, /) -> _Stage:
     label = getattr(hint, "__name__", None) if isinstance(hint, type) else None
     name = f"expect({label or repr(hint).replace('typing.', '')})"
     return _single(name, make_step(name, False, _expect, _unused_async, hint))
-

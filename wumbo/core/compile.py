@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import anyio.to_thread
 from returns.result import Failure, Success
@@ -62,9 +62,7 @@ class _Source:
             self.stage_of_line[len(self.lines)] = stage_index
 
 
-def _stage_lines(
-    source: _Source, stages: Sequence[Stage], *, plain: bool, is_async: bool
-) -> None:
+def _stage_lines(source: _Source, stages: Sequence[Stage], *, plain: bool, is_async: bool) -> None:
     named = len(stages) <= _NAMED_LIMIT
     pad = " " * 12
     for index, stage in enumerate(stages):
@@ -141,14 +139,17 @@ def compile_stages(
     def raised(error: Exception, value: object) -> Failure[StageError]:
         # Failure(StageError(...)) without constructor calls: this is the failure path's cost
         # (mirrors result.stage_error and result.fast_failure; tests pin the equivalence).
-        index = stage_of_line[error.__traceback__.tb_lineno]  # type: ignore[union-attr]
+        traceback = error.__traceback__
+        assert traceback is not None  # caught in the generated frame: always has a traceback
+        index = stage_of_line[traceback.tb_lineno]
         stage_error = new_exception(StageError)
         SET_WHERE(stage_error, (names[index], index + 1, total, value, error))
         stage_error.__cause__ = error
-        container = new_object(Failure)
+        container = cast("Failure[StageError]", new_object(Failure))
         SET_INNER(container, stage_error)
         traced = Failure.__dict__["_get_trace"] is not untraced
-        SET_TRACE(container, container._get_trace() if traced else None)
+        trace = container._get_trace() if traced else None  # pyright: ignore[reportPrivateUsage]
+        SET_TRACE(container, trace)
         return container
 
     def note_raised(error: Exception, value: object) -> None:

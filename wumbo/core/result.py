@@ -20,7 +20,7 @@ Example:
 from __future__ import annotations
 
 import reprlib
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from returns.primitives.container import BaseContainer
 from returns.primitives.exceptions import UnwrapFailedError
@@ -181,7 +181,7 @@ def fast_success(value: Any) -> Success[Any]:
         >>> fast_success(3) == Success(3)
         True
     """
-    container: Success[Any] = _new(Success)
+    container: Success[Any] = cast(Any, _new(Success))
     SET_INNER(container, value)
     return container
 
@@ -199,10 +199,11 @@ def fast_failure(error: Any) -> Failure[Any]:
         >>> fast_failure("no") == Failure("no")
         True
     """
-    container: Failure[Any] = _new(Failure)
+    container: Failure[Any] = cast(Any, _new(Failure))
     SET_INNER(container, error)
     untraced = Failure.__dict__["_get_trace"] is UNTRACED_GET_TRACE
-    SET_TRACE(container, None if untraced else container._get_trace())
+    trace = None if untraced else container._get_trace()  # pyright: ignore[reportPrivateUsage]
+    SET_TRACE(container, trace)
     return container
 
 

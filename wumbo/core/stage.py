@@ -77,7 +77,7 @@ def _callable_name(fn: object) -> str:
 
 def _hint_target(fn: object) -> object:
     """The object whose ``__annotations__`` describe ``fn`` (through partial and curry)."""
-    target = fn
+    target: Any = fn
     while True:
         if isinstance(target, functools.partial):
             target = target.func
@@ -87,7 +87,9 @@ def _hint_target(fn: object) -> object:
             break
     if inspect.isroutine(target) or inspect.isclass(target):
         return target
-    return getattr(type(target), "__call__", target)
+    plain: object = target
+    call: object = inspect.getattr_static(type(plain), "__call__", plain)
+    return call
 
 
 def _resolved_hints(target: object) -> dict[str, Any]:
@@ -103,7 +105,7 @@ def _is_async(fn: object) -> bool:
     if isinstance(fn, functools.partial):
         return _is_async(fn.func)
     if not inspect.isroutine(fn) and not inspect.isclass(fn):
-        return inspect.iscoroutinefunction(getattr(type(fn), "__call__", None))
+        return inspect.iscoroutinefunction(inspect.getattr_static(type(fn), "__call__", None))
     return False
 
 
@@ -213,15 +215,21 @@ class Stage:
             check=check,
         )
 
-    def replace(self, **changes: Any) -> Stage:
+    def replace(
+        self, *, name: str | None = None, blocking: bool | None = None, check: bool | None = None
+    ) -> Stage:
         """A copy with ``name``, ``blocking`` or ``check`` changed.
 
         Example:
             >>> Stage.of(len).replace(name="size").name
             'size'
         """
-        options = {"name": self.name, "blocking": self.blocking, "check": self.check, **changes}
-        return Stage.of(self.fn, **options)
+        return Stage.of(
+            self.fn,
+            name=self.name if name is None else name,
+            blocking=self.blocking if blocking is None else blocking,
+            check=self.check if check is None else check,
+        )
 
     def _key(self) -> tuple[object, ...]:
         return (self.fn, self.name, self.blocking, self.check)

@@ -46,11 +46,9 @@ class SyncStep:
         return (type(self), (self.__name__, self.impl, self.args))
 
     def __eq__(self, other: object) -> bool:
-        return (
-            type(other) is type(self)
-            and isinstance(other, SyncStep | AsyncStep)
-            and (self.__name__, self.impl, self.args) == (other.__name__, other.impl, other.args)
-        )
+        if not isinstance(other, SyncStep) or type(other) is not type(self):
+            return False
+        return (self.__name__, self.impl, self.args) == (other.__name__, other.impl, other.args)
 
     def __hash__(self) -> int:
         return hash((self.__name__, self.impl, self.args))

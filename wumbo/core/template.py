@@ -132,7 +132,7 @@ class Template(Generic[A, B, E]):
         return self._stages
 
     @property
-    def __name__(self) -> str:  # type: ignore[override]
+    def __name__(self) -> str:
         """The explicit name, else the stage names joined with `` | `` (shortened when long)."""
         if self._name is not None:
             return self._name
@@ -168,14 +168,19 @@ class Template(Generic[A, B, E]):
     def __hash__(self) -> int:
         return hash((self._stages, self._name))
 
-    def __setattr__(self, name: str, value: object) -> Never:
-        raise AttributeError(f"Template is immutable: cannot set {name!r}")
+    if not TYPE_CHECKING:  # hidden from checkers, so they still flag unknown attributes
 
-    def __delattr__(self, name: str) -> Never:
-        raise AttributeError(f"Template is immutable: cannot delete {name!r}")
+        def __setattr__(self, name: str, value: object) -> Never:
+            raise AttributeError(f"Template is immutable: cannot set {name!r}")
+
+        def __delattr__(self, name: str) -> Never:
+            raise AttributeError(f"Template is immutable: cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self._stages, self._name, self.__doc__, getattr(self, "__wrapped__", None)))
+        return (
+            _rebuild,
+            (self._stages, self._name, self.__doc__, getattr(self, "__wrapped__", None)),
+        )
 
     # -- calling -------------------------------------------------------------------------------
     # Each call path is compiled on first use and then stored on the instance, so later calls go
@@ -257,7 +262,9 @@ class Template(Generic[A, B, E]):
         if self._needs_async():
             acall = self._cache("_acall", self._compiled(plain=False, is_async=True))
         else:
-            acall = self._cache("_acall", _as_awaitable(self._compiled(plain=False, is_async=False)))
+            acall = self._cache(
+                "_acall", _as_awaitable(self._compiled(plain=False, is_async=False))
+            )
         return acall(value)  # type: ignore[no-any-return]
 
     async def arun(self, value: A) -> B:
@@ -283,15 +290,13 @@ class Template(Generic[A, B, E]):
     @overload
     def then(self, other: Template[B, C, E2], /) -> Template[A, C, E | E2]: ...
     @overload
-    def then(  # type: ignore[overload-overlap]
+    def then(
         self, other: Callable[[B], Coroutine[Any, Any, Result[C, E2]]], /
     ) -> Template[A, C, E | E2]: ...
     @overload
     def then(self, other: Callable[[B], Coroutine[Any, Any, C]], /) -> Template[A, C, E]: ...
     @overload
-    def then(  # type: ignore[overload-overlap]
-        self, other: Callable[[B], Result[C, E2]], /
-    ) -> Template[A, C, E | E2]: ...
+    def then(self, other: Callable[[B], Result[C, E2]], /) -> Template[A, C, E | E2]: ...
     @overload
     def then(self, other: Callable[[B], C], /) -> Template[A, C, E]: ...
     def then(self, other: Any, /) -> Template[Any, Any, Any]:
@@ -305,18 +310,31 @@ class Template(Generic[A, B, E]):
         right = _stages_of(other, lambda: f"cannot compose {self!r} | {describe(other)}")
         return _joined(self._stages, right)
 
-    __or__ = then
+    @overload
+    def __or__(self, other: Template[B, C, E2], /) -> Template[A, C, E | E2]: ...
+    @overload
+    def __or__(
+        self, other: Callable[[B], Coroutine[Any, Any, Result[C, E2]]], /
+    ) -> Template[A, C, E | E2]: ...
+    @overload
+    def __or__(self, other: Callable[[B], Coroutine[Any, Any, C]], /) -> Template[A, C, E]: ...
+    @overload
+    def __or__(self, other: Callable[[B], Result[C, E2]], /) -> Template[A, C, E | E2]: ...
+    @overload
+    def __or__(self, other: Callable[[B], C], /) -> Template[A, C, E]: ...
+    def __or__(self, other: Any, /) -> Template[Any, Any, Any]:
+        # The same overloads as ``then``, spelled out so checkers report a mismatch as an
+        # unsupported ``|`` between the two operands rather than as a confusing argument error.
+        return self.then(other)
 
     @overload
-    def __ror__(  # type: ignore[overload-overlap]
+    def __ror__(
         self, other: Callable[[X], Coroutine[Any, Any, Result[A, E2]]], /
     ) -> Template[X, B, E | E2]: ...
     @overload
     def __ror__(self, other: Callable[[X], Coroutine[Any, Any, A]], /) -> Template[X, B, E]: ...
     @overload
-    def __ror__(  # type: ignore[overload-overlap]
-        self, other: Callable[[X], Result[A, E2]], /
-    ) -> Template[X, B, E | E2]: ...
+    def __ror__(self, other: Callable[[X], Result[A, E2]], /) -> Template[X, B, E | E2]: ...
     @overload
     def __ror__(self, other: Callable[[X], A], /) -> Template[X, B, E]: ...
     def __ror__(self, other: Any, /) -> Template[Any, Any, Any]:
@@ -357,19 +375,28 @@ class TemplateFactory(Protocol):
     """What ``template(name=..., check=..., blocking=...)`` returns: a typed decorator."""
 
     @overload
-    def __call__(
+    def __call__(  # type: ignore[overload-overlap]
         self, fn: Callable[[X], Coroutine[Any, Any, Result[C, E2]]], /
     ) -> Template[X, C, E2]: ...
     @overload
     def __call__(self, fn: Callable[[X], Coroutine[Any, Any, C]], /) -> Template[X, C]: ...
     @overload
-    def __call__(self, fn: Callable[[X], Result[C, E2]], /) -> Template[X, C, E2]: ...
+    def __call__(self, fn: Callable[[X], Result[C, E2]], /) -> Template[X, C, E2]: ...  # type: ignore[overload-overlap]
     @overload
     def __call__(self, fn: Callable[[X], C], /) -> Template[X, C]: ...
 
 
 @overload
-def template(
+def template(  # type: ignore[overload-overlap]
+    fn: Template[X, C, E2],
+    /,
+    *,
+    name: str | None = None,
+    check: bool = False,
+    blocking: bool = False,
+) -> Template[X, C, E2]: ...
+@overload
+def template(  # type: ignore[overload-overlap]
     fn: Callable[[X], Coroutine[Any, Any, Result[C, E2]]],
     /,
     *,
@@ -387,7 +414,7 @@ def template(
     blocking: bool = False,
 ) -> Template[X, C]: ...
 @overload
-def template(
+def template(  # type: ignore[overload-overlap]
     fn: Callable[[X], Result[C, E2]],
     /,
     *,
@@ -442,10 +469,14 @@ def template(
         def decorate(function: Callable[[Any], Any]) -> Template[Any, Any, Any]:
             return template(function, name=name, check=check, blocking=blocking)
 
-        return decorate  # type: ignore[return-value]
+        return decorate
     if isinstance(fn, Template):
+        existing: Template[Any, Any, Any] = fn  # pyright: ignore[reportUnknownVariableType]
+        if name is None and not check and not blocking:
+            return existing  # no copy needed: Templates are immutable
         stages = tuple(stage.replace(check=check, blocking=blocking) for stage in fn.stages)
-        return Template(stages, name=name or fn._name, doc=fn.__doc__)
+        explicit = fn._name  # pyright: ignore[reportPrivateUsage]
+        return Template(stages, name=name or explicit, doc=fn.__doc__)
     stage = Stage.of(fn, name=name, check=check, blocking=blocking)
     return Template((stage,), name=name, doc=getattr(fn, "__doc__", None), wrapped=fn)
 
@@ -495,9 +526,9 @@ def pipe(*stages: Callable[[Any], Any], name: str | None = None) -> Template[Any
     """
     collected: list[Stage] = []
     for position, operand in enumerate(stages, start=1):
-        added = _stages_of(operand, lambda: f"pipe(): stage {position} of {len(stages)}")
+        site = f"pipe(): stage {position} of {len(stages)}"
+        added = _stages_of(operand, site.__str__)
         if collected and added:
             check_fit(collected[-1], added[0])
         collected.extend(added)
     return Template(tuple(collected), name=name)
-

@@ -126,11 +126,11 @@ def process(
     invoices: list[Invoice] = []
     failures: list[tuple[str, PricingError | StageError]] = []
     for raw in orders:
-        match invoice_order(raw):
-            case Success(invoice):
-                invoices.append(invoice)
-            case Failure(error):
-                failures.append((str(raw.get("id")), error))
+        result = invoice_order(raw)
+        if isinstance(result, Success):
+            invoices.append(result.unwrap())
+        else:
+            failures.append((str(raw.get("id")), result.failure()))
     return summarise.run(invoices), failures
 
 

@@ -1,0 +1,28 @@
+"""Helpers for testing code that uses wumbo: the composition laws, as checks you can run.
+
+Example:
+    >>> from wumbo.testing import assert_associative
+    >>> assert_associative(str.strip, str.upper, len, "  hi ")
+"""
+
+from wumbo.testing.laws import (
+    Outcome,
+    assert_associative,
+    assert_identity,
+    assert_matches_reference,
+    assert_sync_async_agree,
+    check_pipeline_laws,
+    outcome,
+    reference_call,
+)
+
+__all__ = [
+    "Outcome",
+    "assert_associative",
+    "assert_identity",
+    "assert_matches_reference",
+    "assert_sync_async_agree",
+    "check_pipeline_laws",
+    "outcome",
+    "reference_call",
+]
