@@ -234,3 +234,32 @@ def test_template_of_template_keeps_it() -> None:
     renamed = template(tpl, name="renamed")
     assert renamed.__name__ == "renamed"
     assert isinstance(renamed, Template)
+
+
+def test_bound_methods_taken_before_the_first_call_reuse_the_compiled_path() -> None:
+    pipeline = template(parse) | double
+    run, call = pipeline.run, pipeline.__call__
+    assert run("2") == 4
+    assert call("2") == Success(4)
+    compiled = pipeline.__dict__["run"]
+    assert run("3") == 6
+    assert pipeline.__dict__["run"] is compiled  # compiled once, not on every call
+
+
+def test_decorated_module_level_templates_pickle_by_reference() -> None:
+    import subprocess
+    import sys
+
+    from wumbo.examples import orders
+
+    assert pickle.loads(pickle.dumps(orders.validate)) is orders.validate
+    data = pickle.dumps(orders.invoice_order)  # holds the function that @template shadowed
+    script = (
+        "import pickle, sys; pipeline = pickle.loads(sys.stdin.buffer.read()); "
+        "print(pipeline({'id': 'X', 'customer': 'c', 'country': 'DE', "
+        "'items': [{'sku': 's', 'qty': 1, 'unit_price': 2.0}]}).unwrap().net)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=data, capture_output=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == b"2.0"

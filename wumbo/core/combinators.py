@@ -156,9 +156,19 @@ async def _filter_async(inner: _Stage, items: Iterable[Any]) -> Any:
 
 
 @overload
+def filter_items(predicate: Template[A, object, E], /) -> Template[Iterable[A], list[A], E]: ...  # type: ignore[overload-overlap]
+@overload
+def filter_items(  # type: ignore[overload-overlap]
+    predicate: Callable[[A], Coroutine[Any, Any, Result[object, E]]], /
+) -> Template[Iterable[A], list[A], E]: ...
+@overload
 def filter_items(
     predicate: Callable[[A], Coroutine[Any, Any, object]], /
 ) -> Template[Iterable[A], list[A]]: ...
+@overload
+def filter_items(  # type: ignore[overload-overlap]
+    predicate: Callable[[A], Result[object, E]], /
+) -> Template[Iterable[A], list[A], E]: ...
 @overload
 def filter_items(predicate: Callable[[A], object], /) -> Template[Iterable[A], list[A]]: ...
 def filter_items(predicate: Callable[[Any], Any], /) -> _Stage:
@@ -193,7 +203,19 @@ async def _tap_async(inner: _Stage, value: Any) -> Any:
     return value
 
 
-def tap(side_effect: Callable[[A], object], /) -> Template[A, A]:
+@overload
+def tap(side_effect: Template[A, object, E], /) -> Template[A, A, E]: ...  # type: ignore[overload-overlap]
+@overload
+def tap(  # type: ignore[overload-overlap]
+    side_effect: Callable[[A], Coroutine[Any, Any, Result[object, E]]], /
+) -> Template[A, A, E]: ...
+@overload
+def tap(  # type: ignore[overload-overlap]
+    side_effect: Callable[[A], Result[object, E]], /
+) -> Template[A, A, E]: ...
+@overload
+def tap(side_effect: Callable[[A], object], /) -> Template[A, A]: ...
+def tap(side_effect: Callable[[Any], Any], /) -> _Stage:
     """Call ``side_effect(value)`` and pass ``value`` on unchanged (its failure still stops).
 
     Example:
@@ -239,13 +261,50 @@ async def _fan_out_async(inners: tuple[_Stage, ...], value: Any) -> Any:
         return stopped(stop)
 
 
+# pyright turns a union of type variables that are all solved to Never into Unknown, so
+# branches that declare no errors get overloads of their own.
 @overload
 def fan_out(
-    first: Template[A, B, E], second: Template[A, C, E2], /
+    first: Template[A, B, Never],
+    second: Template[A, C, Never],
+    /,
+) -> Template[A, tuple[B, C], Never]: ...
+@overload
+def fan_out(
+    first: Template[A, B, Never],
+    second: Template[A, C, Never],
+    third: Template[A, D, Never],
+    /,
+) -> Template[A, tuple[B, C, D], Never]: ...
+@overload
+def fan_out(
+    first: Template[A, B, Never],
+    second: Template[A, C, Never],
+    third: Template[A, D, Never],
+    fourth: Template[A, G, Never],
+    /,
+) -> Template[A, tuple[B, C, D, G], Never]: ...
+@overload
+def fan_out(
+    first: Template[A, B, Never],
+    second: Template[A, C, Never],
+    third: Template[A, D, Never],
+    fourth: Template[A, G, Never],
+    fifth: Template[A, H, Never],
+    /,
+) -> Template[A, tuple[B, C, D, G, H], Never]: ...
+@overload
+def fan_out(
+    first: Template[A, B, E],
+    second: Template[A, C, E2],
+    /,
 ) -> Template[A, tuple[B, C], E | E2]: ...
 @overload
 def fan_out(
-    first: Template[A, B, E], second: Template[A, C, E2], third: Template[A, D, E3], /
+    first: Template[A, B, E],
+    second: Template[A, C, E2],
+    third: Template[A, D, E3],
+    /,
 ) -> Template[A, tuple[B, C, D], E | E2 | E3]: ...
 @overload
 def fan_out(
@@ -265,7 +324,9 @@ def fan_out(
     /,
 ) -> Template[A, tuple[B, C, D, G, H], E | E2 | E3 | E4 | E5]: ...
 @overload
-def fan_out(*stages: Callable[[Any], Any]) -> Template[Any, tuple[Any, ...], Any]: ...
+def fan_out(
+    first: Callable[[Any], Any], second: Callable[[Any], Any], /, *more: Callable[[Any], Any]
+) -> Template[Any, tuple[Any, ...], Any]: ...
 def fan_out(*stages: Callable[[Any], Any]) -> _Stage:
     """Run every stage on the same input and collect their results into a tuple.
 
@@ -306,9 +367,24 @@ async def _branch_async(predicate: _Stage, if_true: _Stage, if_false: _Stage, va
 
 
 @overload
+def branch(
+    predicate: Callable[[A], object],
+    if_true: Template[A, B, Never],
+    if_false: Template[A, C, Never],
+    /,
+) -> Template[A, B | C]: ...  # pyright turns Never | Never into Unknown: its own overload
+@overload
 def branch(  # type: ignore[overload-overlap]
     predicate: Callable[[A], object], if_true: Template[A, B, E], if_false: Template[A, C, E2], /
 ) -> Template[A, B | C, E | E2]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: Callable[[A], object], if_true: Template[A, B, E], if_false: Callable[[A], C], /
+) -> Template[A, B | C, E]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: Callable[[A], object], if_true: Callable[[A], B], if_false: Template[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
 @overload
 def branch(
     predicate: Callable[[A], object], if_true: Callable[[A], B], if_false: Callable[[A], C], /
@@ -352,8 +428,8 @@ def _require_positive_int(size: object) -> None:
 def batch(size: int, /) -> Template[Iterable[T], list[list[T]]]:
     """Split an iterable into lists of ``size`` items (the last may be shorter).
 
-    mypy infers the item type from the stage before; pyright needs it from an annotation, else
-    the items are ``Any``.
+    Nothing in ``batch(n)`` names the item type, so checkers see ``Any`` items unless the stage
+    is annotated: ``chunks: Template[Iterable[int], list[list[int]]] = batch(2)``.
 
     Example:
         >>> from wumbo.core.combinators import batch
@@ -419,6 +495,12 @@ async def _fallback_async(primary: _Stage, secondary: _Stage, value: Any) -> Any
 @overload
 def fallback(  # type: ignore[overload-overlap]
     primary: Template[A, B, E], secondary: Template[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def fallback(primary: Template[A, B, E], secondary: Callable[[A], C], /) -> Template[A, B | C]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
+    primary: Callable[[A], B], secondary: Template[A, C, E2], /
 ) -> Template[A, B | C, E2]: ...
 @overload
 def fallback(primary: Callable[[A], B], secondary: Callable[[A], C], /) -> Template[A, B | C]: ...

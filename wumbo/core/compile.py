@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from types import CodeType
 from typing import Any, Final, cast
 
 import anyio.to_thread
@@ -129,6 +130,7 @@ def compile_stages(
     """
     total = len(stages)
     source, stage_of_line = _generate(stages, plain=plain, is_async=is_async)
+    stage_at: dict[int, int] = {}  # bytecode offset -> stage index, filled once compiled
     raised_notes = [note_prefix(s.name, i + 1, total, "raised") for i, s in enumerate(stages)]
     returned_notes = [note_prefix(s.name, i + 1, total, "returned") for i, s in enumerate(stages)]
 
@@ -141,20 +143,21 @@ def compile_stages(
         # (mirrors result.stage_error and result.fast_failure; tests pin the equivalence).
         traceback = error.__traceback__
         assert traceback is not None  # caught in the generated frame: always has a traceback
-        index = stage_of_line[traceback.tb_lineno]
+        index = stage_at[traceback.tb_lasti]
         stage_error = new_exception(StageError)
         SET_WHERE(stage_error, (names[index], index + 1, total, value, error))
         stage_error.__cause__ = error
         container = cast("Failure[StageError]", new_object(Failure))
         SET_INNER(container, stage_error)
-        traced = Failure.__dict__["_get_trace"] is not untraced
+        current: object = getattr(Failure, "_get_trace")  # noqa: B009 (private)
+        traced = current is not untraced
         trace = container._get_trace() if traced else None  # pyright: ignore[reportPrivateUsage]
         SET_TRACE(container, trace)
         return container
 
     def note_raised(error: Exception, value: object) -> None:
         traceback = error.__traceback__
-        index = stage_of_line.get(traceback.tb_lineno, -1) if traceback is not None else -1
+        index = stage_at.get(traceback.tb_lasti, -1) if traceback is not None else -1
         if index >= 0:  # not one of our own re-raises of a returned Failure
             error.add_note(raised_notes[index] + bounded_repr(value))
 
@@ -180,4 +183,18 @@ def compile_stages(
     targets = [_call_target(stage) for stage in stages]
     bound = targets if total <= _NAMED_LIMIT else [tuple(targets)]
     runner: Callable[[Any], Any] = namespace["_make"](*bound)
+    stage_at.update(_stage_offsets(runner.__code__, stage_of_line))
     return runner
+
+
+def _stage_offsets(code: CodeType, stage_of_line: dict[int, int]) -> dict[int, int]:
+    """Map every bytecode offset on a stage's line to that stage's index.
+
+    A failure is located from ``traceback.tb_lasti`` (the failing instruction's offset, free to
+    read) rather than ``tb_lineno`` (computed by scanning the line table on every access).
+    """
+    offsets: dict[int, int] = {}
+    for start, end, line in code.co_lines():
+        if line in stage_of_line:
+            offsets.update(dict.fromkeys(range(start, end, 2), stage_of_line[line]))
+    return offsets

@@ -189,7 +189,7 @@ def fast_success(value: Any) -> Success[Any]:
 SET_TRACE: Final = Result.__dict__["_trace"].__set__
 
 
-UNTRACED_GET_TRACE: Final = Failure.__dict__["_get_trace"]
+UNTRACED_GET_TRACE: Final[object] = getattr(Failure, "_get_trace")  # noqa: B009 (private)
 
 
 def fast_failure(error: Any) -> Failure[Any]:
@@ -201,7 +201,8 @@ def fast_failure(error: Any) -> Failure[Any]:
     """
     container: Failure[Any] = cast(Any, _new(Failure))
     SET_INNER(container, error)
-    untraced = Failure.__dict__["_get_trace"] is UNTRACED_GET_TRACE
+    current: object = getattr(Failure, "_get_trace")  # noqa: B009 (private)
+    untraced = current is UNTRACED_GET_TRACE
     trace = None if untraced else container._get_trace()  # pyright: ignore[reportPrivateUsage]
     SET_TRACE(container, trace)
     return container

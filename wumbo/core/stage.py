@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import enum
 import functools
+import importlib
 import inspect
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -24,7 +26,7 @@ from typing import Any, Final
 
 from returns.result import Failure, Result, Success
 
-__all__ = ["MISSING", "Returns", "Stage", "describe"]
+__all__ = ["MISSING", "Returns", "Stage", "describe", "import_object", "module_level_wrapper"]
 
 
 class _Missing(enum.Enum):
@@ -241,8 +243,51 @@ class Stage:
         return hash(self._key())
 
     def __reduce__(self) -> tuple[Any, ...]:
+        wrapper = module_level_wrapper(self.fn)
+        if wrapper is not None:  # ``@template def f``: the name ``f`` now holds the Template
+            return (_rebuild_from_wrapper, (wrapper, *self._key()[1:]))
         return (_rebuild_stage, self._key())
 
 
 def _rebuild_stage(fn: Callable[[Any], Any], name: str, blocking: bool, check: bool) -> Stage:
     return Stage.of(fn, name=name, blocking=blocking, check=check)
+
+
+def _rebuild_from_wrapper(wrapper: Any, name: str, blocking: bool, check: bool) -> Stage:
+    return Stage.of(wrapper.__wrapped__, name=name, blocking=blocking, check=check)
+
+
+def module_level_wrapper(fn: object) -> object | None:
+    """The object bound at ``fn``'s own module-level name, when it wraps ``fn``.
+
+    A function decorated with ``@template`` is no longer reachable under its name (the name
+    holds the Template), so pickle cannot find it by reference; its wrapper can be found instead.
+
+    Example:
+        >>> import functools
+        >>> module_level_wrapper(functools.reduce) is None
+        True
+    """
+    module = sys.modules.get(getattr(fn, "__module__", None) or "")
+    qualname = getattr(fn, "__qualname__", None)
+    if module is None or not isinstance(qualname, str) or "<locals>" in qualname:
+        return None
+    found: object = module
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+    if found is not fn and getattr(found, "__wrapped__", None) is fn:
+        return found
+    return None
+
+
+def import_object(module: str, qualname: str) -> object:
+    """Find ``module.qualname`` again (how module-level Templates unpickle).
+
+    Example:
+        >>> import_object("functools", "reduce").__name__
+        'reduce'
+    """
+    found: object = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    return found

@@ -33,9 +33,9 @@ from wumbo.core.bridge import run_sync
 from wumbo.core.checking import check_fit
 from wumbo.core.compile import compile_stages
 from wumbo.core.result import StageError
-from wumbo.core.stage import Stage, describe
+from wumbo.core.stage import Stage, describe, import_object, module_level_wrapper
 
-__all__ = ["Template", "pipe", "template"]
+__all__ = ["Template", "TemplateFactory", "pipe", "template"]
 
 A = TypeVar("A", contravariant=True)
 B = TypeVar("B", covariant=True)
@@ -43,7 +43,6 @@ E = TypeVar("E", covariant=True, default=Never)
 C = TypeVar("C")
 X = TypeVar("X")
 E2 = TypeVar("E2")
-E3 = TypeVar("E3")
 T1 = TypeVar("T1")
 T2 = TypeVar("T2")
 T3 = TypeVar("T3")
@@ -177,24 +176,40 @@ class Template(Generic[A, B, E]):
             raise AttributeError(f"Template is immutable: cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[Any, ...]:
+        wrapped = self.__dict__.get("__wrapped__")
+        if wrapped is not None and module_level_wrapper(wrapped) is self:
+            # ``@template def parse``: importable as module.parse, so pickle by reference
+            return (import_object, (wrapped.__module__, wrapped.__qualname__))
         return (
             _rebuild,
             (self._stages, self._name, self.__doc__, getattr(self, "__wrapped__", None)),
         )
 
     # -- calling -------------------------------------------------------------------------------
-    # Each call path is compiled on first use and then stored on the instance, so later calls go
-    # straight to generated code (see wumbo.core.compile).
+    # Each call path is compiled on first use and stored on the instance under the name it is
+    # looked up by, so ``tpl(x)`` and ``tpl.run(x)`` then go straight to generated code (see
+    # wumbo.core.compile). A bound method taken before the first call finds the same cache.
 
-    def _cache(self, attribute: str, function: Callable[[Any], Any]) -> Callable[[Any], Any]:
-        object.__setattr__(self, attribute, function)
-        return function
+    def _runner(self, path: str) -> Callable[[Any], Any]:
+        cached: Callable[[Any], Any] | None = self.__dict__.get(path)
+        if cached is None:
+            cached = self._build(path)
+            object.__setattr__(self, path, cached)
+        return cached
+
+    def _build(self, path: str) -> Callable[[Any], Any]:
+        plain = path in ("run", "_arun")
+        if path in ("_acall", "_arun"):
+            if any(stage.is_async or stage.blocking for stage in self._stages):
+                return self._compiled(plain=plain, is_async=True)
+            return _as_awaitable(self._compiled(plain=plain, is_async=False))
+        if self.is_async:
+            in_loop, name = self._compiled(plain=plain, is_async=True), self.__name__
+            return lambda value: run_sync(in_loop, value, name)
+        return self._compiled(plain=plain, is_async=False)
 
     def _compiled(self, *, plain: bool, is_async: bool) -> Callable[[Any], Any]:
         return compile_stages(self._stages, plain=plain, is_async=is_async, label=self.__name__)
-
-    def _needs_async(self) -> bool:
-        return any(stage.is_async or stage.blocking for stage in self._stages)
 
     if TYPE_CHECKING:
 
@@ -208,14 +223,8 @@ class Template(Generic[A, B, E]):
         __call__ = property(operator.attrgetter("_call"))
 
     def _call(self, value: Any) -> Any:
-        """Compile the Result call path on first use, store it on the instance, and run it."""
-        if self.is_async:
-            acall = self._compiled(plain=False, is_async=True)
-            name = self.__name__
-            call = self._cache("_call", lambda x: run_sync(acall, x, name))
-        else:
-            call = self._cache("_call", self._compiled(plain=False, is_async=False))
-        return call(value)
+        """The Result call path before it is compiled: compile, store, run."""
+        return self._runner("_call")(value)
 
     def run(self, value: A) -> B:
         """Run the pipeline and return the plain value, or raise the original exception.
@@ -234,13 +243,7 @@ class Template(Generic[A, B, E]):
             ...     print(error.__notes__[-1])
             wumbo: stage 'int' (1 of 1) raised this on input 'twelve'
         """
-        if self.is_async:
-            arun = self._compiled(plain=True, is_async=True)
-            name = self.__name__
-            run = self._cache("run", lambda x: run_sync(arun, x, name))
-        else:
-            run = self._cache("run", self._compiled(plain=True, is_async=False))
-        return run(value)  # type: ignore[no-any-return]
+        return self._runner("run")(value)  # type: ignore[no-any-return]
 
     async def acall(self, value: A) -> Result[B, E | StageError]:
         """``await tpl.acall(x)``: the Result call in async code (asyncio or trio).
@@ -256,16 +259,7 @@ class Template(Generic[A, B, E]):
             >>> anyio.run((template(int) | fetch).acall, "1")
             <Success: 2>
         """
-        return await self._acall(value)  # type: ignore[no-any-return]
-
-    def _acall(self, value: Any) -> Awaitable[Any]:
-        if self._needs_async():
-            acall = self._cache("_acall", self._compiled(plain=False, is_async=True))
-        else:
-            acall = self._cache(
-                "_acall", _as_awaitable(self._compiled(plain=False, is_async=False))
-            )
-        return acall(value)  # type: ignore[no-any-return]
+        return await self._runner("_acall")(value)  # type: ignore[no-any-return]
 
     async def arun(self, value: A) -> B:
         """``await tpl.arun(x)``: the plain call in async code (value, or the original raise).
@@ -276,14 +270,7 @@ class Template(Generic[A, B, E]):
             >>> anyio.run(template(int).arun, "5")
             5
         """
-        return await self._arun(value)  # type: ignore[no-any-return]
-
-    def _arun(self, value: Any) -> Awaitable[Any]:
-        if self._needs_async():
-            arun = self._cache("_arun", self._compiled(plain=True, is_async=True))
-        else:
-            arun = self._cache("_arun", _as_awaitable(self._compiled(plain=True, is_async=False)))
-        return arun(value)  # type: ignore[no-any-return]
+        return await self._runner("_arun")(value)  # type: ignore[no-any-return]
 
     # -- composing -----------------------------------------------------------------------------
 
@@ -372,8 +359,13 @@ def _rebuild(
 
 
 class TemplateFactory(Protocol):
-    """What ``template(name=..., check=..., blocking=...)`` returns: a typed decorator."""
+    """A typed decorator: what ``template(name=...)`` returns, and the shape of wumbo's
+    decorators (``retry(attempts=3)`` and friends). A Template keeps its types; a function
+    becomes a Template exactly as :func:`template` would make it.
+    """
 
+    @overload
+    def __call__(self, fn: Template[X, C, E2], /) -> Template[X, C, E2]: ...  # type: ignore[overload-overlap]
     @overload
     def __call__(  # type: ignore[overload-overlap]
         self, fn: Callable[[X], Coroutine[Any, Any, Result[C, E2]]], /
@@ -482,14 +474,65 @@ def template(
 
 
 @overload
-def pipe() -> Template[Any, Any]: ...
+def pipe(*, name: str | None = None) -> Template[Any, Any]: ...
 @overload
-def pipe(s1: Template[T1, T2, F1], /) -> Template[T1, T2, F1]: ...
-@overload
-def pipe(s1: Template[T1, T2, F1], s2: Template[T2, T3, F2], /) -> Template[T1, T3, F1 | F2]: ...
+def pipe(s1: Template[T1, T2, F1], /, *, name: str | None = None) -> Template[T1, T2, F1]: ...
+# pyright turns a union of type variables that are all solved to Never into Unknown, so
+# pipelines that declare no errors get overloads of their own.
 @overload
 def pipe(
-    s1: Template[T1, T2, F1], s2: Template[T2, T3, F2], s3: Template[T3, T4, F3], /
+    s1: Template[T1, T2, Never],
+    s2: Template[T2, T3, Never],
+    /,
+    *,
+    name: str | None = None,
+) -> Template[T1, T3, Never]: ...
+@overload
+def pipe(
+    s1: Template[T1, T2, Never],
+    s2: Template[T2, T3, Never],
+    s3: Template[T3, T4, Never],
+    /,
+    *,
+    name: str | None = None,
+) -> Template[T1, T4, Never]: ...
+@overload
+def pipe(
+    s1: Template[T1, T2, Never],
+    s2: Template[T2, T3, Never],
+    s3: Template[T3, T4, Never],
+    s4: Template[T4, T5, Never],
+    /,
+    *,
+    name: str | None = None,
+) -> Template[T1, T5, Never]: ...
+@overload
+def pipe(
+    s1: Template[T1, T2, Never],
+    s2: Template[T2, T3, Never],
+    s3: Template[T3, T4, Never],
+    s4: Template[T4, T5, Never],
+    s5: Template[T5, T6, Never],
+    /,
+    *,
+    name: str | None = None,
+) -> Template[T1, T6, Never]: ...
+@overload
+def pipe(
+    s1: Template[T1, T2, F1],
+    s2: Template[T2, T3, F2],
+    /,
+    *,
+    name: str | None = None,
+) -> Template[T1, T3, F1 | F2]: ...
+@overload
+def pipe(
+    s1: Template[T1, T2, F1],
+    s2: Template[T2, T3, F2],
+    s3: Template[T3, T4, F3],
+    /,
+    *,
+    name: str | None = None,
 ) -> Template[T1, T4, F1 | F2 | F3]: ...
 @overload
 def pipe(
@@ -498,6 +541,8 @@ def pipe(
     s3: Template[T3, T4, F3],
     s4: Template[T4, T5, F4],
     /,
+    *,
+    name: str | None = None,
 ) -> Template[T1, T5, F1 | F2 | F3 | F4]: ...
 @overload
 def pipe(
@@ -507,6 +552,8 @@ def pipe(
     s4: Template[T4, T5, F4],
     s5: Template[T5, T6, F5],
     /,
+    *,
+    name: str | None = None,
 ) -> Template[T1, T6, F1 | F2 | F3 | F4 | F5]: ...
 @overload
 def pipe(*stages: Callable[[Any], Any], name: str | None = None) -> Template[Any, Any, Any]: ...

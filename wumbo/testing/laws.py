@@ -83,9 +83,7 @@ def outcome(result: Result[Any, Any]) -> Outcome:
 
 
 def _call_stage(stage: Stage, value: Any) -> Any:
-    if isinstance(stage, Template):
-        return stage(value)
-    result = stage(value)
+    result: object = stage(value)
     if inspect.isawaitable(result):
 
         async def wait() -> Any:
@@ -116,9 +114,9 @@ def reference_call(stages: Sequence[Stage], value: Any) -> Outcome:
         except Exception as error:
             return Outcome(False, None, position, type(error).__name__, str(error))
         if isinstance(result, Success):
-            value = result.unwrap()
+            value = result.unwrap()  # pyright: ignore[reportUnknownVariableType]
         elif isinstance(result, Failure):
-            return outcome(result)
+            return outcome(result)  # pyright: ignore[reportUnknownArgumentType]
         else:
             value = result
     return Outcome(ok=True, value=value)

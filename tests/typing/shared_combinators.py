@@ -1,0 +1,233 @@
+"""Every combinator, correct and incorrect uses: checked by mypy AND pyright.
+
+Checker-specific behaviour lives in mypy_only_combinators.py / pyright_only_combinators.py
+(lambdas given to combinators, batch's item type, fan_out with mismatched inputs) and the API
+issues found are pinned in known_issues.py / pyright_only_known_issues.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, assert_type
+
+from returns.result import Success
+
+from wumbo import (
+    Result,
+    StageError,
+    Template,
+    batch,
+    branch,
+    expect,
+    fallback,
+    fan_out,
+    filter_items,
+    map_items,
+    reduce_items,
+    tap,
+    template,
+)
+
+from _stages import (
+    ErrA,
+    ErrB,
+    ErrC,
+    add,
+    check_a,
+    check_b,
+    double,
+    fetch,
+    fetch_checked,
+    halve,
+    is_positive,
+    log_int,
+    parse,
+    parse_checked,
+    shout,
+    show,
+)
+
+split = template(str.split)
+parse_t = template(parse)
+double_t = template(double)
+show_t = template(show)
+halve_t = template(halve)
+check_a_t = template(check_a)
+check_b_t = template(check_b)
+
+
+async def is_even(n: int) -> bool:
+    return n % 2 == 0
+
+
+def longest(a: str, b: str) -> str:
+    return a if len(a) >= len(b) else b
+
+
+def count_chars(total: int, word: str) -> int:
+    return total + len(word)
+
+
+# -- map_items -------------------------------------------------------------------------------
+
+assert_type(map_items(parse), Template[Iterable[str], list[int]])
+assert_type(map_items(parse_t), Template[Iterable[str], list[int]])
+assert_type(map_items(check_a), Template[Iterable[int], list[int], ErrA])
+assert_type(map_items(check_a_t), Template[Iterable[int], list[int], ErrA])
+assert_type(map_items(fetch), Template[Iterable[int], list[str]])
+assert_type(map_items(fetch_checked), Template[Iterable[int], list[str], ErrB])
+assert_type(map_items(parse_t | check_a), Template[Iterable[str], list[int], ErrA])
+assert_type(split | map_items(parse), Template[str, list[int]])
+assert_type(split | map_items(parse_checked), Template[str, list[int], ErrC])
+assert_type((split | map_items(parse_checked))("1 2"), Result[list[int], ErrC | StageError])
+
+# -- filter_items ----------------------------------------------------------------------------
+
+assert_type(filter_items(is_positive), Template[Iterable[int], list[int]])
+assert_type(filter_items(is_even), Template[Iterable[int], list[int]])  # async predicate
+assert_type(filter_items(str.isdigit), Template[Iterable[str], list[str]])
+assert_type(split | filter_items(str.isdigit) | map_items(parse), Template[str, list[int]])
+assert_type(split | map_items(parse) | filter_items(is_positive), Template[str, list[int]])
+
+# -- tap -------------------------------------------------------------------------------------
+
+assert_type(tap(log_int), Template[int, int])
+assert_type(parse_t | tap(log_int), Template[str, int])
+assert_type(parse_t | tap(log_int) | show, Template[str, str])
+assert_type(check_a_t | tap(log_int), Template[int, int, ErrA])
+
+# -- fan_out (typed for 2 to 5 Templates) ----------------------------------------------------
+
+assert_type(fan_out(double_t, show_t), Template[int, tuple[int, str]])
+assert_type(fan_out(double_t, show_t, halve_t), Template[int, tuple[int, str, float]])
+assert_type(
+    fan_out(double_t, show_t, halve_t, double_t, show_t),
+    Template[int, tuple[int, str, float, int, str]],
+)
+assert_type(parse_t | fan_out(double_t, show_t), Template[str, tuple[int, str]])
+assert_type(fan_out(check_a_t, show_t), Template[int, tuple[int, str], ErrA])
+assert_type(fan_out(check_a_t, check_b_t), Template[int, tuple[int, str], ErrA | ErrB])
+assert_type(
+    fan_out(check_a_t, show_t, halve_t), Template[int, tuple[int, str, float], ErrA]
+)
+assert_type(
+    fan_out(check_a_t, show_t, halve_t, double_t),
+    Template[int, tuple[int, str, float, int], ErrA],
+)
+assert_type(
+    fan_out(check_a_t, show_t, halve_t, double_t, check_b_t),
+    Template[int, tuple[int, str, float, int, str], ErrA | ErrB],
+)
+assert_type(
+    parse_t | fan_out(check_a_t, template(fetch)), Template[str, tuple[int, str], ErrA]
+)
+# More than five, or plain functions: the untyped form.
+assert_type(fan_out(double, show), Template[Any, tuple[Any, ...], Any])
+assert_type(
+    fan_out(double_t, double_t, double_t, double_t, double_t, double_t),
+    Template[Any, tuple[Any, ...], Any],
+)
+
+# -- branch ----------------------------------------------------------------------------------
+
+assert_type(branch(is_positive, double, show), Template[int, int | str])
+assert_type(branch(is_positive, check_a_t, show_t), Template[int, int | str, ErrA])
+assert_type(branch(is_positive, check_a_t, check_b_t), Template[int, int | str, ErrA | ErrB])
+assert_type(branch(is_positive, double, halve), Template[int, int | float])
+assert_type(parse_t | branch(is_positive, double, show), Template[str, int | str])
+assert_type(branch(is_positive, check_a_t, show), Template[int, int | str, ErrA])  # mixed
+assert_type(branch(is_positive, template(double), show_t), Template[int, int | str])  # no errors
+assert_type(branch(is_positive, show, check_a_t), Template[int, str | int, ErrA])
+
+# -- batch (T defaults to Any: give the item type through the declared type) -----------------
+
+assert_type(batch(2), Template[Iterable[Any], list[list[Any]]])
+batches_of_int: Template[list[int], list[list[int]]] = batch(2)
+assert_type(split | map_items(parse) | batches_of_int, Template[str, list[list[int]]])
+
+# -- reduce_items ----------------------------------------------------------------------------
+
+assert_type(reduce_items(add), Template[Iterable[int], int])
+assert_type(reduce_items(longest), Template[Iterable[str], str])
+assert_type(reduce_items(count_chars, 0), Template[Iterable[str], int])
+assert_type(split | reduce_items(count_chars, 0), Template[str, int])
+assert_type(split | map_items(parse) | reduce_items(add), Template[str, int])
+# template() of a combinator, checked against a declared type (as wumbo/examples/orders.py does)
+summed: Template[list[int], int] = template(reduce_items(add))
+counted: Template[list[str], int] = template(reduce_items(count_chars, 0))
+
+# -- fallback --------------------------------------------------------------------------------
+
+assert_type(fallback(parse, parse), Template[str, int])
+assert_type(fallback(parse, len), Template[str, int])
+assert_type(fallback(check_a_t, double_t), Template[int, int])  # primary's errors are handled
+assert_type(fallback(double_t, check_a_t), Template[int, int, ErrA])  # secondary's are not
+assert_type(fallback(check_a_t, show_t), Template[int, int | str])
+assert_type(fallback(double_t, show_t), Template[int, int | str])
+assert_type(fallback(check_a_t, show), Template[int, int | str])  # mixed
+assert_type(fallback(show, check_a_t), Template[int, str | int, ErrA])
+
+# -- expect ----------------------------------------------------------------------------------
+
+assert_type(expect(int), Template[object, int])
+assert_type(expect(list[int]), Template[object, list[int]])
+assert_type(expect(int | None), Template[object, Any])  # not a class: the untyped form
+assert_type(parse_t | expect(int), Template[str, int])
+assert_type(show_t | expect(str) | shout, Template[int, str])
+
+# -- .then gives a combinator the type flowing in (lambdas included) ------------------------
+# ``x | combinator(...)`` types the combinator alone; ``x.then(combinator(...))`` types it for
+# the value it receives. Both checkers do this for tap, branch and fallback; for map_items,
+# filter_items and reduce_items with lambdas only mypy does (see mypy_only_inference.py).
+
+assert_type(parse_t.then(tap(print)), Template[str, int])
+assert_type(parse_t.then(tap(lambda n: print(n + 1))), Template[str, int])
+assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: n, lambda n: str(n))), Template[str, int | str])
+assert_type(parse_t.then(fallback(lambda n: 10 // n, lambda n: 0)), Template[str, int])
+
+# ============================================================================================
+# Incorrect cases
+# ============================================================================================
+
+# mypy checks a combinator's argument against the type the composition expects, so it reports
+# most of these as arg-type at the combinator call; pyright reports the operator.
+
+bad_map_in: object = split | map_items(double)  # type: ignore[arg-type]
+bad_map_out: object = map_items(parse) | show  # type: ignore[operator]
+bad_map_arg: object = map_items(add)  # type: ignore[arg-type]
+bad_map_result: Template[Iterable[str], list[str]] = map_items(parse)  # type: ignore[arg-type]
+bad_filter_in: object = split | filter_items(is_positive)  # type: ignore[arg-type]
+bad_filter_out: Template[Iterable[int], list[str]] = filter_items(is_positive)  # type: ignore[assignment]
+bad_tap_in: object = template(shout) | tap(log_int)  # type: ignore[arg-type]
+bad_tap_out: Template[int, str] = tap(log_int)  # type: ignore[assignment]
+bad_fan_out_call: object = fan_out(check_a_t, show_t).run("1")  # type: ignore[arg-type]
+bad_fan_out_after: object = fan_out(check_a_t, show_t) | shout  # type: ignore[operator]
+bad_branch_var: Template[int, int] = branch(is_positive, double, show)  # type: ignore[arg-type]
+bad_branch_in: object = template(shout) | branch(is_positive, double, show)  # type: ignore[arg-type]
+bad_branch_tpl: object = branch(is_positive, check_a_t, show_t).run("1")  # type: ignore[arg-type]
+bad_batch_size: object = batch("2")  # type: ignore[arg-type]
+bad_batch_var: Template[list[int], list[int]] = batch(2)  # type: ignore[assignment]
+bad_reduce_initial: object = reduce_items(count_chars, "0")  # type: ignore[arg-type]
+bad_reduce_in: object = split | reduce_items(add)  # type: ignore[arg-type]
+bad_reduce_arity: object = reduce_items(double)  # type: ignore[arg-type]
+bad_fallback_var: Template[str, str] = fallback(parse, parse)  # type: ignore[arg-type]
+bad_fallback_errors: Template[int, int] = fallback(double_t, check_a_t)  # type: ignore[arg-type]
+bad_expect_out: object = parse_t | expect(str) | double  # type: ignore[operator]
+bad_expect_then: object = expect(int).then(shout)  # type: ignore[arg-type]
+
+
+# tap and filter_items keep the declared error of their inner stage (its Failure is returned).
+def record(n: int) -> Result[None, ErrB]:
+    return Success(None)
+
+
+def positive_checked(n: int) -> Result[bool, ErrA]:
+    return Success(n > 0)
+
+
+assert_type(tap(record), Template[int, int, ErrB])
+assert_type(tap(template(record)), Template[int, int, ErrB])
+assert_type(filter_items(positive_checked), Template[Iterable[int], list[int], ErrA])
+
+# fan_out needs at least two stages.
+fan_out(template(double))  # type: ignore[call-overload]

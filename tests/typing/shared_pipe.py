@@ -1,0 +1,71 @@
+"""``pipe(*stages)``: typed stage to stage for 1 to 5 Templates, else ``Template[Any, Any, Any]``.
+
+Checked by mypy AND pyright.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, assert_type
+
+from wumbo import Result, StageError, Template, pipe, template
+
+from _stages import ErrA, ErrB, ErrC, check_a, check_b, double, parse, parse_checked, show
+
+parse_t = template(parse)
+parse_checked_t = template(parse_checked)
+double_t = template(double)
+show_t = template(show)
+check_a_t = template(check_a)
+check_b_t = template(check_b)
+
+# -- typed: 1 to 5 Templates -----------------------------------------------------------------
+
+assert_type(pipe(parse_t), Template[str, int])
+assert_type(pipe(check_a_t), Template[int, int, ErrA])
+assert_type(pipe(parse_t, check_a_t), Template[str, int, ErrA])
+assert_type(pipe(parse_t, double_t), Template[str, int])  # no stage declares an error: Never
+assert_type(pipe(parse_t, double_t, show_t), Template[str, str])
+assert_type(pipe(parse_t, double_t, double_t, show_t), Template[str, str])
+assert_type(pipe(parse_t, double_t, double_t, double_t, show_t), Template[str, str])
+assert_type(pipe(parse_checked_t, double_t), Template[str, int, ErrC])
+assert_type(pipe(parse_t, check_a_t, check_b_t), Template[str, str, ErrA | ErrB])
+assert_type(pipe(parse_checked_t, double_t, show_t), Template[str, str, ErrC])
+assert_type(
+    pipe(parse_checked_t, check_a_t, double_t, check_b_t),
+    Template[str, str, ErrC | ErrA | ErrB],
+)
+assert_type(
+    pipe(parse_checked_t, double_t, check_a_t, double_t, show_t),
+    Template[str, str, ErrC | ErrA],
+)
+assert_type(pipe(parse_t, check_a_t, check_b_t)("1"), Result[str, ErrA | ErrB | StageError])
+assert_type(pipe(parse_t, check_a_t).run("1"), int)
+assert_type(pipe(parse_t, check_a_t) | show, Template[str, str, ErrA])
+
+# -- the untyped form ------------------------------------------------------------------------
+
+steps: list[Callable[[Any], Any]] = [str.strip, int]
+assert_type(pipe(), Template[Any, Any])  # the identity
+assert_type(pipe(*steps), Template[Any, Any, Any])
+assert_type(pipe(parse, double), Template[Any, Any, Any])  # plain functions
+assert_type(pipe(parse_t, double), Template[Any, Any, Any])  # a plain function among them
+assert_type(
+    pipe(parse_t, double_t, double_t, double_t, double_t, show_t),  # more than five
+    Template[Any, Any, Any],
+)
+assert_type(pipe(parse, double) | show, Template[Any, str, Any])
+
+# ============================================================================================
+# Incorrect cases
+# ============================================================================================
+
+bad_pipe_run: object = pipe(parse_t, check_a_t).run(1)  # type: ignore[arg-type]
+bad_pipe_then: object = pipe(parse_t, check_b_t) | double  # type: ignore[operator]
+bad_pipe_arg: object = pipe(3)  # type: ignore[call-overload]
+
+
+# every typed overload takes a name
+named_parse = template(parse)
+named_check = template(check_a)
+assert_type(pipe(named_parse, named_check, name="checked"), Template[str, int, ErrA])
