@@ -100,7 +100,7 @@ def test_fan_out_sync_and_async() -> None:
     assert mixed.is_async
     assert mixed.run([1, 2, 3]) == (3, 3)
     with pytest.raises(TypeError, match="at least two"):
-        fan_out(template(smallest))
+        fan_out(template(smallest))  # type: ignore[call-overload]
 
 
 def test_fan_out_async_failure_cancels_the_others() -> None:
