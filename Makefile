@@ -24,7 +24,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy wumbo tests
-	$(BIN)/pyright wumbo
+	$(BIN)/pyright --pythonpath $(BIN)/python wumbo
 
 typing-tests: $(STAMP)
 	$(BIN)/python tests/typing/run.py
