@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m wumbo.examples.orders
+	$(BIN)/wumbo demo
 
 test: lint typecheck typing-tests pytest
 

@@ -20,10 +20,26 @@ from benchmarks._timing import QUICK, Settings
 
 SUITES = {
     "core": "benchmarks.core",
+    "runtime": "benchmarks.runtime",
+    "decorators": "benchmarks.decorators",
+    "decorators_trace": "benchmarks.decorators_trace",
+    "framework": "benchmarks.framework",
 }
 """Suite name -> module; the order here is the order ``python -m benchmarks`` runs them."""
 
-PACKAGES = ("wumbo", "returns", "toolz", "cytoolz", "expression")
+PACKAGES = (
+    "wumbo",
+    "returns",
+    "toolz",
+    "cytoolz",
+    "expression",
+    "anyio",
+    "distributed",
+    "tenacity",
+    "stamina",
+    "cachetools",
+    "opentelemetry-sdk",
+)
 
 
 def _versions() -> dict[str, str]:

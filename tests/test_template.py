@@ -263,3 +263,12 @@ def test_decorated_module_level_templates_pickle_by_reference() -> None:
         [sys.executable, "-c", script], input=data, capture_output=True, check=True, timeout=60
     )
     assert done.stdout.strip() == b"2.0"
+
+
+def test_templates_wrapping_a_shadowed_function_pickle() -> None:
+    from wumbo.examples import orders
+
+    again = template(orders.validate.__wrapped__, name="again")  # type: ignore[attr-defined]
+    clone = pickle.loads(pickle.dumps(again))
+    assert clone.__wrapped__ is orders.validate.__wrapped__  # type: ignore[attr-defined]
+    assert clone == again

@@ -2,7 +2,7 @@
 
 Nothing here imports from the layers above it (runtime, decorators, framework, command line).
 
-Example:
+Examples:
     >>> from wumbo import template
     >>> (template(str.strip) | len).run("  abc ")
     3

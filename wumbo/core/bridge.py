@@ -6,7 +6,7 @@
 * From inside a running event loop: blocking the loop would deadlock or stall it, so this raises
   a ``RuntimeError`` that says to use the async form instead.
 
-Example:
+Examples:
     >>> async def double(n: int) -> int:
     ...     return n * 2
     >>> run_sync(double, 21, "double")
@@ -49,7 +49,7 @@ def run_sync(function: Callable[[V], Coroutine[Any, Any, T]], value: V, name: st
 
     ``name`` is used in the error raised when called from inside a running event loop.
 
-    Example:
+    Examples:
         >>> import anyio
         >>> async def one(_: object) -> int:
         ...     return 1

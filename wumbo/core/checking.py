@@ -11,7 +11,7 @@ Two checks live here:
   It only judges hints it fully understands and gives the benefit of the doubt otherwise (no
   false alarms: parameterised hints are compared by their origin, ``int`` fits ``float``).
 
-Example:
+Examples:
     >>> from wumbo.core.stage import Stage
     >>> def parse(text: str) -> int:
     ...     return int(text)
@@ -45,7 +45,7 @@ __all__ = ["check_fit", "checked_call", "hint_name"]
 def hint_name(hint: object) -> str:
     """A readable name for a type hint.
 
-    Example:
+    Examples:
         >>> hint_name(int), hint_name(list[int])
         ('int', 'list[int]')
     """
@@ -61,7 +61,7 @@ def checked_call(stage: Stage) -> Callable[[Any], Any]:
     (partials, callable objects) are checked with ``beartype.door`` against the hints that
     :class:`Stage` resolved.
 
-    Example:
+    Examples:
         >>> from wumbo.core.stage import Stage
         >>> def double(n: int) -> int:
         ...     return n * 2
@@ -161,7 +161,7 @@ def check_fit(left: Stage, right: Stage) -> None:
 
     Silent when either hint is missing, generic or not understood.
 
-    Example:
+    Examples:
         >>> from wumbo.core.stage import Stage
         >>> def count(items: list[str]) -> int:
         ...     return len(items)

@@ -6,7 +6,7 @@ a combinator is async exactly when one of its inner stages is. An inner stage th
 reported at the combinator's position (with a note saying which item); a declared ``Failure``
 from an inner stage is returned as it is.
 
-Example:
+Examples:
     >>> from wumbo import template
     >>> from wumbo.core.combinators import batch, filter_items, map_items, reduce_items
     >>> def parse(text: str) -> int:
@@ -120,7 +120,7 @@ def map_items(stage: Callable[[Any], Any], /) -> _Stage:
 
     For many items with concurrency and backpressure, run a pipeline with ``.map`` instead.
 
-    Example:
+    Examples:
         >>> from wumbo.core.combinators import map_items
         >>> map_items(int).run(["1", "2"])
         [1, 2]
@@ -174,7 +174,7 @@ def filter_items(predicate: Callable[[A], object], /) -> Template[Iterable[A], l
 def filter_items(predicate: Callable[[Any], Any], /) -> _Stage:
     """Keep the items for which ``predicate`` is truthy, as a list.
 
-    Example:
+    Examples:
         >>> from wumbo.core.combinators import filter_items
         >>> filter_items(str.isdigit).run(["1", "a", "2"])
         ['1', '2']
@@ -218,7 +218,7 @@ def tap(side_effect: Callable[[A], object], /) -> Template[A, A]: ...
 def tap(side_effect: Callable[[Any], Any], /) -> _Stage:
     """Call ``side_effect(value)`` and pass ``value`` on unchanged (its failure still stops).
 
-    Example:
+    Examples:
         >>> from wumbo import template
         >>> from wumbo.core.combinators import tap
         >>> seen = []
@@ -333,7 +333,7 @@ def fan_out(*stages: Callable[[Any], Any]) -> _Stage:
     Async branches run concurrently (anyio task group); the first failure cancels the others.
     Up to five Templates are typed; wrap plain functions with ``template`` to keep the types.
 
-    Example:
+    Examples:
         >>> from wumbo import template
         >>> from wumbo.core.combinators import fan_out
         >>> fan_out(template(min), template(max), template(len)).run([3, 1, 2])
@@ -397,7 +397,7 @@ def branch(
 ) -> _Stage:
     """Run ``if_true`` when ``predicate(value)`` is truthy, else ``if_false``.
 
-    Example:
+    Examples:
         >>> from wumbo.core.combinators import branch
         >>> sign = branch(lambda n: n >= 0, lambda n: "non-negative", lambda n: "negative")
         >>> sign.run(-4)
@@ -431,7 +431,7 @@ def batch(size: int, /) -> Template[Iterable[T], list[list[T]]]:
     Nothing in ``batch(n)`` names the item type, so checkers see ``Any`` items unless the stage
     is annotated: ``chunks: Template[Iterable[int], list[list[int]]] = batch(2)``.
 
-    Example:
+    Examples:
         >>> from wumbo.core.combinators import batch
         >>> batch(2).run(range(5))
         [[0, 1], [2, 3], [4]]
@@ -466,7 +466,7 @@ def reduce_items(function: Callable[[A, A], A], /) -> Template[Iterable[A], A]: 
 def reduce_items(function: Callable[[Any, Any], Any], initial: Any = _NO_INITIAL, /) -> _Stage:
     """Fold the items with ``function(accumulated, item)``, from ``initial`` or the first item.
 
-    Example:
+    Examples:
         >>> import operator
         >>> from wumbo.core.combinators import reduce_items
         >>> reduce_items(operator.add).run([1, 2, 3])
@@ -484,12 +484,22 @@ def reduce_items(function: Callable[[Any, Any], Any], initial: Any = _NO_INITIAL
 
 def _fallback_sync(primary: _Stage, secondary: _Stage, value: Any) -> Any:
     result = primary(value)
-    return result if not isinstance(result, Failure) else secondary(value)
+    if isinstance(result, Failure):
+        result = secondary(value)
+    try:
+        return value_or_stop(result)  # a raising secondary is reported at fallback's position
+    except Stop as stop:
+        return stopped(stop)
 
 
 async def _fallback_async(primary: _Stage, secondary: _Stage, value: Any) -> Any:
     result = await primary.acall(value)
-    return result if not isinstance(result, Failure) else await secondary.acall(value)
+    if isinstance(result, Failure):
+        result = await secondary.acall(value)
+    try:
+        return value_or_stop(result)
+    except Stop as stop:
+        return stopped(stop)
 
 
 @overload
@@ -507,7 +517,7 @@ def fallback(primary: Callable[[A], B], secondary: Callable[[A], C], /) -> Templ
 def fallback(primary: Callable[[Any], Any], secondary: Callable[[Any], Any], /) -> _Stage:
     """Run ``primary``; if it fails (raises or returns a Failure), run ``secondary`` instead.
 
-    Example:
+    Examples:
         >>> from wumbo.core.combinators import fallback
         >>> def from_cache(key: str) -> str:
         ...     raise KeyError(key)
@@ -539,7 +549,7 @@ def expect(hint: object, /) -> _Stage:
 
     A value that does not fit becomes a Failure whose error says what was expected and what came.
 
-    Example:
+    Examples:
         >>> import json
         >>> from wumbo import template
         >>> from wumbo.core.combinators import expect

@@ -8,7 +8,7 @@ success path costs one function call over hand-written code.
 Four variants exist: Result or plain value out, sync or async. Stages of a long pipeline are
 looked up in a tuple instead of bound by name, so 10,000 stages compile without limits.
 
-Example:
+Examples:
     >>> from wumbo.core.stage import Stage
     >>> def inc(n: int) -> int:
     ...     return n + 1
@@ -122,7 +122,7 @@ def compile_stages(
     the original exception with a PEP 678 note. ``is_async=True`` returns a coroutine function
     that awaits async stages and sends blocking stages to a worker thread.
 
-    Example:
+    Examples:
         >>> from wumbo.core.stage import Stage
         >>> run = compile_stages((Stage.of(int),), plain=True, is_async=False)
         >>> run("7")

@@ -5,7 +5,7 @@ failure holds a :class:`StageError` that names the stage, its position and its i
 the original exception (also as ``__cause__``). The original exception itself gets a PEP 678
 note saying the same, so it tells where it came from wherever it travels.
 
-Example:
+Examples:
     >>> from wumbo import Success, Failure, template
     >>> @template
     ... def parse(text: str) -> int:
@@ -39,7 +39,7 @@ _repr.maxlevel = 3
 def bounded_repr(value: object) -> str:
     """Return ``repr(value)`` cut to at most 200 characters, safe for any object.
 
-    Example:
+    Examples:
         >>> bounded_repr(list(range(1000)))[:30]
         '[0, 1, 2, 3, 4, 5, ...]'
         >>> len(bounded_repr("x" * 10_000)) <= 200
@@ -66,7 +66,7 @@ class StageError(Exception):
         input: the value the stage was called with (kept whole; only messages bound its repr).
         error: the original exception, also chained as ``__cause__``.
 
-    Example:
+    Examples:
         >>> from wumbo import template
         >>> pipeline = template(int) | (lambda n: 10 // n)
         >>> failure = pipeline("0").failure()
@@ -144,7 +144,7 @@ def stage_error(
 ) -> StageError:
     """Build a :class:`StageError` on the failure path, skipping the constructor's overhead.
 
-    Example:
+    Examples:
         >>> str(stage_error("parse", 1, 2, "x", ValueError("bad")))
         "stage 'parse' (1 of 2) raised ValueError: bad; input: 'x'"
     """
@@ -160,7 +160,7 @@ def note_prefix(stage: str, position: int, total: int, what: str) -> str:
     The note is this prefix plus :func:`bounded_repr` of the input; prefixes are built once per
     compiled pipeline, so the failure path only formats the input.
 
-    Example:
+    Examples:
         >>> note_prefix("parse", 2, 3, "raised") + bounded_repr("x")
         "wumbo: stage 'parse' (2 of 3) raised this on input 'x'"
     """
@@ -177,7 +177,7 @@ def fast_success(value: Any) -> Success[Any]:
     The result is indistinguishable from ``Success(value)``; a test pins that, so a change in
     ``returns``' layout fails loudly instead of silently.
 
-    Example:
+    Examples:
         >>> fast_success(3) == Success(3)
         True
     """
@@ -195,7 +195,7 @@ UNTRACED_GET_TRACE: Final[object] = getattr(Failure, "_get_trace")  # noqa: B009
 def fast_failure(error: Any) -> Failure[Any]:
     """Build ``Failure(error)`` without ``returns``' constructor chain, honouring its traces.
 
-    Example:
+    Examples:
         >>> fast_failure("no") == Failure("no")
         True
     """
@@ -211,7 +211,7 @@ def fast_failure(error: Any) -> Failure[Any]:
 def failure_note_target(container: Result[Any, Any]) -> BaseException | None:
     """The exception inside a ``Failure`` that a note can be attached to, if any.
 
-    Example:
+    Examples:
         >>> failure_note_target(Failure(ValueError("no"))).__class__.__name__
         'ValueError'
         >>> failure_note_target(Failure("just text")) is None
@@ -224,7 +224,7 @@ def failure_note_target(container: Result[Any, Any]) -> BaseException | None:
 def unwrap_failed(container: Failure[Any]) -> BaseException:
     """What the plain-call path raises for a ``Failure``: its exception, else ``UnwrapFailedError``.
 
-    Example:
+    Examples:
         >>> type(unwrap_failed(Failure(KeyError("k")))).__name__
         'KeyError'
         >>> type(unwrap_failed(Failure("text"))).__name__

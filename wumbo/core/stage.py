@@ -3,7 +3,7 @@
 Everything that needs ``inspect`` or type hints happens here, when a stage is created, so
 calling a pipeline never inspects anything.
 
-Example:
+Examples:
     >>> def parse(text: str) -> int:
     ...     return int(text)
     >>> stage = Stage.of(parse)
@@ -42,7 +42,7 @@ _RESULT_TYPES: Final = (Result, Success, Failure)
 class Returns(enum.Enum):
     """What a stage's return annotation promises, which decides the compiled call path.
 
-    Example:
+    Examples:
         >>> Returns.PLAIN.name
         'PLAIN'
     """
@@ -58,7 +58,7 @@ class Returns(enum.Enum):
 def describe(value: object) -> str:
     """A short human description of an operand: its type and a bounded repr.
 
-    Example:
+    Examples:
         >>> describe(5)
         'int 5'
     """
@@ -157,7 +157,7 @@ class Stage:
     Create one with :meth:`Stage.of`; stages are immutable, compare by their callable and
     options, and pickle by re-inspecting their callable.
 
-    Example:
+    Examples:
         >>> async def fetch(url: str) -> bytes:
         ...     return b""
         >>> Stage.of(fetch).is_async
@@ -187,7 +187,7 @@ class Stage:
         Raises ``TypeError`` naming the operand when ``fn`` is not callable or cannot take one
         argument.
 
-        Example:
+        Examples:
             >>> Stage.of(len).name
             'len'
             >>> Stage.of(5)
@@ -222,7 +222,7 @@ class Stage:
     ) -> Stage:
         """A copy with ``name``, ``blocking`` or ``check`` changed.
 
-        Example:
+        Examples:
             >>> Stage.of(len).replace(name="size").name
             'size'
         """
@@ -263,7 +263,7 @@ def module_level_wrapper(fn: object) -> object | None:
     A function decorated with ``@template`` is no longer reachable under its name (the name
     holds the Template), so pickle cannot find it by reference; its wrapper can be found instead.
 
-    Example:
+    Examples:
         >>> import functools
         >>> module_level_wrapper(functools.reduce) is None
         True
@@ -283,7 +283,7 @@ def module_level_wrapper(fn: object) -> object | None:
 def import_object(module: str, qualname: str) -> object:
     """Find ``module.qualname`` again (how module-level Templates unpickle).
 
-    Example:
+    Examples:
         >>> import_object("functools", "reduce").__name__
         'reduce'
     """

@@ -4,7 +4,7 @@ A combinator's stage must pickle (process pools and Dask send pipelines to other
 it cannot be a closure: it is a :class:`SyncStep` or :class:`AsyncStep` holding a module-level
 implementation function and its arguments.
 
-Example:
+Examples:
     >>> def add(n: int, value: int) -> int:
     ...     return value + n
     >>> step = SyncStep("add(2)", add, (2,))
@@ -27,7 +27,7 @@ __all__ = ["AsyncStep", "Stop", "SyncStep", "make_step", "value_or_stop"]
 class SyncStep:
     """A named, picklable stage: ``impl(*args, value)``.
 
-    Example:
+    Examples:
         >>> SyncStep("neg", lambda value: -value, ())(3)
         -3
     """
@@ -60,7 +60,7 @@ class SyncStep:
 class AsyncStep(SyncStep):
     """The async twin of :class:`SyncStep`: ``await impl(*args, value)``.
 
-    Example:
+    Examples:
         >>> import anyio
         >>> async def neg(value: int) -> int:
         ...     return -value
@@ -84,7 +84,7 @@ def make_step(
 ) -> SyncStep:
     """The sync or the async step, as the inner stages require.
 
-    Example:
+    Examples:
         >>> async def twice(value: int) -> int:
         ...     return value * 2
         >>> type(make_step("twice", True, lambda v: v * 2, twice)).__name__
@@ -111,7 +111,7 @@ def value_or_stop(result: Result[Any, Any], where: str = _NO_NOTE) -> Any:
     original exception, so the outer pipeline reports it at the combinator's position; a
     declared failure is carried out with :class:`Stop` and returned as it is.
 
-    Example:
+    Examples:
         >>> value_or_stop(Success(1))
         1
         >>> value_or_stop(Failure("declared"))
@@ -133,7 +133,7 @@ def value_or_stop(result: Result[Any, Any], where: str = _NO_NOTE) -> Any:
 def item_note(index: int, item: object) -> str:
     """Where in a collection an inner stage failed.
 
-    Example:
+    Examples:
         >>> item_note(2, "x")
         "at item 2: 'x'"
     """
@@ -143,7 +143,7 @@ def item_note(index: int, item: object) -> str:
 def stopped(stop: Stop) -> Failure[Any]:
     """The declared failure a :class:`Stop` carried.
 
-    Example:
+    Examples:
         >>> stopped(Stop(Failure("no")))
         <Failure: no>
     """

@@ -6,7 +6,7 @@ stages declare (``-> Result[X, E]``), and an unexpected exception arrives as a
 :class:`~wumbo.StageError`. ``.run(x)`` is the drop-in plain call: the value, or the original
 exception raised.
 
-Example:
+Examples:
     >>> from wumbo import template
     >>> @template
     ... def parse(text: str) -> int:
@@ -23,8 +23,16 @@ Example:
 from __future__ import annotations
 
 import operator
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any, Generic, Never, Protocol, overload
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Generator,
+    Iterable,
+)
+from typing import TYPE_CHECKING, Any, Generic, Literal, Never, Protocol, overload
 
 from returns.result import Result
 from typing_extensions import TypeVar
@@ -32,6 +40,7 @@ from typing_extensions import TypeVar
 from wumbo.core.bridge import run_sync
 from wumbo.core.checking import check_fit
 from wumbo.core.compile import compile_stages
+from wumbo.core.many import MapOptions, Progress, runner
 from wumbo.core.result import StageError
 from wumbo.core.stage import Stage, describe, import_object, module_level_wrapper
 
@@ -59,9 +68,19 @@ _NAME_PARTS = 6
 
 
 def _stages_of(operand: object, site: Callable[[], str]) -> tuple[Stage, ...]:
-    """The stages an operand of ``|`` contributes; a clear ``TypeError`` for anything else."""
+    """The stages an operand of ``|`` contributes; a clear ``TypeError`` for anything else.
+
+    An object that is not a Template but knows its Template form (a ``__wumbo_template__()``
+    method, as the framework's ``BaseTemplate`` has) contributes that form's stages, so it
+    composes with its async path and its own failure handling intact.
+    """
     if isinstance(operand, Template):
         return operand.stages
+    as_template = getattr(operand, "__wumbo_template__", None)
+    if as_template is not None:
+        converted: object = as_template()
+        if isinstance(converted, Template):
+            return converted.stages
     if not callable(operand):
         raise TypeError(
             f"{site()}: expected a Template or a callable taking one argument, "
@@ -89,7 +108,7 @@ class Template(Generic[A, B, E]):
     * ``await tpl.acall(x)`` / ``await tpl.arun(x)`` are the same in async code.
     * ``tpl | f``, ``f | tpl`` and ``tpl.then(f)`` compose; stages stay flat.
 
-    Example:
+    Examples:
         >>> from wumbo import template
         >>> inc = template(lambda n: n + 1, name="inc")
         >>> ((inc | inc) | inc).stages == (inc | (inc | inc)).stages
@@ -123,7 +142,7 @@ class Template(Generic[A, B, E]):
     def stages(self) -> tuple[Stage, ...]:
         """The flat tuple of stages, first to last.
 
-        Example:
+        Examples:
             >>> from wumbo import template
             >>> [stage.name for stage in (template(str.strip) | len).stages]
             ['strip', 'len']
@@ -147,7 +166,7 @@ class Template(Generic[A, B, E]):
     def is_async(self) -> bool:
         """True when any stage is ``async def``: ``tpl(x)`` then runs them through anyio.
 
-        Example:
+        Examples:
             >>> from wumbo import template
             >>> async def fetch(url: str) -> str:
             ...     return url
@@ -176,14 +195,15 @@ class Template(Generic[A, B, E]):
             raise AttributeError(f"Template is immutable: cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        wrapped = self.__dict__.get("__wrapped__")
-        if wrapped is not None and module_level_wrapper(wrapped) is self:
+        wrapped: Any = self.__dict__.get("__wrapped__")
+        shadowing = module_level_wrapper(wrapped) if wrapped is not None else None
+        if wrapped is not None and shadowing is self:
             # ``@template def parse``: importable as module.parse, so pickle by reference
             return (import_object, (wrapped.__module__, wrapped.__qualname__))
-        return (
-            _rebuild,
-            (self._stages, self._name, self.__doc__, getattr(self, "__wrapped__", None)),
-        )
+        if shadowing is not None:
+            # a function that ``@template`` shadowed: pickle what shadows it, unwrap on load
+            return (_rebuild_unwrapping, (self._stages, self._name, self.__doc__, shadowing))
+        return (_rebuild, (self._stages, self._name, self.__doc__, wrapped))
 
     # -- calling -------------------------------------------------------------------------------
     # Each call path is compiled on first use and stored on the instance under the name it is
@@ -233,7 +253,7 @@ class Template(Generic[A, B, E]):
         ``Failure`` returned by a stage raises its exception (or returns' ``UnwrapFailedError``
         when it holds no exception). ``tpl.run`` is a ``Callable[[A], B]`` to hand to any code.
 
-        Example:
+        Examples:
             >>> from wumbo import template
             >>> template(int).run("12")
             12
@@ -251,7 +271,7 @@ class Template(Generic[A, B, E]):
         Async stages are awaited, sync stages run inline, and stages marked ``blocking`` run in
         a worker thread so the event loop stays responsive.
 
-        Example:
+        Examples:
             >>> import anyio
             >>> from wumbo import template
             >>> async def fetch(n: int) -> int:
@@ -264,13 +284,66 @@ class Template(Generic[A, B, E]):
     async def arun(self, value: A) -> B:
         """``await tpl.arun(x)``: the plain call in async code (value, or the original raise).
 
-        Example:
+        Examples:
             >>> import anyio
             >>> from wumbo import template
             >>> anyio.run(template(int).arun, "5")
             5
         """
         return await self._runner("_arun")(value)  # type: ignore[no-any-return]
+
+    # -- many items (implemented by the runtime layer, see wumbo.core.many) ---------------------
+
+    def map(
+        self,
+        items: Iterable[A],
+        *,
+        concurrency: int | Literal["auto"] = 8,
+        ordered: bool = True,
+        timeout: float | None = None,
+        progress: Callable[[Progress], object] | None = None,
+        executor: object = None,
+    ) -> Generator[Result[B, E | StageError], None, None]:
+        """Run the pipeline over many items: one Result per item, streamed with backpressure.
+
+        ``concurrency`` items are in flight at once (``"auto"`` tunes it); results come in input
+        order or, with ``ordered=False``, as they complete; ``timeout`` bounds each item;
+        ``progress`` hears about every finished item; ``executor`` picks where work runs
+        (``"threads"``, ``"processes"``, any ``concurrent.futures.Executor``, a Dask
+        ``Client``). The source is pulled only as fast as results are consumed.
+
+        Examples:
+            >>> from wumbo import template
+            >>> [result.unwrap() for result in template(int).map(["1", "2", "3"])]
+            [1, 2, 3]
+        """
+        options = MapOptions(concurrency, ordered, timeout, progress, executor)
+        return runner().map(self, items, options)
+
+    def amap(
+        self,
+        items: Iterable[A] | AsyncIterable[A],
+        *,
+        concurrency: int | Literal["auto"] = 8,
+        ordered: bool = True,
+        timeout: float | None = None,
+        progress: Callable[[Progress], object] | None = None,
+        executor: object = None,
+    ) -> AsyncGenerator[Result[B, E | StageError], None]:
+        """The async twin of :meth:`map`: ``async for result in pipeline.amap(items)``.
+
+        Accepts sync or async iterables; cancellation follows anyio's structured concurrency.
+
+        Examples:
+            >>> import anyio
+            >>> from wumbo import template
+            >>> async def main() -> list[int]:
+            ...     return [r.unwrap() async for r in template(int).amap(["4", "5"])]
+            >>> anyio.run(main)
+            [4, 5]
+        """
+        options = MapOptions(concurrency, ordered, timeout, progress, executor)
+        return runner().amap(self, items, options)
 
     # -- composing -----------------------------------------------------------------------------
 
@@ -289,7 +362,7 @@ class Template(Generic[A, B, E]):
     def then(self, other: Any, /) -> Template[Any, Any, Any]:
         """``tpl.then(f)`` is ``tpl | f``; use it for lambdas, which pyright cannot type after ``|``.
 
-        Example:
+        Examples:
             >>> from wumbo import template
             >>> template(int).then(lambda n: n * 10).run("4")
             40
@@ -334,7 +407,7 @@ class Template(Generic[A, B, E]):
         A value that does not match a stage's annotations becomes a ``Failure(StageError)``
         naming the stage. Unchecked templates pay nothing.
 
-        Example:
+        Examples:
             >>> from wumbo import template
             >>> def double(n: int) -> int:
             ...     return n * 2
@@ -356,6 +429,12 @@ def _rebuild(
     stages: tuple[Stage, ...], name: str | None, doc: str | None, wrapped: object
 ) -> Template[Any, Any, Any]:
     return Template(stages, name=name, doc=doc, wrapped=wrapped)
+
+
+def _rebuild_unwrapping(
+    stages: tuple[Stage, ...], name: str | None, doc: str | None, shadowing: object
+) -> Template[Any, Any, Any]:
+    return Template(stages, name=name, doc=doc, wrapped=getattr(shadowing, "__wrapped__", None))
 
 
 class TemplateFactory(Protocol):
@@ -442,7 +521,7 @@ def template(
     a plain value, a ``Result``, or be ``async def``. The template keeps ``__name__``,
     ``__doc__`` and ``__wrapped__``.
 
-    Example:
+    Examples:
         >>> from wumbo import template
         >>> @template
         ... def parse(text: str) -> int:
@@ -563,7 +642,7 @@ def pipe(*stages: Callable[[Any], Any], name: str | None = None) -> Template[Any
     Up to five Templates are typed stage to stage; any other list of stages gives
     ``Template[Any, Any, Any]``: use ``|`` when you want the checker to follow each stage.
 
-    Example:
+    Examples:
         >>> from wumbo import pipe
         >>> steps = [str.strip, int, lambda n: n * 2]
         >>> pipe(*steps).run(" 21 ")

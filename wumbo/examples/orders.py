@@ -6,7 +6,7 @@ Bad orders become Failures that say which stage rejected them and why; nothing i
 
 Run it with ``make demo`` or ``python -m wumbo.examples.orders``.
 
-Example:
+Examples:
     >>> summary, failures = process(load_orders())
     >>> summary.invoices, len(failures)
     (5, 3)

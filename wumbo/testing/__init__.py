@@ -1,6 +1,6 @@
 """Helpers for testing code that uses wumbo: the composition laws, as checks you can run.
 
-Example:
+Examples:
     >>> from wumbo.testing import assert_associative
     >>> assert_associative(str.strip, str.upper, len, "  hi ")
 """

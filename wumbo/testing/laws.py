@@ -9,7 +9,7 @@
 Results are compared as :class:`Outcome` values, since two ``StageError`` objects from two runs
 are different objects describing the same failure.
 
-Example:
+Examples:
     >>> from wumbo.testing import assert_matches_reference
     >>> assert_matches_reference([str.strip, int], " 7 ")
     >>> assert_matches_reference([str.strip, int], "seven")
@@ -50,7 +50,7 @@ class Outcome(NamedTuple):
     ``ok`` and ``value`` for a success; for a failure, the failing stage's position (for a
     ``StageError``), the error's type and its message.
 
-    Example:
+    Examples:
         >>> from wumbo import template
         >>> outcome(template(int)("x"))
         Outcome(ok=False, value=None, position=1, error_type='ValueError', message="invalid literal for int() with base 10: 'x'")
@@ -66,7 +66,7 @@ class Outcome(NamedTuple):
 def outcome(result: Result[Any, Any]) -> Outcome:
     """Describe a Result as an :class:`Outcome`.
 
-    Example:
+    Examples:
         >>> from returns.result import Success
         >>> outcome(Success(3))
         Outcome(ok=True, value=3, position=None, error_type=None, message=None)
@@ -98,7 +98,7 @@ def reference_call(stages: Sequence[Stage], value: Any) -> Outcome:
 
     This is the specification a compiled pipeline must match.
 
-    Example:
+    Examples:
         >>> reference_call([str.strip, int], " 4 ")
         Outcome(ok=True, value=4, position=None, error_type=None, message=None)
     """
@@ -130,7 +130,7 @@ def _same(label: str, left: Outcome, right: Outcome) -> None:
 def assert_matches_reference(stages: Sequence[Stage], value: Any) -> None:
     """``pipe(*stages)(value)`` must equal :func:`reference_call` on the same stages.
 
-    Example:
+    Examples:
         >>> assert_matches_reference([len, lambda n: n * 2], "abc")
     """
     _same("pipeline vs reference", outcome(pipe(*stages)(value)), reference_call(stages, value))
@@ -139,7 +139,7 @@ def assert_matches_reference(stages: Sequence[Stage], value: Any) -> None:
 def assert_associative(first: Stage, second: Stage, third: Stage, value: Any) -> None:
     """``(first | second) | third`` and ``first | (second | third)``: same stages, same result.
 
-    Example:
+    Examples:
         >>> assert_associative(str.split, len, str, "a b c")
     """
     left = (pipe(first) | second) | third
@@ -152,7 +152,7 @@ def assert_associative(first: Stage, second: Stage, third: Stage, value: Any) ->
 def assert_identity(stage: Stage, value: Any) -> None:
     """``pipe() | stage``, ``stage | pipe()`` and ``stage`` agree.
 
-    Example:
+    Examples:
         >>> assert_identity(str.upper, "x")
     """
     alone = pipe(stage)
@@ -165,7 +165,7 @@ def assert_identity(stage: Stage, value: Any) -> None:
 def assert_sync_async_agree(pipeline: Template[Any, Any, Any], value: Any) -> None:
     """``pipeline(value)`` and ``await pipeline.acall(value)`` give the same outcome.
 
-    Example:
+    Examples:
         >>> from wumbo import template
         >>> assert_sync_async_agree(template(int), "12")
     """
@@ -181,7 +181,7 @@ def check_pipeline_laws(
 
     Associativity is checked for every split of ``stages`` into three consecutive parts.
 
-    Example:
+    Examples:
         >>> from hypothesis import strategies as st
         >>> check_pipeline_laws([str.strip, len], st.text(max_size=5), max_examples=10)
     """

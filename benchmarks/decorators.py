@@ -1,0 +1,141 @@
+"""Decorators on the success path: what each one adds to a call, against other libraries.
+
+The stage is ``inc`` (``def inc(x: int) -> int: return x + 1``). Timed, in one session:
+
+* the baseline, the bare call ``inc(x)``, and ``template(inc).run(x)`` for reference;
+* wumbo's ``retry``, ``cache`` (a hit), ``CircuitBreaker`` (closed), ``recover`` and ``timeout``
+  (sync: a worker thread per call), each called with ``.run(x)``;
+* tenacity ``@retry(stop=stop_after_attempt(3))`` and stamina ``@retry(on=Exception,
+  attempts=3)``, each succeeding on the first attempt;
+* cachetools ``@cached(LRUCache(128), lock=threading.Lock())`` on a hit.
+
+tenacity, stamina and cachetools are benchmark-only packages, not wumbo dependencies: a
+missing one is reported and its candidates skipped.
+"""
+
+import importlib
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from benchmarks._timing import Candidate, Measurement, Settings, Target, measure, table
+from wumbo import template
+from wumbo.decorators import CircuitBreaker, cache, recover, retry, timeout
+
+DESCRIPTION = (
+    "decorators' success path vs the bare call; retry vs tenacity/stamina; cache vs cachetools"
+)
+START = 1
+RETRY_BUDGET_NS = 1000.0
+"""The issue's goal: retry's success path costs at most 1 us over the bare call."""
+
+
+def inc(x: int) -> int:
+    """The decorated stage."""
+    return x + 1
+
+
+def zero(x: int, error: object) -> int:
+    """The recover handler (never called on the success path)."""
+    return 0
+
+
+def _optional(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        print(f"  ({name} is not installed: its candidates are skipped; pip install {name})")
+        return None
+
+
+def candidates() -> list[Candidate]:
+    """Every candidate, the bare call first."""
+    group = "success path"
+
+    def make(key: str, label: str, call: Callable[[int], Any]) -> Candidate:
+        return Candidate(group, key, label, "f(x)", {"f": call, "x": START}, _is_two)
+
+    warm_cache = cache()(inc)
+    found = [
+        make("bare", "bare call inc(x)", inc),
+        make("template", "template(inc).run(x)", template(inc).run),
+        make("retry", "wumbo retry(attempts=3)(inc).run(x)", retry(attempts=3)(inc).run),
+        make("cache", "wumbo cache()(inc).run(x) [hit]", warm_cache.run),
+        make("breaker", "wumbo CircuitBreaker()(inc).run(x)", CircuitBreaker()(inc).run),
+        make("recover", "wumbo recover(zero)(inc).run(x)", recover(zero)(inc).run),
+        make("timeout", "wumbo timeout(5)(inc).run(x) [thread]", timeout(5.0)(inc).run),
+    ]
+    tenacity = _optional("tenacity")
+    if tenacity is not None:
+        policy = tenacity.retry(stop=tenacity.stop_after_attempt(3))
+        found.append(make("tenacity", "tenacity @retry(stop_after_attempt(3))", policy(inc)))
+    stamina = _optional("stamina")
+    if stamina is not None:
+        policy = stamina.retry(on=Exception, attempts=3)
+        found.append(make("stamina", "stamina @retry(on=Exception, attempts=3)", policy(inc)))
+    cachetools = _optional("cachetools")
+    if cachetools is not None:
+        cached = cachetools.cached(cachetools.LRUCache(128), lock=threading.Lock())(inc)
+        found.append(make("cachetools", "cachetools @cached(LRUCache, lock) [hit]", cached))
+    return found
+
+
+def _is_two(value: object) -> bool:
+    return value == START + 1
+
+
+def run(settings: Settings) -> dict[str, Any]:
+    """Measure, print the table, overheads and targets; return the data."""
+    print(f"decorators: {DESCRIPTION}")
+    members = candidates()
+    results = measure(members, settings)
+    rows = [results[candidate.ident] for candidate in members]
+    by_key: dict[str, Measurement] = {row.candidate.key: row for row in rows}
+    bare = by_key["bare"]
+    rounds = min(len(row.samples_ns) for row in rows)
+    print(f"  {len(rows)} candidates timed round-robin, {rounds} samples each")
+    print()
+    print(table("success path of inc(x)", rows, bare))
+
+    overheads = {key: row.min_ns - bare.min_ns for key, row in by_key.items() if key != "bare"}
+    print()
+    print("overhead over the bare call (ns, same run)")
+    for key, value in overheads.items():
+        print(f"  {by_key[key].candidate.label:<44}{value:>10.1f}")
+
+    targets = [
+        Target(
+            "retry success-path overhead over the bare call <= 1 us (overhead / 1 us)",
+            overheads["retry"] / RETRY_BUDGET_NS,
+            1.0,
+        )
+    ]
+    for other in ("tenacity", "stamina"):
+        if other in by_key:
+            targets.append(
+                Target(
+                    f"retry success path faster than {other}",
+                    by_key["retry"].min_ns / by_key[other].min_ns,
+                    1.0,
+                    strict=True,
+                )
+            )
+    if "cachetools" in by_key:
+        targets.append(
+            Target(
+                "cache hit no slower than cachetools @cached with a lock",
+                by_key["cache"].min_ns / by_key["cachetools"].min_ns,
+                1.0,
+            )
+        )
+    print()
+    print("targets (reported, never asserted)")
+    for target in targets:
+        print(f"  {target.line()}")
+    return {
+        "description": DESCRIPTION,
+        "samples": rounds,
+        "rows": [row.as_dict(bare) for row in rows],
+        "overhead_ns": overheads,
+        "targets": [target.as_dict() for target in targets],
+    }

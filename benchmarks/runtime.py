@@ -1,0 +1,360 @@
+"""Runtime speed and memory: ``map``/``amap`` against hand-written pools, serial code and itself.
+
+Every figure is a ratio of two measurements taken in the same run (best of the samples, the
+candidates timed round-robin so machine noise hits them alike):
+
+* ``amap`` of an async stage over 10,000 items, concurrency 100, in order and as completed,
+  against a hand-written anyio pool of 100 worker tasks calling the same ``pipeline.acall``
+  (and, for scale, one task per item under a ``CapacityLimiter``);
+* thread ``map`` of a CPU-light sync stage against ``ThreadPoolExecutor.map``, both with 8
+  threads and the pool created inside the timed run;
+* process ``map`` of a CPU-bound stage (2 workers, pool start-up included) against a serial loop;
+* peak traced memory (``tracemalloc``) of ``amap`` over 1,000,000 items against 10,000 items;
+* ``concurrency="auto"`` against every fixed setting on a simulated I/O-bound server that
+  serves ``CAPACITY`` requests at a time and slows down when more queue up.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+import tracemalloc
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import anyio
+import anyio.lowlevel
+
+import wumbo.runtime  # noqa: F401  (installs the runner behind map/amap)
+from benchmarks._timing import Settings, Target
+from wumbo import template
+
+DESCRIPTION = "map/amap vs hand-written anyio pool, ThreadPoolExecutor.map, serial; memory; auto"
+
+ITEMS = 10_000
+WORKERS = 100
+THREADS = 8
+CPU_ITEMS = 24
+CPU_LOOPS = 300_000
+CAPACITY = 16
+LATENCY_S = 0.004
+PENALTY = 0.05
+FIXED = (4, 8, 16, 32, 64, 128)
+
+
+async def tick(n: int) -> int:
+    """The async stage: one checkpoint (a network call that answers at once)."""
+    await anyio.lowlevel.checkpoint()
+    return n + 1
+
+
+def light(n: int) -> int:
+    """The CPU-light sync stage."""
+    return n * 2 + 1
+
+
+def heavy(n: int) -> int:
+    """The CPU-bound stage: a fixed amount of pure-Python arithmetic."""
+    total = n
+    for i in range(CPU_LOOPS):
+        total = (total + i * i) % 1_000_003
+    return total
+
+
+def _best(samples: dict[str, list[float]], key: str) -> float:
+    return min(samples[key])
+
+
+def _round_robin(
+    candidates: dict[str, Callable[[], object]], rounds: int, budget_s: float
+) -> dict[str, list[float]]:
+    """Time each candidate once per round, rotating the start; at least two rounds."""
+    samples: dict[str, list[float]] = {key: [] for key in candidates}
+    keys = list(candidates)
+    started = time.perf_counter()
+    for round_ in range(rounds):
+        if round_ >= 2 and time.perf_counter() - started > budget_s:
+            break
+        for step in range(len(keys)):
+            key = keys[(round_ + step) % len(keys)]
+            begin = time.perf_counter()
+            candidates[key]()
+            samples[key].append(time.perf_counter() - begin)
+    return samples
+
+
+# -- amap against a hand-written pool --------------------------------------------------------
+
+
+def amap_candidates(items: int) -> dict[str, Callable[[], object]]:
+    """The amap group: hand-written pool first."""
+    pipeline = template(tick)
+    expected = items * (items + 1) // 2
+
+    async def hand_written_pool() -> int:
+        source = iter(range(items))
+        total = 0
+
+        async def worker() -> None:
+            nonlocal total
+            for item in source:
+                value = (await pipeline.acall(item)).unwrap()
+                total += value
+
+        async with anyio.create_task_group() as group:
+            for _ in range(WORKERS):
+                group.start_soon(worker)
+        return total
+
+    async def task_per_item() -> int:
+        limiter = anyio.CapacityLimiter(WORKERS)
+        total = 0
+
+        async def one(item: int) -> None:
+            nonlocal total
+            async with limiter:
+                value = (await pipeline.acall(item)).unwrap()
+            total += value
+
+        async with anyio.create_task_group() as group:
+            for item in range(items):
+                group.start_soon(one, item)
+        return total
+
+    def wumbo_amap(ordered: bool) -> Callable[[], Any]:
+        async def run() -> int:
+            total = 0
+            results = pipeline.amap(range(items), concurrency=WORKERS, ordered=ordered)
+            async for result in results:
+                total += result.unwrap()
+            return total
+
+        return run
+
+    def checked(main: Callable[[], Any]) -> Callable[[], object]:
+        def call() -> object:
+            value = anyio.run(main)
+            assert value == expected, value
+            return value
+
+        return call
+
+    return {
+        "pool": checked(hand_written_pool),
+        "amap_ordered": checked(wumbo_amap(True)),
+        "amap_completed": checked(wumbo_amap(False)),
+        "task_per_item": checked(task_per_item),
+    }
+
+
+# -- thread map, process map -----------------------------------------------------------------
+
+
+def thread_candidates(items: int) -> dict[str, Callable[[], object]]:
+    """``ThreadPoolExecutor.map`` first, then wumbo's thread map."""
+    pipeline = template(light)
+    expected = sum(light(n) for n in range(items))
+
+    def executor_map() -> None:
+        with ThreadPoolExecutor(THREADS) as pool:
+            total = sum(result.unwrap() for result in pool.map(pipeline, range(items)))
+        assert total == expected
+
+    def wumbo_map() -> None:
+        results = pipeline.map(range(items), concurrency=THREADS, executor="threads")
+        assert sum(result.unwrap() for result in results) == expected
+
+    return {"executor_map": executor_map, "wumbo_threads": wumbo_map}
+
+
+def process_candidates(items: int) -> dict[str, Callable[[], object]]:
+    """A serial loop first, then wumbo's process map on 2 workers."""
+    pipeline = template(heavy)
+    expected = [heavy(n) for n in range(items)]
+
+    def serial() -> None:
+        assert [pipeline(n).unwrap() for n in range(items)] == expected
+
+    def processes() -> None:
+        results = pipeline.map(range(items), concurrency=2, executor="processes")
+        assert [result.unwrap() for result in results] == expected
+
+    return {"serial": serial, "processes": processes}
+
+
+# -- memory ----------------------------------------------------------------------------------
+
+
+def peak_memory(items: int) -> int:
+    """Peak traced bytes while ``amap`` streams ``items`` items of the async stage."""
+    pipeline = template(tick)
+
+    async def main() -> int:
+        count = 0
+        async for _ in pipeline.amap(iter(range(items)), concurrency=WORKERS):
+            count += 1
+        return count
+
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        assert anyio.run(main) == items
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+# -- adaptive concurrency --------------------------------------------------------------------
+
+
+class SimulatedServer:
+    """Serves ``CAPACITY`` requests at once in ``LATENCY_S`` each; queued requests slow it.
+
+    Every request waiting for a slot adds ``PENALTY`` to the service time (contention), so
+    throughput peaks at ``CAPACITY`` in flight and falls beyond it.
+    """
+
+    def __init__(self) -> None:
+        self.slots = anyio.Semaphore(CAPACITY)
+        self.waiting = 0
+
+    async def request(self, n: int) -> int:
+        self.waiting += 1
+        async with self.slots:
+            self.waiting -= 1
+            await anyio.sleep(LATENCY_S * (1 + PENALTY * self.waiting))
+        return n
+
+
+def throughput(concurrency: int | str, items: int) -> float:
+    """Items per second of ``amap`` over the simulated server."""
+
+    async def main() -> float:
+        server = SimulatedServer()
+        pipeline = template(server.request)
+        begin = time.perf_counter()
+        count = 0
+        async for _ in pipeline.amap(range(items), concurrency=concurrency):  # type: ignore[arg-type]
+            count += 1
+        return count / (time.perf_counter() - begin)
+
+    result: float = anyio.run(main)
+    return result
+
+
+# -- the report ------------------------------------------------------------------------------
+
+
+def _line(label: str, value: float, unit: str) -> str:
+    return f"  {label:<52}{value:>12.4f} {unit}"
+
+
+def run(settings: Settings) -> dict[str, Any]:
+    """Measure every group, print the report and the targets, return the data."""
+    quick = settings.quick
+    rounds = 2 if quick else max(3, min(settings.repeats, 7))
+    budget = settings.budget_s / 5
+    items = 1_000 if quick else ITEMS
+    print(f"runtime: {DESCRIPTION}")
+    print(f"  {os.cpu_count()} CPUs; best of up to {rounds} rounds per candidate, round-robin")
+
+    amap = _round_robin(amap_candidates(items), rounds, budget)
+    threads = _round_robin(thread_candidates(items), rounds, budget)
+    processes = _round_robin(
+        process_candidates(4 if quick else CPU_ITEMS), 2 if quick else 3, budget
+    )
+    small, large = (1_000, 100_000) if quick else (10_000, 1_000_000)
+    memory_small, memory_large = peak_memory(small), peak_memory(large)
+    auto_items = 600 if quick else 6_000
+    fixed = {n: throughput(n, auto_items) for n in FIXED}
+    auto = max(throughput("auto", auto_items) for _ in range(1 if quick else 2))
+    best_n = max(fixed, key=fixed.__getitem__)
+
+    figures = {
+        "amap_ordered_vs_pool": _best(amap, "pool") / _best(amap, "amap_ordered"),
+        "amap_completed_vs_pool": _best(amap, "pool") / _best(amap, "amap_completed"),
+        "task_per_item_vs_pool": _best(amap, "pool") / _best(amap, "task_per_item"),
+        "threads_vs_executor_map": _best(threads, "executor_map") / _best(threads, "wumbo_threads"),
+        "processes_speedup": _best(processes, "serial") / _best(processes, "processes"),
+        "memory_ratio": memory_large / memory_small,
+        "auto_vs_best_fixed": auto / fixed[best_n],
+    }
+    print()
+    print(f"amap, {items:,} items, async stage, concurrency {WORKERS} (seconds per run)")
+    for key, label in (
+        ("pool", f"hand-written anyio pool of {WORKERS} workers"),
+        ("amap_ordered", "wumbo amap, ordered"),
+        ("amap_completed", "wumbo amap, as completed"),
+        ("task_per_item", "task per item under a CapacityLimiter"),
+    ):
+        print(_line(label, _best(amap, key), "s"))
+    print()
+    print(f"thread map, {items:,} items, CPU-light stage, {THREADS} threads (seconds per run)")
+    print(_line("ThreadPoolExecutor.map", _best(threads, "executor_map"), "s"))
+    print(_line('wumbo map(executor="threads")', _best(threads, "wumbo_threads"), "s"))
+    print()
+    print("process map, CPU-bound stage, 2 workers, pool start-up included (seconds per run)")
+    print(_line("serial loop", _best(processes, "serial"), "s"))
+    print(_line('wumbo map(executor="processes")', _best(processes, "processes"), "s"))
+    print()
+    print("peak traced memory of amap (tracemalloc)")
+    print(_line(f"{small:,} items", memory_small / 1024, "KiB"))
+    print(_line(f"{large:,} items", memory_large / 1024, "KiB"))
+    print()
+    print(
+        f"simulated server: {CAPACITY} slots, {LATENCY_S * 1000:g} ms, +{PENALTY:.0%} per queued "
+        f"request; {auto_items:,} items (items per second)"
+    )
+    for n, rate in fixed.items():
+        print(_line(f"concurrency={n}" + (" (best fixed)" if n == best_n else ""), rate, "/s"))
+    print(_line('concurrency="auto"', auto, "/s"))
+
+    targets = [
+        Target(
+            "amap ordered: pool time / amap time >= 0.9", 0.9 / figures["amap_ordered_vs_pool"], 1.0
+        ),
+        Target(
+            "amap as completed: pool time / amap time >= 0.9",
+            0.9 / figures["amap_completed_vs_pool"],
+            1.0,
+        ),
+        Target(
+            "thread map: executor map time / wumbo time >= 0.9",
+            0.9 / figures["threads_vs_executor_map"],
+            1.0,
+        ),
+        Target(
+            "process map on 2 cores: serial time / wumbo time >= 1.7",
+            1.7 / figures["processes_speedup"],
+            1.0,
+        ),
+        Target(
+            f"peak memory {large:,} items / {small:,} items <= 1.2",
+            figures["memory_ratio"],
+            1.2,
+        ),
+        Target(
+            "auto throughput / best fixed throughput >= 0.9",
+            0.9 / figures["auto_vs_best_fixed"],
+            1.0,
+        ),
+    ]
+    print()
+    print("ratios (same run)")
+    for key, value in figures.items():
+        print(f"  {key:<52}{value:>8.3f}x")
+    print()
+    print("targets (reported, never asserted; each line shows required / measured, <= 1 is MET)")
+    for target in targets:
+        print(f"  {target.line()}")
+    return {
+        "description": DESCRIPTION,
+        "seconds": {"amap": amap, "threads": threads, "processes": processes},
+        "memory_bytes": {str(small): memory_small, str(large): memory_large},
+        "throughput": {**{str(n): rate for n, rate in fixed.items()}, "auto": auto},
+        "ratios": figures,
+        "targets": [target.as_dict() for target in targets],
+        "finite": all(math.isfinite(value) for value in figures.values()),
+    }

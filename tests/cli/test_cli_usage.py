@@ -1,0 +1,138 @@
+"""Exit statuses and one-line reasons for every way of calling ``wumbo`` wrongly; ``--help``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_helpers import (
+    pipelines_module,  # noqa: F401  (the pipelines fixture)
+    write_jsonl,
+)
+
+from wumbo.cli import main
+
+
+def error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    """The one line the command printed on stderr."""
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["demo"], ["list"], ["info"]])
+def test_help_everywhere(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*command, "--help"]) == 0
+    assert "usage: wumbo" in capsys.readouterr().out
+
+
+def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "commands" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("arguments", "reason"),
+    [
+        (["-c", "0"], "argument -c/--concurrency: expected a positive whole number or 'auto'"),
+        (["--timeout", "-1"], "argument --timeout: expected a positive number of seconds"),
+        (["--config", "no equals"], "argument --config: expected KEY=VALUE"),
+        (["--format", "xml"], "argument --format: invalid choice: 'xml'"),
+    ],
+)
+def test_bad_arguments_exit_2_with_the_reason(
+    arguments: list[str], reason: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "m:p", str(tmp_path / "in.jsonl"), *arguments]) == 2
+    assert reason in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("no_such_module_xyz:pipeline", "cannot import module 'no_such_module_xyz'"),
+        ("{module}:nombers", "has no attribute 'nombers'; did you mean 'numbers'?"),
+        ("{module}:not_a_pipeline", "is a int, not a pipeline: expected a wumbo Template"),
+        ("no_such_template_xyz", "Template 'no_such_template_xyz' not found"),
+        ("trnsformer", "did you mean 'transformer'?"),
+        (":pipeline", "expected MODULE:ATTR or a registered template name"),
+        ("builtins:divmod", "cannot be a pipeline"),
+    ],
+)
+def test_a_pipeline_that_cannot_be_found_exits_2(
+    target: str, reason: str, pipelines: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"n": 1}])
+    assert main(["run", target.format(module=pipelines), str(source)]) == 2
+    line = error_line(capsys)
+    assert line.startswith("wumbo run: error: ")
+    assert reason in line
+    assert not (tmp_path / "in.out.jsonl").exists()
+
+
+def test_a_module_that_fails_to_import_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "broken_cli_module.py").write_text("import no_such_dependency_xyz\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    source = write_jsonl(tmp_path / "in.jsonl", [1])
+    assert main(["run", "broken_cli_module:pipeline", str(source)]) == 2
+    assert "importing module 'broken_cli_module' failed: ModuleNotFoundError" in error_line(capsys)
+
+
+@pytest.mark.parametrize("name", ["missing.jsonl", "."])
+def test_an_unreadable_input_exits_2(
+    name: str, pipelines: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", f"{pipelines}:numbers", str(tmp_path / name)]) == 2
+    assert "cannot read input file" in error_line(capsys)
+
+
+def test_output_into_a_missing_folder_exits_2(
+    pipelines: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"n": 1}])
+    assert main(["run", f"{pipelines}:numbers", str(source), "-o", "nowhere/out.jsonl"]) == 2
+    assert "cannot write 'nowhere/out.jsonl': No such file or directory" in error_line(capsys)
+
+
+def test_output_over_the_input_is_refused(
+    pipelines: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"n": 1}])
+    assert main(["run", f"{pipelines}:numbers", str(source), "-o", str(source)]) == 2
+    assert "must be three different files" in error_line(capsys)
+    assert source.read_text() == '{"n": 1}\n'
+
+
+@pytest.mark.parametrize(
+    ("arguments", "reason"),
+    [
+        (["-e", "gpu"], "--executor expects inline, threads, processes or a Dask scheduler"),
+        (["--timeout", "1"], "--timeout needs --executor threads or processes"),
+        (["--config", "x=1"], "--config applies to registered templates and BaseTemplate"),
+    ],
+)
+def test_options_that_do_not_fit_exit_2(
+    arguments: list[str],
+    reason: str,
+    pipelines: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"n": 1}])
+    assert main(["run", f"{pipelines}:numbers", str(source), *arguments]) == 2
+    assert reason in error_line(capsys)
+
+
+def test_bad_template_config_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [1])
+    assert main(["run", "transformer", str(source), "--config", "map_func=3"]) == 2
+    assert "cannot configure 'transformer'" in error_line(capsys)
+
+
+def test_unknown_template_info_and_category_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", "no_such_template_xyz"]) == 2
+    assert "Template 'no_such_template_xyz' not found" in error_line(capsys)
+    assert main(["list", "--category", "gadgets"]) == 2
+    assert "--category expects one of data_processor" in error_line(capsys)

@@ -1,0 +1,394 @@
+"""sandbox: every attack becomes a Failure with a clear reason, and no process is left behind.
+
+Each attack is bounded in the test itself (allocations, forks, output and result sizes), so a
+broken limit cannot harm the machine. The attacks live at module level: the sandbox process
+imports this module to run them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pickle
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from returns.result import Failure, Result, Success
+
+from wumbo import StageError, template
+from wumbo.decorators.sandbox import MiB, SandboxError, sandbox
+
+ROOT = os.geteuid() == 0
+WALL = 20.0
+"""A generous wall limit for runs that are not about time (a loaded machine starts slowly)."""
+
+
+# -- the stages and attacks ------------------------------------------------------------------
+
+
+def double(n: int) -> int:
+    return n * 2
+
+
+async def double_later(n: int) -> int:
+    await anyio.sleep(0)
+    return n * 2
+
+
+def checked(n: int) -> Result[int, str]:
+    return Success(n) if n >= 0 else Failure(f"negative: {n}")
+
+
+def reject(text: str) -> int:
+    raise ValueError(f"bad input {text!r}")
+
+
+def who_am_i(_: object) -> tuple[int, int, list[int], dict[str, str]]:
+    return os.getuid(), os.getgid(), os.getgroups(), dict(os.environ)
+
+
+def hog_memory(blocks: int) -> int:
+    """Allocate ``blocks`` x 64 MiB (bounded by the caller)."""
+    held = [bytearray(64 * MiB) for _ in range(blocks)]
+    return len(held)
+
+
+def spin(_: object) -> None:
+    """Burn CPU for at most 30 s (the limits stop it long before)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        pass
+
+
+def nap(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+async def nap_later(seconds: float) -> float:
+    await anyio.sleep(seconds)
+    return seconds
+
+
+def spawn(tries: int) -> int:
+    """Fork up to ``tries`` children that each sleep 30 s (a runaway spawner, bounded)."""
+    started = 0
+    for _ in range(tries):
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+        started += 1
+    return started
+
+
+def escape_and_linger(_: object) -> int:
+    """Leave a grandchild (sleeping 30 s) in a session of its own; return its pid."""
+    read_end, write_end = os.pipe()
+    if os.fork() == 0:
+        os.setsid()
+        grandchild = os.fork()
+        if grandchild == 0:
+            os.close(write_end)
+            time.sleep(30)
+            os._exit(0)
+        os.write(write_end, str(grandchild).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        return int(pipe.read())
+
+
+def exit_three(_: object) -> None:
+    os._exit(3)
+
+
+def segfault(_: object) -> bytes:
+    return ctypes.string_at(0)
+
+
+def chatter(lines: int) -> int:
+    """Print ``lines`` KiB (bounded by the caller)."""
+    line = "x" * 1023 + "\n"
+    for _ in range(lines):
+        sys.stdout.write(line)
+    return lines
+
+
+def huge(size: int) -> bytes:
+    return b"x" * size
+
+
+def open_many(count: int) -> int:
+    handles = [open(os.devnull) for _ in range(count)]  # noqa: SIM115
+    return len(handles)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def left_behind(error: SandboxError) -> list[str]:
+    """Processes (zombies included) still in the sandbox's session or owned by its uid."""
+    assert error.pid is not None
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            owner = entry.stat().st_uid
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == error.pid or (error.uid is not None and owner == error.uid):
+            found.append(f"{entry.name} ({fields[0]})")
+    return found
+
+
+def sandbox_error(result: Result[Any, Any]) -> SandboxError:
+    assert isinstance(result, Failure), result
+    failure = result.failure()
+    assert isinstance(failure, StageError), failure
+    assert isinstance(failure.error, SandboxError), failure.error
+    return failure.error
+
+
+def run_attack(stage: Any, value: object, **limits: Any) -> SandboxError:
+    error = sandbox_error(sandbox(**limits)(stage)(value))
+    assert left_behind(error) == []
+    return error
+
+
+# -- the railway -----------------------------------------------------------------------------
+
+
+def test_success_comes_back() -> None:
+    assert sandbox(wall_seconds=WALL)(double)(21) == Success(42)
+
+
+def test_bare_decorator_and_inline_use() -> None:
+    pipeline = template(str.strip) | int | sandbox(double) | str
+    assert pipeline(" 4 ") == Success("8")
+    assert [stage.name for stage in pipeline.stages] == ["strip", "int", "sandbox(double)", "str"]
+
+
+def test_raised_error_is_reported_at_the_sandbox_position() -> None:
+    pipeline = template(str.strip) | sandbox(wall_seconds=WALL)(reject)
+    failure = pipeline(" x ").failure()
+    assert isinstance(failure, StageError)
+    assert (failure.stage, failure.position) == ("sandbox(reject)", 2)
+    assert isinstance(failure.error, ValueError)
+    assert str(failure.error) == "bad input 'x'"
+    assert any("raised in the sandbox process" in note for note in failure.error.__notes__)
+
+
+def test_declared_failure_comes_back_as_it_is() -> None:
+    assert sandbox(wall_seconds=WALL)(checked)(-1) == Failure("negative: -1")
+    assert sandbox(wall_seconds=WALL)(checked)(1) == Success(1)
+
+
+def test_a_whole_pipeline_runs_in_one_sandbox() -> None:
+    sandboxed = sandbox(wall_seconds=WALL)(template(int) | double)
+    assert [stage.name for stage in sandboxed.stages] == ["sandbox(int | double)"]
+    assert sandboxed.run("5") == 10
+
+
+def test_async_stage_runs_in_the_sandbox_from_sync_code() -> None:
+    assert sandbox(wall_seconds=WALL)(double_later)(4) == Success(8)
+
+
+@pytest.mark.anyio
+async def test_async_caller_waits_without_blocking_the_loop() -> None:
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await anyio.sleep(0.01)
+            ticks += 1
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(ticker)
+        assert await sandbox(wall_seconds=WALL)(double_later).acall(5) == Success(10)
+        assert await sandbox(wall_seconds=WALL)(double).acall(6) == Success(12)
+        group.cancel_scope.cancel()
+    assert ticks > 0  # the loop ran while the sandbox processes worked
+
+
+@pytest.mark.anyio
+async def test_cancelling_an_async_caller_kills_the_sandbox() -> None:
+    stage = sandbox(wall_seconds=60)(nap_later)
+    with anyio.move_on_after(1.0) as scope:
+        await stage.acall(30.0)
+    assert scope.cancelled_caught
+    # the supervisor was asked to stop: it kills the stage, then exits (bounded wait)
+    with anyio.fail_after(10):
+        while _sandbox_sessions():
+            await anyio.sleep(0.05)
+
+
+def _sandbox_sessions() -> list[int]:
+    """Pids of processes whose command line is a sandbox supervisor of this process."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            if b"wumbo.decorators._sandbox_child" in command and parent == os.getpid():
+                found.append(int(entry.name))
+    return found
+
+
+def test_environment_is_scrubbed() -> None:
+    os.environ["WUMBO_SECRET_TOKEN"] = "hunter2"
+    try:
+        _, _, _, env = sandbox(env_allow=("PATH",), wall_seconds=WALL)(who_am_i).run(None)
+    finally:
+        del os.environ["WUMBO_SECRET_TOKEN"]
+    assert set(env) <= {"PATH", "LC_CTYPE"}  # Python may set LC_CTYPE for its own locale
+    assert "WUMBO_SECRET_TOKEN" not in env
+
+
+@pytest.mark.skipif(not ROOT, reason="switching users needs root")
+def test_root_caller_runs_the_stage_as_an_unprivileged_user_of_its_own() -> None:
+    uid, gid, groups, _ = sandbox(wall_seconds=WALL)(who_am_i).run(None)
+    assert uid >= 2_000_000_000
+    assert gid == uid
+    assert groups == []
+    other_uid = sandbox(wall_seconds=WALL)(who_am_i).run(None)[0]
+    assert other_uid != uid  # each run has its own
+
+
+def test_an_unpicklable_stage_is_refused_clearly() -> None:
+    error = sandbox_error(sandbox(wall_seconds=WALL)(lambda n: n)(1))
+    assert error.reason == "not_picklable"
+    assert "must pickle" in str(error)
+
+
+def test_bad_limits_are_refused() -> None:
+    with pytest.raises(ValueError, match="memory_bytes must be a positive int, got -5"):
+        sandbox(memory_bytes=-5)
+    with pytest.raises(ValueError, match="wall_seconds must be a positive number"):
+        sandbox(wall_seconds="soon")  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match="env_allow must hold environment variable names"):
+        sandbox(env_allow=["A=B"])
+    with pytest.raises(ValueError, match="uid must be 'auto', None or a non-root uid"):
+        sandbox(uid=0)
+
+
+def test_sandbox_error_pickles() -> None:
+    error = SandboxError("cpu", "spin", "used too much", signal=24, pid=7, uid=8, output=b"hi")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.reason, copy.stage, copy.signal, copy.pid, copy.uid, copy.output) == (
+        "cpu",
+        "spin",
+        24,
+        7,
+        8,
+        b"hi",
+    )
+    assert str(copy) == str(error)
+
+
+# -- the attacks -----------------------------------------------------------------------------
+
+
+def test_memory_hog() -> None:
+    error = run_attack(hog_memory, 40, memory_bytes=256 * MiB, wall_seconds=WALL)  # 2.5 GiB asked
+    assert error.reason == "memory"
+    assert "256 MiB" in str(error)
+
+
+def test_infinite_loop_stopped_by_cpu_limit() -> None:
+    error = run_attack(spin, None, cpu_seconds=1, wall_seconds=25)
+    assert error.reason == "cpu"
+    assert "1 s of CPU time" in str(error)
+
+
+def test_infinite_loop_stopped_by_wall_limit() -> None:
+    error = run_attack(spin, None, cpu_seconds=25, wall_seconds=1)
+    assert error.reason == "wall_time"
+
+
+def test_sleeper_stopped_by_wall_limit() -> None:
+    error = run_attack(nap, 25.0, wall_seconds=1)
+    assert error.reason == "wall_time"
+
+
+def test_runaway_spawner() -> None:
+    error = run_attack(spawn, 300, processes=16, wall_seconds=WALL)
+    assert error.reason == "processes"
+    assert "16 processes" in str(error)
+
+
+def test_processes_that_escape_the_session_are_killed_too() -> None:
+    grandchild = sandbox(wall_seconds=WALL)(escape_and_linger).run(None)
+    assert not Path(f"/proc/{grandchild}").exists()
+
+
+def test_os_exit() -> None:
+    error = run_attack(exit_three, None, wall_seconds=WALL)
+    assert error.reason == "crashed"
+    assert error.exit_code == 3
+    assert "exited with code 3" in str(error)
+
+
+def test_segfault() -> None:
+    error = run_attack(segfault, None, wall_seconds=WALL)
+    assert error.reason == "crashed"
+    assert error.signal == 11
+    assert "SIGSEGV" in str(error)
+
+
+def test_output_flood() -> None:
+    error = run_attack(
+        chatter, 300 * 1024, max_output_bytes=1 * MiB, wall_seconds=WALL
+    )  # 300 MiB asked
+    assert error.reason == "output_too_large"
+    assert len(error.output) == 1 * MiB
+
+
+def test_huge_result() -> None:
+    error = run_attack(huge, 64 * MiB, max_result_bytes=1 * MiB, wall_seconds=WALL)
+    assert error.reason == "result_too_large"
+
+
+def test_too_many_open_files() -> None:
+    result = sandbox(open_files=32, wall_seconds=WALL)(open_many)(1000)
+    failure = result.failure()
+    assert isinstance(failure, StageError)
+    assert isinstance(failure.error, OSError)
+    assert "Too many open files" in str(failure.error)
+
+
+def test_printed_output_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("INFO", logger="wumbo.sandbox"):
+        assert sandbox(wall_seconds=WALL)(chatter)(2) == Success(2)
+    assert "printed" in caplog.text
+    assert "x" * 100 in caplog.text
+
+
+@pytest.mark.skipif(not ROOT, reason="only a switched uid meets unreadable directories")
+def test_module_the_sandbox_user_cannot_read(tmp_path: Path) -> None:
+    hidden = tmp_path / "hidden"
+    hidden.mkdir(mode=0o700)
+    (hidden / "wumbo_hidden_helper.py").write_text("VALUE = 1\n")
+    (tmp_path / "wumbo_lazy_stage.py").write_text(
+        "def stage(n):\n    import wumbo_hidden_helper\n    return wumbo_hidden_helper.VALUE\n"
+    )
+    sys.path[:0] = [str(tmp_path), str(hidden)]
+    try:
+        import wumbo_lazy_stage  # type: ignore[import-not-found]
+
+        error = sandbox_error(sandbox(wall_seconds=WALL)(wumbo_lazy_stage.stage)(1))
+    finally:
+        del sys.path[:2]
+        sys.modules.pop("wumbo_lazy_stage", None)
+    assert error.reason == "unreadable"
+    assert str(hidden) in str(error)
+    assert left_behind(error) == []

@@ -1,0 +1,40 @@
+"""Module-level stages for the runtime tests: picklable, so processes and Dask can run them."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import time
+
+import anyio
+
+
+def double(n: int) -> int:
+    """A CPU-light sync stage."""
+    return n * 2
+
+
+async def adouble(n: int) -> int:
+    """The async twin of :func:`double`."""
+    await anyio.sleep(0)
+    return n * 2
+
+
+def crash_on(n: int) -> int:
+    """Kills its worker process on 3 (``os._exit``) and on 5 (a segfault), else doubles."""
+    if n == 3:
+        os._exit(1)
+    if n == 5:
+        ctypes.string_at(0)  # reads address 0: SIGSEGV
+    return n * 2
+
+
+def sleep_then_double(n: int) -> int:
+    """Sleeps ``n`` tenths of a second (a stuck item when ``n`` is large), then doubles."""
+    time.sleep(n / 10)
+    return n * 2
+
+
+def pid_of(_: object) -> int:
+    """The id of the process that runs the item."""
+    return os.getpid()

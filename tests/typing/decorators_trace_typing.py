@@ -1,0 +1,99 @@
+"""trace, metrics and sandbox keep the stage's types: correct and incorrect uses, mypy AND pyright."""
+
+from __future__ import annotations
+
+from typing import assert_type
+
+from wumbo import Result, StageError, Template, template
+from wumbo.decorators.metrics import MetricsCollector, StageStats, metrics
+from wumbo.decorators.observers import Observer, StageInfo, add_observer
+from wumbo.decorators.sandbox import MiB, SandboxError, SandboxReason, sandbox
+from wumbo.decorators.trace import trace
+
+from _stages import ErrA, ErrB, check_a, double, fetch, fetch_checked, parse, show
+
+parse_t = template(parse)
+collector = MetricsCollector()
+
+
+class Printer:
+    def on_start(self, stage: StageInfo, input: object, /) -> None:
+        print(stage.name, input)
+
+    def on_complete(self, stage: StageInfo, output: object, duration: float, /) -> None:
+        print(stage.name, output, duration)
+
+    def on_error(self, stage: StageInfo, error: object, duration: float, /) -> None:
+        print(stage.name, error, duration)
+
+
+class Incomplete:
+    def on_start(self, stage: StageInfo, input: object, /) -> None: ...
+
+
+@trace
+def traced_parse(text: str) -> int:
+    return int(text)
+
+
+@trace(backend="logging", pipeline_span="fetching")
+async def traced_fetch(n: int) -> str:
+    return str(n)
+
+
+@metrics
+def measured_parse(text: str) -> int:
+    return int(text)
+
+
+@sandbox(memory_bytes=256 * MiB, wall_seconds=5)
+def sandboxed_parse(text: str) -> int:
+    return int(text)
+
+
+# -- bare and configured, on plain, Result-returning, async and Template stages --------------
+
+assert_type(traced_parse, Template[str, int])
+assert_type(traced_fetch, Template[int, str])
+assert_type(trace(parse), Template[str, int])
+assert_type(trace(check_a), Template[int, int, ErrA])
+assert_type(trace(fetch), Template[int, str])
+assert_type(trace(fetch_checked), Template[int, str, ErrB])
+assert_type(trace(parse_t | check_a), Template[str, int, ErrA])
+assert_type(trace(observers=[Printer()])(parse), Template[str, int])
+assert_type(trace(enabled=False)(check_a), Template[int, int, ErrA])
+
+assert_type(measured_parse, Template[str, int])
+assert_type(metrics(check_a), Template[int, int, ErrA])
+assert_type(metrics(collector=collector)(fetch_checked), Template[int, str, ErrB])
+assert_type(metrics(parse_t | double), Template[str, int])
+
+assert_type(sandboxed_parse, Template[str, int])
+assert_type(sandbox(check_a), Template[int, int, ErrA])
+assert_type(sandbox(cpu_seconds=1)(fetch), Template[int, str])
+assert_type(sandbox(uid=None)(parse_t | show), Template[str, str])
+
+# -- inline and stacked ----------------------------------------------------------------------
+
+assert_type(parse_t | trace()(double) | show, Template[str, str])
+assert_type(parse_t | sandbox()(metrics(trace(check_a))), Template[str, int, ErrA])
+assert_type((parse_t | trace(check_a))("1"), Result[int, ErrA | StageError])
+
+# -- the handles -----------------------------------------------------------------------------
+
+assert_type(collector.snapshot()["parse"], StageStats)
+printer: Observer = Printer()
+reason: SandboxReason = "memory"
+assert_type(SandboxError(reason, "parse", "ran out").reason, SandboxReason)
+
+# -- incorrect uses --------------------------------------------------------------------------
+
+bad_traced: object = parse_t | traced_parse  # type: ignore[operator]
+bad_sandboxed: object = sandbox(show) | double  # type: ignore[operator]
+bad_backend: object = trace(backend="zipkin")  # type: ignore[call-overload]
+bad_observer: object = trace(observers=[Incomplete()])  # type: ignore[list-item]
+bad_global: object = add_observer(Incomplete())  # type: ignore[arg-type, func-returns-value]
+bad_collector: object = metrics(collector=dict())  # type: ignore[call-overload]
+bad_memory: object = sandbox(memory_bytes="1G")  # type: ignore[call-overload]
+bad_uid: object = sandbox(uid="root")  # type: ignore[call-overload]
+bad_reason: SandboxReason = "timeout"  # type: ignore[assignment]

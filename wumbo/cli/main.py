@@ -1,0 +1,282 @@
+"""``wumbo``'s argument parsing, dispatch to the subcommands, and exit statuses.
+
+``wumbo run``, ``wumbo demo``, ``wumbo list`` and ``wumbo info``; every one has ``--help``.
+Exit statuses (see :class:`~wumbo.cli.exits.ExitStatus`): 0 when everything worked, 1 when
+``run`` finished but some items failed, 2 for a usage error (one line on stderr says what is
+wrong), 3 when a run had to stop because an output file could not be written, 130 after
+Ctrl-C, 141 when the reader of the output went away.
+
+Examples:
+    >>> main(["run", "wumbo.examples.orders:nothing_here", "orders.jsonl"])
+    2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal
+
+from wumbo import __version__
+from wumbo.cli.display import Display, choose_display
+from wumbo.cli.exits import CommandLineError, ExitStatus
+
+__all__ = ["build_parser", "main"]
+
+_Handler = Callable[[argparse.Namespace, Display], ExitStatus]
+
+
+def _concurrency(text: str) -> int | Literal["auto"]:
+    if text == "auto":
+        return "auto"
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive whole number or 'auto', got {text!r}"
+        )
+    return number
+
+
+def _seconds(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        number = 0.0
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return number
+
+
+def _setting(text: str) -> tuple[str, object]:
+    key, equals, raw = text.partition("=")
+    if not equals or not key.isidentifier():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE with KEY a name, got {text!r}")
+    try:
+        value: object = json.loads(raw)
+    except ValueError:
+        value = raw  # not JSON: the text itself
+    return key, value
+
+
+def _run(args: argparse.Namespace, display: Display) -> ExitStatus:
+    from wumbo.cli.run import RunOptions, run_pipeline
+
+    options = RunOptions(
+        target=args.pipeline,
+        input=args.input,
+        output=args.output,
+        errors=args.errors,
+        input_format=args.format,
+        resume=args.resume,
+        concurrency=args.concurrency,
+        ordered=not args.unordered,
+        executor=args.executor,
+        timeout=args.timeout,
+        config=dict(args.config),
+        progress=not args.no_progress,
+    )
+    return run_pipeline(options, display)
+
+
+def _demo(args: argparse.Namespace, display: Display) -> ExitStatus:
+    from wumbo.cli.demo import run_demo
+
+    run_demo(display)
+    return ExitStatus.OK
+
+
+def _list(args: argparse.Namespace, display: Display) -> ExitStatus:
+    from wumbo.cli.listing import show_list
+
+    show_list(display, args.category)
+    return ExitStatus.OK
+
+
+def _info(args: argparse.Namespace, display: Display) -> ExitStatus:
+    from wumbo.cli.listing import show_info
+
+    show_info(display, args.name)
+    return ExitStatus.OK
+
+
+_RUN_EPILOG = """\
+Every input line yields one record: {"line": N, "output": ...} in the output file, or
+{"line", "stage", "position", "error_type", "error", "input"} in the errors file. Blank lines
+are not items. Exit status: 0 all items succeeded, 1 some failed, 2 usage error, 3 an output
+file could not be written, 130 interrupted (continue with --resume).
+
+examples:
+  wumbo run myproject.pipelines:clean data.jsonl
+  wumbo run myproject.pipelines:clean data.csv -o clean.jsonl --executor processes
+  wumbo run transformer data.jsonl --config 'map_func=null'
+  wumbo run myproject.pipelines:clean data.jsonl --resume
+"""
+
+
+def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:  # pyright: ignore[reportPrivateUsage]
+    run = commands.add_parser(
+        "run",
+        help="run a pipeline over a JSON Lines or CSV file",
+        description="Run a pipeline over every item of a JSON Lines or CSV file.",
+        epilog=_RUN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument(
+        "pipeline",
+        metavar="MODULE:PIPELINE|NAME",
+        help="a pipeline in a module (package.module:attribute), or a registered template name",
+    )
+    run.add_argument("input", type=Path, metavar="INPUT", help="the JSON Lines or CSV file")
+    run.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="PATH",
+        help="where results go (default: INPUT's stem + .out.jsonl, next to it)",
+    )
+    run.add_argument(
+        "--errors",
+        type=Path,
+        metavar="PATH",
+        help="where failures go (default: INPUT's stem + .errors.jsonl, next to it)",
+    )
+    run.add_argument(
+        "--format",
+        choices=["jsonl", "csv"],
+        help="the input format (default: csv for a .csv file, else jsonl)",
+    )
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip the lines already recorded in the output or errors file, and append",
+    )
+    run.add_argument(
+        "-c",
+        "--concurrency",
+        type=_concurrency,
+        default=8,
+        metavar="N|auto",
+        help="items in flight at once (default: 8; auto tunes it)",
+    )
+    run.add_argument(
+        "--unordered",
+        action="store_true",
+        help="write records as items finish instead of in input order",
+    )
+    run.add_argument(
+        "-e",
+        "--executor",
+        default="inline",
+        metavar="inline|threads|processes|tcp://HOST:PORT",
+        help="where items run: inline (default), threads, processes, or a Dask scheduler",
+    )
+    run.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="fail an item that takes longer than this (needs threads or processes for "
+        "pipelines of synchronous stages)",
+    )
+    run.add_argument(
+        "--config",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="configuration of a registered template or BaseTemplate class; VALUE is JSON, "
+        "or text when it is not JSON (repeatable)",
+    )
+    run.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
+    run.set_defaults(handler=_run)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``wumbo`` command and its subcommands.
+
+    Examples:
+        >>> args = build_parser().parse_args(["run", "pkg.mod:clean", "data.jsonl", "-c", "auto"])
+        >>> args.pipeline, args.input, args.concurrency, args.executor
+        ('pkg.mod:clean', PosixPath('data.jsonl'), 'auto', 'inline')
+    """
+    parser = argparse.ArgumentParser(
+        prog="wumbo",
+        description="Typed pipelines of plain functions: run them over files, try the demo, "
+        "browse the template registry.",
+    )
+    parser.add_argument("--version", action="version", version=f"wumbo {__version__}")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="plain text output, no rich (automatic when rich is not installed)",
+    )
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    _add_run(commands)
+    demo = commands.add_parser(
+        "demo",
+        help="run the example pipeline on the data shipped with wumbo",
+        description="Run validate | convert | price (with a retry and a cache) on the orders "
+        "shipped with wumbo, with pipeline.map and pipeline.amap, and show what happened.",
+    )
+    demo.set_defaults(handler=_demo)
+    listing = commands.add_parser(
+        "list",
+        help="list the registered templates, plugins included",
+        description="List the templates of the registry (built-ins, entry-point plugins and "
+        "WUMBO_PLUGIN_PATHS files) with their categories and aliases.",
+    )
+    listing.add_argument(
+        "--category",
+        metavar="CATEGORY",
+        help="only the templates of this category (validator, transformer, workflow, ...)",
+    )
+    listing.set_defaults(handler=_list)
+    info = commands.add_parser(
+        "info",
+        help="show one registered template's metadata",
+        description="Show the metadata of a registered template (by name or alias).",
+    )
+    info.add_argument("name", metavar="NAME", help="a template name or alias")
+    info.set_defaults(handler=_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``wumbo`` command with ``argv`` (default: the process's arguments).
+
+    Returns the exit status; errors are reported on stderr in one line.
+
+    Examples:
+        >>> main(["--version"])
+        wumbo 0.1.0
+        0
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version, or a usage error already reported
+        return exit_.code if isinstance(exit_.code, int) else int(ExitStatus.USAGE)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return int(ExitStatus.USAGE)
+    handler: _Handler = args.handler
+    display = choose_display(sys.stdout, plain=args.plain)
+    try:
+        return int(handler(args, display))
+    except CommandLineError as error:
+        sys.stdout.flush()
+        print(f"wumbo {args.command}: error: {error}", file=sys.stderr)
+        return int(error.status)
+    except KeyboardInterrupt:
+        print(f"wumbo {args.command}: interrupted", file=sys.stderr)
+        return int(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        # Point stdout at devnull so that the interpreter's final flush stays silent.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return int(ExitStatus.BROKEN_PIPE)

@@ -1,0 +1,148 @@
+"""How far a run has come: a live rich progress bar on a terminal, periodic lines elsewhere.
+
+:func:`progress_for` picks :class:`BarProgress` (bar, counts, failures, items/s, ETA) when the
+display renders with rich (a terminal, rich installed), and :class:`LineProgress` otherwise: one line
+such as ``1200/5000 items, 3 failed, 410 items/s`` at most every second, which suits logs and
+CI. Both are told about every finished item with ``update(done, failed)``.
+
+Examples:
+    >>> import io
+    >>> from wumbo.cli.display import Display
+    >>> ticks = iter([0.0, 0.5, 1.0, 1.2, 2.5])
+    >>> lines = LineProgress(Display(io.StringIO(), rich=False), total=5, clock=lambda: next(ticks))
+    >>> for done in range(1, 5):
+    ...     lines.update(done, failed=done // 3)
+    >>> print(lines.display.stream.getvalue(), end="")
+    2/5 items, 0 failed, 2 items/s
+    4/5 items, 1 failed, 2 items/s
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Final, Protocol
+
+from wumbo.cli.display import Display
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+__all__ = ["BarProgress", "LineProgress", "ProgressReport", "progress_for"]
+
+LINE_INTERVAL: Final = 1.0
+"""Seconds between two plain progress lines, at least."""
+
+
+class ProgressReport(Protocol):
+    """What the run loop tells a progress display."""
+
+    def update(self, done: int, failed: int) -> None:
+        """``done`` items finished so far, ``failed`` of them failures."""
+        ...
+
+    def close(self) -> None:
+        """The run is over: remove or finish the display."""
+        ...
+
+
+class LineProgress:
+    """Plain lines ``done/total items, failed failed, rate items/s``, at most once a second.
+
+    ``total`` may be ``None`` (then ``done items, ...``).
+
+    Examples:
+        >>> import sys
+        >>> ticks = iter([0.0, 2.0])
+        >>> LineProgress(Display(sys.stdout, rich=False), None, clock=lambda: next(ticks)).update(10, 0)
+        10 items, 0 failed, 5 items/s
+    """
+
+    def __init__(
+        self,
+        display: Display,
+        total: int | None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        interval: float = LINE_INTERVAL,
+    ) -> None:
+        self.display = display
+        self._total = total
+        self._clock = clock
+        self._interval = interval
+        self._started = self._shown = clock()
+
+    def update(self, done: int, failed: int) -> None:
+        """Print a line when ``interval`` seconds passed since the last one."""
+        now = self._clock()
+        if now - self._shown < self._interval:
+            return
+        self._shown = now
+        rate = done / (now - self._started)
+        count = f"{done}/{self._total}" if self._total is not None else f"{done}"
+        self.display.line(f"{count} items, {failed} failed, {rate:,.0f} items/s")
+
+    def close(self) -> None:
+        """Nothing to tidy: the summary follows."""
+
+
+class BarProgress:
+    """A rich progress bar: bar, ``done/total``, failures, items/s, elapsed time and ETA.
+
+    Examples:
+        >>> import io
+        >>> bar = BarProgress(Display(io.StringIO(), rich=True), total=3)
+        >>> bar.update(3, 1); bar.close()
+        >>> "3/3" in bar.display.stream.getvalue()
+        True
+    """
+
+    def __init__(self, display: Display, total: int | None) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.display = display
+        self._progress: Progress = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[failed]} failed"),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=Console(file=display.stream),
+            transient=False,
+        )
+        self._task: TaskID = self._progress.add_task("running", total=total, failed=0, rate="")
+        self._progress.start()
+
+    def update(self, done: int, failed: int) -> None:
+        """Move the bar (rich redraws it a few times a second)."""
+        speed = self._progress.tasks[0].speed
+        rate = "" if speed is None else f"{speed:,.0f} items/s"
+        self._progress.update(self._task, completed=done, failed=failed, rate=rate)
+
+    def close(self) -> None:
+        """Draw the final state and stop the live display."""
+        self._progress.stop()
+
+
+def progress_for(display: Display, total: int | None) -> ProgressReport:
+    """The bar when the display renders with rich, else plain lines.
+
+    Examples:
+        >>> import io
+        >>> type(progress_for(Display(io.StringIO(), rich=False), 10)).__name__
+        'LineProgress'
+    """
+    if display.rich:
+        return BarProgress(display, total)
+    return LineProgress(display, total)

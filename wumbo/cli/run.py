@@ -1,0 +1,240 @@
+"""``wumbo run``: a pipeline over a JSON Lines or CSV file, one record per input item.
+
+The input is read lazily and streamed through ``pipeline.map`` (with the runtime's
+concurrency, ordering, timeout and executor), so memory stays bounded however large the file.
+Each item's record is appended as soon as its result arrives: successes to the output file,
+failures (with line, stage, position, error and input) to the errors file. With ``--resume``
+the lines already recorded in either file are skipped, so an interrupted run continues where
+it stopped. A progress display runs meanwhile, and a summary table follows.
+
+Examples:
+    >>> import io, tempfile
+    >>> from pathlib import Path
+    >>> from wumbo.cli.display import Display
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "things.jsonl").write_text('"abc"\\n[1, 2]\\n5\\n')
+    >>> options = RunOptions("builtins:len", folder / "things.jsonl", progress=False)
+    >>> status = run_pipeline(options, Display(io.StringIO(), rich=False))
+    >>> status.name, (folder / "things.out.jsonl").read_text()
+    ('ITEMS_FAILED', '{"line": 1, "output": 3}\\n{"line": 2, "output": 2}\\n')
+    >>> print((folder / "things.errors.jsonl").read_text(), end="")
+    {"line": 3, "stage": "len", "position": 1, "error_type": "TypeError", "error": "object of type 'int' has no len()", "input": 5}
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from returns.result import Result, Success
+
+import wumbo.runtime  # noqa: F401  # pyright: ignore[reportUnusedImport]  (installs map's runner)
+from wumbo.cli.display import Display
+from wumbo.cli.executors import open_executor
+from wumbo.cli.exits import CommandLineError, ExitStatus
+from wumbo.cli.failures import error_record, lost_item_record, write_failure
+from wumbo.cli.loading import load_pipeline
+from wumbo.cli.progress import ProgressReport, progress_for
+from wumbo.cli.reading import (
+    InputFormat,
+    Numbered,
+    count_items,
+    input_format,
+    open_input,
+    read_items,
+)
+from wumbo.cli.records import NotEncodable, RecordFiles, error_line, output_line
+from wumbo.cli.resume import recorded_lines
+from wumbo.cli.summary import RunSummary, show_summary
+from wumbo.cli.timings import StageTimings
+from wumbo.cli.tracking import ItemRun, tracked
+from wumbo.core.template import Template
+
+__all__ = ["RunOptions", "record_paths", "run_pipeline"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """What ``wumbo run`` was asked to do (one field per command-line option).
+
+    Examples:
+        >>> from pathlib import Path
+        >>> RunOptions("pkg.mod:pipeline", Path("in.jsonl")).concurrency
+        8
+    """
+
+    target: str
+    input: Path
+    output: Path | None = None
+    errors: Path | None = None
+    input_format: InputFormat | None = None
+    resume: bool = False
+    concurrency: int | Literal["auto"] = 8
+    ordered: bool = True
+    executor: str = "inline"
+    timeout: float | None = None
+    config: Mapping[str, object] = field(default_factory=dict[str, object])
+    progress: bool = True
+
+
+def record_paths(options: RunOptions) -> tuple[Path, Path]:
+    """The output and errors files: as given, else ``<stem>.out.jsonl`` and
+    ``<stem>.errors.jsonl`` next to the input.
+
+    Examples:
+        >>> from pathlib import Path
+        >>> record_paths(RunOptions("m:p", Path("data/orders.csv")))
+        (PosixPath('data/orders.out.jsonl'), PosixPath('data/orders.errors.jsonl'))
+    """
+    source = options.input
+    output = options.output or source.with_name(f"{source.stem}.out.jsonl")
+    errors = options.errors or source.with_name(f"{source.stem}.errors.jsonl")
+    resolved = {path.resolve() for path in (source, output, errors)}
+    if len(resolved) < 3:
+        raise CommandLineError(
+            f"the input, output and errors files must be three different files, got "
+            f"'{source}', '{output}' and '{errors}'"
+        )
+    return output, errors
+
+
+class _InFlight:
+    """The items pulled from the input whose records are not written yet, by line."""
+
+    def __init__(self, items: Iterable[Numbered]) -> None:
+        self._items = items
+        self._values: dict[int, object] = {}
+
+    def __iter__(self) -> Iterator[Numbered]:
+        for item in self._items:
+            self._values[item.line] = item.value
+            yield item
+
+    def pop(self, line: int) -> object:
+        return self._values.pop(line, None)
+
+
+class _Recorder:
+    """Writes the record of each result and keeps the counts and stage timings."""
+
+    def __init__(self, files: RecordFiles, in_flight: _InFlight, pipeline: str) -> None:
+        self.files, self.in_flight, self.pipeline = files, in_flight, pipeline
+        self.ok = self.failed = 0
+        self.timings = StageTimings()
+
+    def record(self, result: Result[ItemRun, Any]) -> None:
+        if not isinstance(result, Success):  # the runtime lost the whole item
+            record = lost_item_record(result.failure(), self.pipeline)
+            self.in_flight.pop(record.line)
+            self._failed(error_line(record))
+            return
+        run: ItemRun = result.unwrap()
+        item = self.in_flight.pop(run.line)
+        self.timings.add(run.stages)
+        if not isinstance(run.result, Success):
+            self._failed(error_line(error_record(run, item)))
+            return
+        output = run.result.unwrap()
+        try:
+            line = output_line(run.line, output)
+        except NotEncodable as error:
+            self._failed(error_line(write_failure(run.line, str(error), output, item)))
+            return
+        self.files.write(line)
+        self.ok += 1
+
+    def _failed(self, line: bytes) -> None:
+        self.files.write(line, failed=True)
+        self.failed += 1
+
+
+def _check_timeout(options: RunOptions, pipeline: Template[Any, Any, Any]) -> None:
+    if options.timeout is not None and options.executor == "inline" and not pipeline.is_async:
+        raise CommandLineError(
+            f"--timeout needs --executor threads or processes for {pipeline.__name__!r}: its "
+            f"stages are synchronous, and run inline nothing can interrupt them"
+        )
+
+
+def _start(
+    pipeline: Template[Any, Any, Any],
+    items: Iterable[Numbered],
+    options: RunOptions,
+    executor: object,
+) -> Iterator[Result[ItemRun, Any]]:
+    try:
+        return tracked(pipeline).map(
+            items,
+            concurrency=options.concurrency,
+            ordered=options.ordered,
+            timeout=options.timeout,
+            executor=executor,
+        )
+    except (TypeError, ValueError) as error:  # options the runtime rejects, unpicklable stages
+        raise CommandLineError(str(error)) from None
+
+
+def _stop(results: Iterator[Result[ItemRun, Any]], progress: ProgressReport | None) -> None:
+    close: object = getattr(results, "close", None)
+    try:
+        if callable(close):
+            close()  # ends the runtime's workers and pools now
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def run_pipeline(options: RunOptions, display: Display) -> ExitStatus:
+    """Run the pipeline over the input, write the records, show the summary.
+
+    Returns OK when every item succeeded and ITEMS_FAILED otherwise; raises
+    :class:`~wumbo.cli.exits.CommandLineError` for what the user must fix, and with the
+    INTERRUPTED status after Ctrl-C (the records written so far are kept).
+    """
+    pipeline = load_pipeline(options.target, options.config)
+    _check_timeout(options, pipeline)
+    chosen_format = input_format(options.input, options.input_format)
+    output, errors = record_paths(options)
+    with open_input(options.input) as stream:
+        total = count_items(stream, chosen_format)
+    done = recorded_lines(output) | recorded_lines(errors) if options.resume else set[int]()
+    started = time.perf_counter()
+    interrupted = False
+    with (
+        open_input(options.input) as stream,
+        RecordFiles(output, errors, append=options.resume) as files,
+        open_executor(options.executor) as executor,
+    ):
+        in_flight = _InFlight(read_items(stream, chosen_format, skip=done))
+        recorder = _Recorder(files, in_flight, pipeline.__name__)
+        results = _start(pipeline, in_flight, options, executor)
+        progress = progress_for(display, max(0, total - len(done))) if options.progress else None
+        try:
+            for result in results:
+                recorder.record(result)
+                if progress is not None:
+                    progress.update(recorder.ok + recorder.failed, recorder.failed)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            _stop(results, progress)
+    summary = RunSummary(
+        ok=recorder.ok,
+        failed=recorder.failed,
+        skipped=len(done),
+        seconds=time.perf_counter() - started,
+        output=str(output),
+        errors=str(errors),
+        stages=recorder.timings.rows(),
+    )
+    show_summary(display, summary)
+    if interrupted:
+        raise CommandLineError(
+            f"interrupted after {summary.items} items; the records written so far are kept: "
+            f"run the same command with --resume to continue",
+            status=ExitStatus.INTERRUPTED,
+        )
+    return ExitStatus.ITEMS_FAILED if recorder.failed else ExitStatus.OK

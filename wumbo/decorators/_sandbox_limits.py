@@ -1,0 +1,134 @@
+"""The limits of a sandbox run, checked once when ``sandbox(...)`` is called.
+
+Examples:
+    >>> limits = SandboxLimits(cpu_seconds=2, memory_bytes=256 * MiB)
+    >>> limits.cpu_seconds, limits.memory_bytes // MiB, limits.wall_seconds
+    (2.0, 256, 60.0)
+    >>> SandboxLimits(memory_bytes=-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: sandbox memory_bytes must be a positive int, got -1
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+__all__ = ["DEFAULT_ENV_ALLOW", "SANDBOX_UID_BASE", "MiB", "SandboxLimits"]
+
+MiB: Final = 1 << 20
+"""One mebibyte, for writing limits: ``memory_bytes=256 * MiB``."""
+
+DEFAULT_ENV_ALLOW: Final = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
+"""The environment variables a sandboxed stage sees by default (all others are dropped)."""
+
+SANDBOX_UID_BASE: Final = 2_000_000_000
+"""Run as root, each sandbox run gets its own uid and gid: this plus the supervisor's pid."""
+
+
+def _positive_number(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ValueError(f"sandbox {name} must be a positive number of seconds, got {value!r}")
+    if math.isinf(value) or math.isnan(value):
+        raise ValueError(f"sandbox {name} must be finite, got {value!r}")
+    return float(value)
+
+
+def _positive_int(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"sandbox {name} must be a positive int, got {value!r}")
+    return value
+
+
+def _uid(value: object) -> int | Literal["auto"] | None:
+    if value is None:
+        return None
+    if value == "auto":
+        return "auto"
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**32 - 1:
+        raise ValueError(f"sandbox uid must be 'auto', None or a non-root uid, got {value!r}")
+    return value
+
+
+def _names(value: Iterable[object]) -> tuple[str, ...]:
+    names = (value,) if isinstance(value, str) else tuple(value)
+    bad = [name for name in names if not isinstance(name, str) or not name or "=" in name]
+    if bad:
+        raise ValueError(f"sandbox env_allow must hold environment variable names, got {bad!r}")
+    return tuple(str(name) for name in names)
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class SandboxLimits:
+    """What a sandboxed stage may use; see :func:`wumbo.decorators.sandbox.sandbox`.
+
+    Examples:
+        >>> SandboxLimits(processes=4).processes
+        4
+    """
+
+    cpu_seconds: float
+    memory_bytes: int
+    wall_seconds: float
+    processes: int
+    open_files: int
+    max_output_bytes: int
+    max_result_bytes: int
+    env_allow: tuple[str, ...]
+    uid: int | Literal["auto"] | None
+
+    def __init__(
+        self,
+        *,
+        cpu_seconds: float = 30.0,
+        memory_bytes: int = 1024 * MiB,
+        wall_seconds: float = 60.0,
+        processes: int = 32,
+        open_files: int = 64,
+        max_output_bytes: int = 1 * MiB,
+        max_result_bytes: int = 16 * MiB,
+        env_allow: Iterable[str] = DEFAULT_ENV_ALLOW,
+        uid: int | Literal["auto"] | None = "auto",
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "cpu_seconds", _positive_number("cpu_seconds", cpu_seconds))
+        set_(self, "memory_bytes", _positive_int("memory_bytes", memory_bytes))
+        set_(self, "wall_seconds", _positive_number("wall_seconds", wall_seconds))
+        set_(self, "processes", _positive_int("processes", processes))
+        set_(self, "open_files", _positive_int("open_files", open_files))
+        set_(self, "max_output_bytes", _positive_int("max_output_bytes", max_output_bytes))
+        set_(self, "max_result_bytes", _positive_int("max_result_bytes", max_result_bytes))
+        set_(self, "env_allow", _names(env_allow))
+        set_(self, "uid", _uid(uid))
+
+    def for_child(self) -> dict[str, Any]:
+        """The limits as JSON-ready values for the sandbox process.
+
+        ``uid`` becomes ``"fresh"`` (a uid of its own, when running as root), a uid, or None.
+
+        Examples:
+            >>> SandboxLimits(uid=None).for_child()["cpu_seconds"]
+            30
+        """
+        root = os.geteuid() == 0
+        uid: int | Literal["fresh"] | None = None
+        if self.uid == "auto":
+            uid = "fresh" if root else None
+        elif self.uid is not None:
+            if not root:
+                raise PermissionError(f"sandbox(uid={self.uid}) needs root to switch to that uid")
+            uid = self.uid
+        return {
+            "cpu_seconds": max(1, math.ceil(self.cpu_seconds)),
+            "memory_bytes": self.memory_bytes,
+            "wall_seconds": self.wall_seconds,
+            "processes": self.processes,
+            "open_files": self.open_files,
+            "max_output_bytes": self.max_output_bytes,
+            "max_result_bytes": self.max_result_bytes,
+            "uid": uid,
+        }

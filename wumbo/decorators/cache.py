@@ -1,0 +1,345 @@
+"""``cache``: remember a stage's successful results, bounded in size (LRU) and age (TTL).
+
+Results are keyed by the input, or by ``key(input)``; a key must be hashable. Concurrent
+callers of the same key compute it once ("single flight"): the first one runs the stage and
+the others, in other threads or other tasks, wait for its outcome and share it. Only
+successes are stored unless ``cache_failures=True``; a failure is still shared with the callers
+that were waiting for it. The store is guarded by a lock held only for bookkeeping, never while
+the stage runs, so it is safe from threads and from asyncio or trio tasks.
+
+The cached Template's stage is a :class:`CachedStage`: :func:`cache_of` finds it, for its
+:meth:`~CachedStage.stats` and :meth:`~CachedStage.clear`. In
+:func:`~wumbo.decorators.testing.wumbo_testing_mode` the cache is bypassed.
+
+Examples:
+    >>> calls = []
+    >>> @cache(maxsize=100)
+    ... def square(n: int) -> int:
+    ...     calls.append(n)
+    ...     return n * n
+    >>> square(4), square(4), calls
+    (<Success: 16>, <Success: 16>, [4])
+    >>> cache_of(square).stats()
+    CacheStats(hits=1, misses=1, evictions=0, expirations=0, size=1, maxsize=100)
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import anyio.lowlevel
+import anyio.to_thread
+from returns.result import Result, Success
+
+from wumbo.core.result import bounded_repr
+from wumbo.core.stage import Stage, describe
+from wumbo.core.template import Template, TemplateFactory
+from wumbo.decorators._wrap import Inner, as_factory, as_template, decorated, passed_on, positive
+from wumbo.decorators.testing import SWITCH
+
+__all__ = ["AsyncCachedStage", "CacheStats", "CachedStage", "cache", "cache_of"]
+
+_FOREVER = float("inf")
+
+
+@dataclass(frozen=True, slots=True)
+class CacheStats:
+    """A snapshot of a cache's counters.
+
+    ``hits`` counts calls answered without running the stage (from the store, or by sharing a
+    concurrent caller's run), ``misses`` the runs of the stage, ``evictions`` entries dropped
+    to respect ``maxsize``, ``expirations`` entries found older than ``ttl``.
+
+    Examples:
+        >>> CacheStats(hits=3, misses=1, evictions=0, expirations=0, size=1, maxsize=8).hits
+        3
+    """
+
+    hits: int
+    misses: int
+    evictions: int
+    expirations: int
+    size: int
+    maxsize: int | None
+
+
+class _Flight:
+    """One run of the stage for a key, which concurrent callers of that key wait for."""
+
+    __slots__ = ("done", "event", "loop", "outcome")
+
+    def __init__(self, is_async: bool) -> None:
+        self.done = threading.Event()
+        self.outcome: Result[Any, Any] | None = None  # None: the run was cancelled
+        self.event = anyio.Event() if is_async else None
+        self.loop = anyio.lowlevel.current_token() if is_async else None
+
+    def finish(self, outcome: Result[Any, Any] | None) -> None:
+        self.outcome = outcome
+        self.done.set()
+        if self.event is not None:
+            self.event.set()
+
+    async def wait(self) -> None:
+        if self.event is not None and self.loop == anyio.lowlevel.current_token():
+            await self.event.wait()
+        else:  # the run happens in another event loop (another thread): wait off this loop
+            await anyio.to_thread.run_sync(self.done.wait, abandon_on_cancel=True)
+
+
+class CachedStage:
+    """The stage of a cached Template: the store, its lock and counters, and the inner stage.
+
+    Get it with :func:`cache_of`. It pickles as an empty cache with the same options.
+
+    Examples:
+        >>> square = cache(maxsize=2)(lambda n: n * n)
+        >>> square(3).unwrap(), len(cache_of(square))
+        (9, 1)
+        >>> cache_of(square).clear()
+        >>> len(cache_of(square))
+        0
+    """
+
+    def __init__(
+        self,
+        inner: Inner,
+        maxsize: int | None,
+        ttl: float | None,
+        key: Callable[[Any], Hashable] | None,
+        cache_failures: bool,
+        clock: Callable[[], float],
+    ) -> None:
+        self.inner = inner
+        self.maxsize = maxsize
+        self.ttl = ttl
+        self.key = key
+        self.cache_failures = cache_failures
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[Hashable, tuple[Result[Any, Any], float]] = OrderedDict()
+        self._flights: dict[Hashable, _Flight] = {}
+        self._hits = self._misses = self._evictions = self._expirations = 0
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        options = (self.inner, self.maxsize, self.ttl, self.key, self.cache_failures, self.clock)
+        return (type(self), options)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def stats(self) -> CacheStats:
+        """The counters and size now.
+
+        Examples:
+            >>> cache_of(cache()(abs)).stats().size
+            0
+        """
+        with self._lock:
+            return CacheStats(
+                hits=self._hits,
+                misses=self._misses,
+                evictions=self._evictions,
+                expirations=self._expirations,
+                size=len(self._entries),
+                maxsize=self.maxsize,
+            )
+
+    def clear(self) -> None:
+        """Drop every stored result and reset the counters (runs in progress still finish).
+
+        Examples:
+            >>> doubled = cache()(lambda n: n * 2)
+            >>> doubled(1).unwrap(), cache_of(doubled).clear(), cache_of(doubled).stats().misses
+            (2, None, 0)
+        """
+        with self._lock:
+            self._entries.clear()
+            self._hits = self._misses = self._evictions = self._expirations = 0
+
+    # -- the parts both call paths share -------------------------------------------------------
+
+    def _unhashable(self, key: object) -> TypeError:
+        source = "got" if self.key is None else f"key={describe(self.key)} returned"
+        return TypeError(
+            f"cache key must be hashable: {source} {type(key).__name__} {bounded_repr(key)}; "
+            f"pass key=... to cache() to derive a hashable key from the input"
+        )
+
+    def _claim(self, key: Hashable, is_async: bool) -> Result[Any, Any] | tuple[_Flight, bool]:
+        """The fresh stored result (a hit), else the run in progress for ``key`` and whether
+        the caller owns it (a new run when there is none)."""
+        with self._lock:
+            try:
+                entry = self._entries.get(key)
+            except TypeError as error:
+                raise self._unhashable(key) from error
+            if entry is not None:
+                if self.ttl is None or self.clock() < entry[1]:
+                    self._entries.move_to_end(key)
+                    self._hits += 1
+                    return entry[0]
+                del self._entries[key]
+                self._expirations += 1
+            return self._join(key, is_async)
+
+    def _join(self, key: Hashable, is_async: bool) -> tuple[_Flight, bool]:
+        flight = self._flights.get(key)
+        if flight is not None:
+            self._hits += 1
+            return flight, False
+        flight = self._flights[key] = _Flight(is_async)
+        self._misses += 1
+        return flight, True
+
+    def _finish(self, key: Hashable, flight: _Flight, outcome: Result[Any, Any] | None) -> None:
+        with self._lock:
+            del self._flights[key]
+            if outcome is not None and (self.cache_failures or outcome.__class__ is Success):
+                expires = _FOREVER if self.ttl is None else self.clock() + self.ttl
+                self._entries[key] = (outcome, expires)
+                self._entries.move_to_end(key)
+                if self.maxsize is not None and len(self._entries) > self.maxsize:
+                    self._entries.popitem(last=False)
+                    self._evictions += 1
+        flight.finish(outcome)
+
+    # -- the sync call path --------------------------------------------------------------------
+
+    def __call__(self, value: Any) -> Any:
+        if SWITCH.settings.bypass_cache:
+            return passed_on(self.inner(value))
+        key = value if self.key is None else self.key(value)
+        while True:
+            claim = self._claim(key, is_async=False)
+            if claim.__class__ is Success:  # the common hit, first
+                return claim
+            if not isinstance(claim, tuple):
+                return passed_on(claim)
+            flight, owner = claim
+            if owner:
+                return passed_on(self._run(key, flight, value))
+            flight.done.wait()
+            if flight.outcome is not None:
+                return passed_on(flight.outcome)
+
+    def _run(self, key: Hashable, flight: _Flight, value: Any) -> Result[Any, Any]:
+        try:
+            outcome: Result[Any, Any] = self.inner(value)
+        except BaseException:  # interrupted: the waiting callers run the stage themselves
+            self._finish(key, flight, None)
+            raise
+        self._finish(key, flight, outcome)
+        return outcome
+
+
+class AsyncCachedStage(CachedStage):
+    """The stage of a cached Template whose inner stage is async (tasks wait, not threads).
+
+    Examples:
+        >>> import anyio
+        >>> async def fetch(n: int) -> int:
+        ...     return n + 1
+        >>> cached = cache()(fetch)
+        >>> type(cache_of(cached)).__name__, anyio.run(cached.acall, 1)
+        ('AsyncCachedStage', <Success: 2>)
+    """
+
+    async def __call__(self, value: Any) -> Any:
+        if SWITCH.settings.bypass_cache:
+            return passed_on(await self.inner.acall(value))
+        key = value if self.key is None else self.key(value)
+        while True:
+            claim = self._claim(key, is_async=True)
+            if claim.__class__ is Success:
+                return claim
+            if not isinstance(claim, tuple):
+                return passed_on(claim)
+            flight, owner = claim
+            if owner:
+                return passed_on(await self._run_async(key, flight, value))
+            await flight.wait()
+            if flight.outcome is not None:
+                return passed_on(flight.outcome)
+
+    async def _run_async(self, key: Hashable, flight: _Flight, value: Any) -> Result[Any, Any]:
+        try:
+            outcome: Result[Any, Any] = await self.inner.acall(value)
+        except BaseException:  # cancelled: the waiting callers run the stage themselves
+            self._finish(key, flight, None)
+            raise
+        self._finish(key, flight, outcome)
+        return outcome
+
+
+def _maxsize(value: object) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+        return value
+    raise ValueError(f"maxsize must be an int >= 1 or None (unbounded), got {value!r}")
+
+
+def cache(
+    *,
+    maxsize: int | None = 128,
+    ttl: float | None = None,
+    key: Callable[[Any], Hashable] | None = None,
+    cache_failures: bool = False,
+    clock: Callable[[], float] = time.monotonic,
+) -> TemplateFactory:
+    """Cache a stage's results: ``@cache(maxsize=1000, ttl=60)`` or ``cache()(fetch)``.
+
+    * ``maxsize``: entries kept at most (least recently used dropped first); None: unbounded.
+    * ``ttl``: seconds an entry stays valid, measured with ``clock`` (``time.monotonic``).
+    * ``key``: computes the key from the input (default: the input itself, which must then be
+      hashable; an unhashable input is a Failure whose ``TypeError`` says so).
+    * ``cache_failures``: also store failures (a raised exception is raised again on a hit).
+
+    Each decorated stage gets its own store, reachable with :func:`cache_of`.
+
+    Examples:
+        >>> import itertools
+        >>> now = itertools.count()
+        >>> lengths = cache(ttl=2, clock=lambda: next(now), key=str.lower)(len)
+        >>> lengths("Ab"), lengths("aB"), cache_of(lengths).stats().hits
+        (<Success: 2>, <Success: 2>, 1)
+        >>> print(cache()(len)([1, 2]).failure())
+        stage 'cache(len)' (1 of 1) raised TypeError: cache key must be hashable: got list [1, 2]; pass key=... to cache() to derive a hashable key from the input; input: [1, 2]
+    """
+    bounded = _maxsize(maxsize)
+    lifetime = None if ttl is None else positive("ttl", ttl)
+    if key is not None and not callable(key):
+        raise TypeError(f"key must be a function of the input, got {describe(key)}")
+
+    def build(stage: Callable[[Any], Any]) -> Inner:
+        inner = as_template(stage)
+        kind = AsyncCachedStage if inner.is_async else CachedStage
+        store = kind(inner, bounded, lifetime, key, bool(cache_failures), clock)
+        return decorated(f"cache({inner.__name__})", stage, inner, store)
+
+    return as_factory(build)
+
+
+def cache_of(cached: Template[Any, Any, Any]) -> CachedStage:
+    """The :class:`CachedStage` of a Template made by :func:`cache`, for stats and clearing.
+
+    Examples:
+        >>> doubled = cache()(lambda n: n * 2)
+        >>> cache_of(doubled).stats().misses
+        0
+        >>> cache_of(doubled | abs)
+        Traceback (most recent call last):
+        ...
+        TypeError: cache_of() expects the Template returned by cache(...)(stage), got <Template cache(<lambda>) | abs>
+    """
+    stages: tuple[Stage, ...] = getattr(cached, "stages", ())
+    if len(stages) == 1 and isinstance(stages[0].fn, CachedStage):
+        return stages[0].fn
+    raise TypeError(
+        f"cache_of() expects the Template returned by cache(...)(stage), got {cached!r}"
+    )

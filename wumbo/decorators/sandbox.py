@@ -1,0 +1,181 @@
+"""``sandbox``: run a stage in a separate, limited process; the caller survives whatever it does.
+
+Each call starts a fresh Python process (Linux only) that runs the stage (a function, or a whole
+Template, sync or async) with limits on CPU time, memory (address space), wall time, processes
+and threads, open files, and the size of what it prints and returns, in a scrubbed environment
+and, when the caller is root, as a user of its own. A limit broken, a crash, ``os._exit`` or a
+signal becomes a ``Failure`` holding a :class:`SandboxError` whose ``reason`` says which; an
+ordinary exception of the stage is reported as if the stage had run in process; a ``Failure``
+it returns comes back as it is. Every process the stage started is killed before the call
+returns. See ``docs/decorators/sandbox.md`` for exactly what is and is not isolated.
+
+* ``@sandbox`` / ``sandbox(stage)``: the default limits.
+* ``@sandbox(memory_bytes=256 * MiB, cpu_seconds=2, ...)`` / inline
+  ``validate | sandbox(wall_seconds=5)(parse) | save``: chosen limits.
+
+The stage, its input, its result and its exceptions cross processes by pickle: use
+module-level functions. Each call costs a process start (about 0.1-0.2 s).
+
+Examples:
+    >>> from wumbo.examples.orders import price, validate
+    >>> safe = sandbox(memory_bytes=512 * MiB, wall_seconds=20)(validate | price)
+    >>> raw = {"id": "A1", "customer": "ada", "country": "DE",
+    ...        "items": [{"sku": "pen", "qty": 2, "unit_price": 1.5}]}
+    >>> safe(raw).unwrap().net
+    3.0
+    >>> safe({"id": "A2"}).failure().error  # raised in the sandbox, reported as usual
+    ValueError('order has no customer')
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any, Literal, overload
+
+import anyio
+import anyio.to_thread
+from returns.result import Result
+from typing_extensions import TypeVar
+
+from wumbo.core.template import Template, TemplateFactory
+from wumbo.decorators._instrumented import wrap_whole
+from wumbo.decorators._sandbox_error import SandboxError, SandboxReason
+from wumbo.decorators._sandbox_limits import DEFAULT_ENV_ALLOW, MiB, SandboxLimits
+from wumbo.decorators._sandbox_run import SandboxRun
+from wumbo.decorators._wrap import as_template, passed_on
+
+__all__ = ["DEFAULT_ENV_ALLOW", "MiB", "SandboxError", "SandboxLimits", "SandboxReason", "sandbox"]
+
+X = TypeVar("X")
+C = TypeVar("C")
+E = TypeVar("E")
+
+
+def _sandboxed_sync(inner: Template[Any, Any, Any], limits: SandboxLimits, value: Any) -> Any:
+    return passed_on(SandboxRun(inner, value, limits, "asyncio").result())
+
+
+def _current_backend() -> str:
+    # The cancellation exception's module names the running anyio back end ("asyncio..." or
+    # "trio..."): the sandbox runs an async stage on the same one.
+    module = anyio.get_cancelled_exc_class().__module__
+    return "trio" if module.startswith("trio") else "asyncio"
+
+
+async def _sandboxed_async(
+    inner: Template[Any, Any, Any], limits: SandboxLimits, value: Any
+) -> Any:
+    run = SandboxRun(inner, value, limits, _current_backend())
+    try:
+        result = await anyio.to_thread.run_sync(run.result, abandon_on_cancel=True)
+    except BaseException:  # cancelled: the supervisor kills the stage and its processes
+        run.abort()
+        raise
+    return passed_on(result)
+
+
+@overload
+def sandbox(stage: Template[X, C, E], /) -> Template[X, C, E]: ...  # type: ignore[overload-overlap]
+@overload
+def sandbox(  # type: ignore[overload-overlap]
+    stage: Callable[[X], Coroutine[Any, Any, Result[C, E]]], /
+) -> Template[X, C, E]: ...
+@overload
+def sandbox(stage: Callable[[X], Coroutine[Any, Any, C]], /) -> Template[X, C]: ...
+@overload
+def sandbox(stage: Callable[[X], Result[C, E]], /) -> Template[X, C, E]: ...  # type: ignore[overload-overlap]
+@overload
+def sandbox(stage: Callable[[X], C], /) -> Template[X, C]: ...
+@overload
+def sandbox(
+    *,
+    cpu_seconds: float = 30.0,
+    memory_bytes: int = 1024 * MiB,
+    wall_seconds: float = 60.0,
+    processes: int = 32,
+    open_files: int = 64,
+    max_output_bytes: int = 1 * MiB,
+    max_result_bytes: int = 16 * MiB,
+    env_allow: Iterable[str] = DEFAULT_ENV_ALLOW,
+    uid: int | Literal["auto"] | None = "auto",
+) -> TemplateFactory: ...
+def sandbox(
+    stage: Callable[[Any], Any] | None = None,
+    /,
+    *,
+    cpu_seconds: float = 30.0,
+    memory_bytes: int = 1024 * MiB,
+    wall_seconds: float = 60.0,
+    processes: int = 32,
+    open_files: int = 64,
+    max_output_bytes: int = 1 * MiB,
+    max_result_bytes: int = 16 * MiB,
+    env_allow: Iterable[str] = DEFAULT_ENV_ALLOW,
+    uid: int | Literal["auto"] | None = "auto",
+) -> Template[Any, Any, Any] | TemplateFactory:
+    """Run a stage (or a whole pipeline, as one stage) in a limited process of its own.
+
+    Limits, each enforced in the sandbox process:
+
+    * ``cpu_seconds``: CPU time (``RLIMIT_CPU``, rounded up to whole seconds).
+    * ``memory_bytes``: address space of each process (``RLIMIT_AS``).
+    * ``wall_seconds``: wall-clock time of the run, process start-up excluded.
+    * ``processes``: processes and threads at once, the stage's own included
+      (``RLIMIT_NPROC``; it binds only for a non-root user, see ``uid``).
+    * ``open_files``: open file descriptors per process (``RLIMIT_NOFILE``).
+    * ``max_output_bytes``: what it prints (stdout and stderr together; logged on the logger
+      ``wumbo.sandbox`` and kept on the error).
+    * ``max_result_bytes``: its pickled result.
+    * ``env_allow``: the environment variables it sees; every other one is removed.
+    * ``uid``: ``"auto"`` runs it, when the caller is root, as a fresh uid and gid of its own
+      (``2_000_000_000 + pid``) with no supplementary groups and ``no_new_privs``; an int
+      chooses the uid (root only); ``None`` never switches (then, under root, the process
+      limit does not bind). The stage and its module are loaded before the switch; modules
+      the stage imports later must be readable by that user (else reason ``unreadable``).
+
+    The sandboxed stage is named ``sandbox(<stage>)``. In async code the parent waits in a worker
+    thread. Cancelling the caller of a sandboxed *async* stage kills the sandbox at once; a
+    sandboxed *sync* stage stays a sync stage (marked ``blocking``), which anyio cannot
+    abandon: its caller's cancellation waits for the run (at most ``wall_seconds``).
+
+    Examples:
+        >>> import operator
+        >>> from functools import partial
+        >>> limited = sandbox(memory_bytes=512 * MiB, wall_seconds=20)(partial(operator.mul, 6))
+        >>> limited(7)
+        <Success: 42>
+        >>> sandbox(cpu_seconds=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: sandbox cpu_seconds must be a positive number of seconds, got 0
+    """
+    if stage is not None:
+        return sandbox()(stage)
+    if not sys.platform.startswith("linux"):
+        raise OSError(f"sandbox needs Linux (prctl, /proc, rlimits); this is {sys.platform}")
+    limits = SandboxLimits(
+        cpu_seconds=cpu_seconds,
+        memory_bytes=memory_bytes,
+        wall_seconds=wall_seconds,
+        processes=processes,
+        open_files=open_files,
+        max_output_bytes=max_output_bytes,
+        max_result_bytes=max_result_bytes,
+        env_allow=env_allow,
+        uid=uid,
+    )
+    limits.for_child()  # a uid that needs root fails here, not at the first call
+
+    def decorate(target: Callable[[Any], Any]) -> Template[Any, Any, Any]:
+        pipeline = as_template(target)
+        return wrap_whole(
+            f"sandbox({pipeline.__name__})",
+            pipeline,
+            _sandboxed_sync,
+            _sandboxed_async,
+            limits,
+            blocking=True,
+        )
+
+    return decorate

@@ -1,0 +1,138 @@
+"""``timeout``: a stage that runs longer than allowed becomes a Failure holding :class:`StageTimeout`.
+
+* An **async** stage is cancelled at the deadline with an anyio cancel scope
+  (``move_on_after``): it stops at its next ``await``, its ``finally`` blocks run, and nothing
+  of it keeps running. Sync code inside it is not interrupted: the cancellation takes effect
+  when it next awaits.
+* A **sync** stage cannot be interrupted inside its thread (Python offers no safe way to stop
+  a thread), so it runs in a fresh daemon worker thread that is **abandoned** at the deadline:
+  the caller gets its Failure on time, and the thread keeps running until the function
+  returns, its side effects included (it is not joined; at interpreter exit it is dropped).
+  To really stop runaway code, run it with the ``sandbox`` decorator, which kills a separate
+  process. In async pipelines the sync form is marked blocking, so it waits off the event loop.
+
+Examples:
+    >>> import threading
+    >>> release = threading.Event()
+    >>> @timeout(0.01)
+    ... def stuck(n: int) -> int:
+    ...     release.wait(5)
+    ...     return n
+    >>> print(stuck(1).failure())  # doctest: +ELLIPSIS
+    stage 'timeout(stuck)' (1 of 1) raised StageTimeout: stage 'stuck' timed out after 0.01 s; ...
+    >>> release.set()
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+import anyio
+from returns.result import Result
+
+from wumbo.core.steps import make_step
+from wumbo.core.template import TemplateFactory
+from wumbo.decorators._wrap import Inner, as_factory, as_template, decorated, passed_on, positive
+
+__all__ = ["StageTimeout", "timeout"]
+
+
+class StageTimeout(TimeoutError):
+    """A stage did not finish within its time limit.
+
+    ``abandoned`` is True for a sync stage, whose worker thread was left running.
+
+    Examples:
+        >>> error = StageTimeout("fetch", 2.0, abandoned=False)
+        >>> isinstance(error, TimeoutError), error.stage, error.seconds
+        (True, 'fetch', 2.0)
+        >>> print(error)
+        stage 'fetch' timed out after 2 s and was cancelled
+    """
+
+    def __init__(self, stage: str, seconds: float, *, abandoned: bool) -> None:
+        self.stage = stage
+        self.seconds = seconds
+        self.abandoned = abandoned
+        if abandoned:
+            what = (
+                "its worker thread was abandoned and runs on until the function returns "
+                "(a sync stage cannot be interrupted; use sandbox() to kill it)"
+            )
+            message = f"stage {stage!r} timed out after {seconds:g} s; {what}"
+        else:
+            message = f"stage {stage!r} timed out after {seconds:g} s and was cancelled"
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.stage, self.seconds, self.abandoned))
+
+
+def _rebuild(stage: str, seconds: float, abandoned: bool) -> StageTimeout:
+    return StageTimeout(stage, seconds, abandoned=abandoned)
+
+
+def _work(
+    outcome: Future[Result[Any, Any]],
+    context: contextvars.Context,
+    inner: Inner,
+    value: Any,
+) -> None:
+    try:
+        outcome.set_result(context.run(inner, value))
+    except BaseException as error:  # SystemExit and friends: the caller re-raises them
+        outcome.set_exception(error)
+
+
+def _timeout_sync(seconds: float, inner: Inner, value: Any) -> Any:
+    outcome: Future[Result[Any, Any]] = Future()
+    worker = threading.Thread(
+        target=_work,
+        args=(outcome, contextvars.copy_context(), inner, value),
+        name=f"wumbo timeout({inner.__name__})",
+        daemon=True,
+    )
+    worker.start()
+    try:
+        result = outcome.result(timeout=seconds)
+    except TimeoutError:
+        raise StageTimeout(inner.__name__, seconds, abandoned=True) from None
+    return passed_on(result)
+
+
+async def _timeout_async(seconds: float, inner: Inner, value: Any) -> Any:
+    with anyio.move_on_after(seconds):
+        return passed_on(await inner.acall(value))
+    raise StageTimeout(inner.__name__, seconds, abandoned=False)
+
+
+def timeout(seconds: float, /) -> TemplateFactory:
+    """Limit a stage's run time: ``@timeout(2.5)`` or ``timeout(2.5)(fetch)``.
+
+    Past the limit the call returns a Failure whose error is a :class:`StageTimeout` (a
+    ``TimeoutError``). An async stage is cancelled; a sync stage's worker thread is abandoned
+    and keeps running until the function returns (see the module docstring; use ``sandbox`` to
+    kill runaway code). The decorated stage keeps the stage's types.
+
+    Examples:
+        >>> import anyio
+        >>> async def slow(n: int) -> int:
+        ...     await anyio.sleep(10)
+        ...     return n
+        >>> failure = anyio.run(timeout(0.01)(slow).acall, 1).failure()
+        >>> type(failure.error).__name__, failure.error.abandoned
+        ('StageTimeout', False)
+    """
+    limit = positive("timeout seconds", seconds)
+
+    def build(stage: Callable[[Any], Any]) -> Inner:
+        inner = as_template(stage)
+        name = f"timeout({inner.__name__})"
+        step = make_step(name, inner.is_async, _timeout_sync, _timeout_async, limit, inner)
+        return decorated(name, stage, inner, step, blocking=not inner.is_async)
+
+    return as_factory(build)

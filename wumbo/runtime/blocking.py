@@ -1,0 +1,146 @@
+"""The blocking driver: ``pipeline.map(items, executor=...)`` over ``concurrent.futures``.
+
+With an executor, the consumer's own thread drives the run: it pulls an item whenever the
+:class:`~wumbo.runtime.window.Window` has room, submits it, and blocks on a queue that the
+futures' done-callbacks feed. No event loop is involved, so the overhead per item is one
+submit and one queue hand-off (as with ``Executor.map``), while memory stays bounded by the
+window, unlike ``Executor.map`` which submits every item up front.
+
+A per-item timeout is enforced here: when an item's deadline passes it becomes a Failure at
+once and its work is abandoned (see :meth:`Dispatcher.abandon`). Closing the generator
+(``break`` out of the loop) cancels what has not started, stops what runs where it can, and
+shuts owned executors down before ``close()`` returns.
+
+Examples:
+    >>> from wumbo import template
+    >>> from wumbo.runtime.executors import Dispatcher
+    >>> from wumbo.runtime.progress import Tally
+    >>> from wumbo.runtime.window import Window
+    >>> dispatcher = Dispatcher.of(template(abs), "threads", size=2)
+    >>> results = drive(dispatcher, [-1, -2, -3], Window(2, True), Tally(None, 3), None, None)
+    >>> [result.unwrap() for result in results]
+    [1, 2, 3]
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import queue
+import time
+from collections.abc import Generator, Iterable
+from concurrent.futures import Future
+from typing import Any
+
+from returns.result import Failure, Result
+
+from wumbo.runtime.adaptive import AdaptiveLimit
+from wumbo.runtime.errors import ItemTimeout
+from wumbo.runtime.executors import Dispatcher
+from wumbo.runtime.progress import Tally
+from wumbo.runtime.window import Window
+
+__all__ = ["drive"]
+
+
+def drive(
+    dispatcher: Dispatcher,
+    items: Iterable[Any],
+    window: Window,
+    tally: Tally,
+    timeout: float | None,
+    adaptive: AdaptiveLimit | None,
+) -> Generator[Result[Any, Any], None, None]:
+    """Yield one Result per item of ``items``, run on ``dispatcher``'s executor.
+
+    Examples:
+        >>> from wumbo import template
+        >>> dispatcher = Dispatcher.of(template(len), "threads", size=1)
+        >>> [r.unwrap() for r in drive(dispatcher, ["ab"], Window(1, False), Tally(None, 1), 1.0, None)]
+        [2]
+    """
+    source = iter(items)
+    exhausted = False
+    finished: queue.SimpleQueue[int] = queue.SimpleQueue()
+    in_flight: dict[int, tuple[Any, Future[Any]]] = {}
+    deadlines: list[tuple[float, int]] = []
+    completed = False
+    try:
+        while True:
+            while not exhausted and window.has_room():
+                try:
+                    item = next(source)
+                except StopIteration:
+                    exhausted = True
+                    break
+                index = window.admit()
+                future = dispatcher.submit(item)
+                in_flight[index] = (item, future)
+                if timeout is not None:
+                    heapq.heappush(deadlines, (time.monotonic() + timeout, index))
+                future.add_done_callback(functools.partial(_report, finished, index))
+            result = window.take()
+            if result is not None:
+                tally.count(result)
+                yield result
+                continue
+            if not in_flight:
+                completed = True
+                return
+            done = _next_finished(finished, deadlines, in_flight)
+            if done is None:
+                _expire(dispatcher, window, deadlines, in_flight, timeout)
+                continue
+            entry = in_flight.pop(done, None)
+            if entry is not None:
+                window.finish(done, dispatcher.outcome(entry[1], entry[0]))
+                if adaptive is not None:
+                    adaptive.record()
+                    window.limit = adaptive.limit
+    finally:
+        if not completed:
+            for _, future in in_flight.values():
+                future.cancel()
+        dispatcher.close(cancel=not completed)
+
+
+def _report(finished: queue.SimpleQueue[int], index: int, _: Future[Any]) -> None:
+    """Done-callback of an item's future: queue its index for the driver."""
+    finished.put(index)
+
+
+def _next_finished(
+    finished: queue.SimpleQueue[int],
+    deadlines: list[tuple[float, int]],
+    in_flight: dict[int, tuple[Any, Future[Any]]],
+) -> int | None:
+    """The index of the next finished item, or ``None`` when the nearest deadline passed."""
+    while deadlines and deadlines[0][1] not in in_flight:
+        heapq.heappop(deadlines)  # that item finished in time
+    if not deadlines:
+        return finished.get()
+    try:
+        return finished.get(timeout=max(0.0, deadlines[0][0] - time.monotonic()))
+    except queue.Empty:
+        return None
+
+
+def _expire(
+    dispatcher: Dispatcher,
+    window: Window,
+    deadlines: list[tuple[float, int]],
+    in_flight: dict[int, tuple[Any, Future[Any]]],
+    timeout: float | None,
+) -> None:
+    """Turn every item whose deadline has passed into an :class:`ItemTimeout` failure."""
+    assert timeout is not None
+    now = time.monotonic()
+    while deadlines and deadlines[0][0] <= now:
+        _, index = heapq.heappop(deadlines)
+        entry = in_flight.pop(index, None)
+        if entry is None:
+            continue
+        item, future = entry
+        dispatcher.abandon(future)
+        failure = ItemTimeout.of(dispatcher.name, dispatcher.stages, item, timeout)
+        window.finish(index, Failure(failure))

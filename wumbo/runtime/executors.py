@@ -1,0 +1,179 @@
+"""The ``executor=`` option: where the items of a run go, and what comes back from there.
+
+=====================================  =========================================  ==========
+``executor=``                          runs each item                             owned
+=====================================  =========================================  ==========
+``None``                               inline (the event loop, or the caller)     n/a
+``"threads"``                          in a ``ThreadPoolExecutor``                yes
+``"processes"``                        in a :class:`SupervisedProcessPool`        yes
+a ``ProcessPoolExecutor``              in that pool (the pipeline is pickled)     no
+any other ``concurrent.futures``       by that executor, as ``pipeline(item)``    no
+``Executor``
+a ``distributed.Client`` or its        as Dask tasks (the pipeline is pickled)    no
+``get_executor()``
+=====================================  =========================================  ==========
+
+An *owned* executor is created for the run and shut down when it ends (also when the consumer
+stops early); an executor passed in is left running for its owner. Processes and Dask need a
+picklable pipeline: that is checked when the run starts, before any item is sent.
+
+Examples:
+    >>> from wumbo import template
+    >>> dispatcher = Dispatcher.of(template(abs), "threads", size=2)
+    >>> dispatcher.outcome(dispatcher.submit(-4), -4)
+    <Success: 4>
+    >>> dispatcher.close(cancel=False)
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from concurrent.futures import (
+    BrokenExecutor,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
+from dataclasses import dataclass, field
+from typing import Any
+
+from returns.result import Failure, Result
+
+from wumbo.core.stage import describe
+from wumbo.core.template import Template
+from wumbo.runtime.errors import ExecutorError, WorkerLost
+from wumbo.runtime.process_pool import SupervisedProcessPool
+from wumbo.runtime.remote import RemoteCall
+
+__all__ = ["Dispatcher", "is_dask"]
+
+
+def is_dask(executor: object) -> bool:
+    """Whether ``executor`` comes from Dask distributed (checked without importing it).
+
+    Examples:
+        >>> is_dask("threads")
+        False
+    """
+    return type(executor).__module__.partition(".")[0] == "distributed"
+
+
+def _given(executor: Executor) -> Callable[[], Executor]:
+    """The ``start`` of an executor that was passed in: it exists already."""
+    return lambda: executor
+
+
+def _processes(requested: int) -> int:
+    return max(1, min(requested, os.cpu_count() or 1))
+
+
+@dataclass(eq=False)
+class Dispatcher:
+    """Submits items to one executor and turns every outcome into a Result.
+
+    Build it with :meth:`of`. ``size`` is how many items the executor runs at once when the
+    run created it (``None`` when it was passed in).
+
+    Examples:
+        >>> from wumbo import template
+        >>> Dispatcher.of(template(abs), "gpu", size=1)
+        Traceback (most recent call last):
+        ...
+        TypeError: executor= expects None, "threads", "processes", a concurrent.futures.Executor or a distributed.Client; got str 'gpu'
+    """
+
+    start: Callable[[], Executor]
+    """Returns the executor; an owned one is created on the first call (the first item)."""
+    call: Any
+    owned: bool
+    name: str
+    stages: int
+    lost: tuple[type[BaseException], ...] = (BrokenExecutor,)
+    size: int | None = None
+    _executor: Executor | None = field(default=None)
+    _abandoned: bool = field(default=False)
+
+    @classmethod
+    def of(cls, pipeline: Template[Any, Any, Any], executor: object, *, size: int) -> Dispatcher:
+        """Resolve the ``executor=`` option for ``pipeline``; ``size`` sizes owned pools.
+
+        Examples:
+            >>> from wumbo import template
+            >>> dispatcher = Dispatcher.of(template(abs), "processes", size=64)
+            >>> dispatcher.size == min(64, os.cpu_count() or 1)
+            True
+            >>> dispatcher.close(cancel=True)
+        """
+        name, stages = pipeline.__name__, len(pipeline.stages)
+        if executor == "threads":
+            threads = functools.partial(ThreadPoolExecutor, size, thread_name_prefix="wumbo-map")
+            return cls(threads, pipeline, True, name, stages, size=size)
+        if executor == "processes":
+            call = RemoteCall.of(pipeline, "executor='processes'")
+            workers = _processes(size)
+            processes = functools.partial(SupervisedProcessPool, workers)
+            return cls(processes, call, True, name, stages, size=workers)
+        if isinstance(executor, ProcessPoolExecutor):
+            call = RemoteCall.of(pipeline, "a ProcessPoolExecutor")
+            return cls(_given(executor), call, False, name, stages)
+        if is_dask(executor):
+            from wumbo.runtime.dask_executor import dask_executor, lost_worker_errors
+
+            call = RemoteCall.of(pipeline, "a Dask cluster")
+            lost: tuple[type[BaseException], ...] = (BrokenExecutor, *lost_worker_errors())
+            dask = dask_executor(executor)
+            return cls(_given(dask), call, False, name, stages, lost)
+        if isinstance(executor, Executor):
+            return cls(_given(executor), pipeline, False, name, stages)
+        raise TypeError(
+            'executor= expects None, "threads", "processes", a concurrent.futures.Executor or '
+            f"a distributed.Client; got {describe(executor)}"
+        )
+
+    def submit(self, item: Any) -> Future[Any]:
+        """Send one item; a failure to submit comes back as a failed future, never raised."""
+        try:
+            executor = self._executor or self._started()
+            return executor.submit(self.call, item)
+        except Exception as error:
+            failed: Future[Any] = Future()
+            failed.set_exception(error)
+            return failed
+
+    def _started(self) -> Executor:
+        self._executor = self.start()
+        return self._executor
+
+    def outcome(self, future: Future[Any], item: Any) -> Result[Any, Any]:
+        """The Result of a done future: the pipeline's own, or why the executor failed."""
+        error = future.exception()
+        if error is None:
+            result: Result[Any, Any] = future.result()
+            return result
+        if isinstance(error, self.lost) and isinstance(error, Exception):
+            return Failure(WorkerLost.of(self.name, self.stages, item, error))
+        if isinstance(error, Exception):
+            return Failure(ExecutorError.of(self.name, self.stages, item, error))
+        raise error
+
+    def abandon(self, future: Future[Any]) -> None:
+        """Give up on an item (timed out): cancel it, and kill its process when that is ours.
+
+        A running thread cannot be stopped: it runs on in the background until it returns.
+        """
+        if isinstance(self._executor, SupervisedProcessPool):
+            self._executor.abandon(future)
+        elif not future.cancel():
+            self._abandoned = True
+
+    def close(self, *, cancel: bool) -> None:
+        """Shut an owned executor down; with ``cancel``, drop and stop unfinished work.
+
+        The call waits for the owned pool's threads or processes to end, except for threads
+        still running abandoned work (they cannot be stopped).
+        """
+        if self.owned and self._executor is not None:
+            self._executor.shutdown(wait=not self._abandoned, cancel_futures=cancel)

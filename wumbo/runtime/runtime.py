@@ -1,0 +1,240 @@
+"""``Runtime``: how ``pipeline.map`` and ``pipeline.amap`` run, chosen from the options.
+
+======================  ==========================  ===========================================
+call                    ``executor=``               runs on
+======================  ==========================  ===========================================
+``amap``                ``None``                    the async engine: worker tasks awaiting
+                                                    ``pipeline.acall`` (blocking stages in
+                                                    worker threads)
+``amap``                an executor                 the async engine: worker tasks awaiting
+                                                    the executor's futures
+``map``                 ``None``, sync pipeline     the caller's thread, item after item
+``map``                 ``None``, async pipeline    the async engine, on an event loop in a
+                                                    background thread
+``map``                 an executor                 the blocking driver over the executor's
+                                                    futures, in the caller's thread
+======================  ==========================  ===========================================
+
+Every path yields exactly one Result per item, keeps at most ``concurrency`` items pulled and
+not yet consumed, reports progress after each item, and cleans up (tasks, threads, owned
+pools) when the consumer stops early.
+
+Examples:
+    >>> import anyio
+    >>> from wumbo import template
+    >>> async def shout(text: str) -> str:
+    ...     await anyio.sleep(0)
+    ...     return text.upper()
+    >>> [r.unwrap() for r in template(shout).map(["a", "b"], concurrency=2)]
+    ['A', 'B']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Generator, Iterable
+from typing import Any, Final
+
+import anyio
+import anyio.lowlevel
+from returns.result import Result
+
+from wumbo.core.many import MapOptions
+from wumbo.core.stage import describe
+from wumbo.core.template import Template
+from wumbo.runtime.adaptive import AdaptiveLimit
+from wumbo.runtime.background import iterate_in_background
+from wumbo.runtime.blocking import drive
+from wumbo.runtime.engine import Run, Work
+from wumbo.runtime.executors import Dispatcher
+from wumbo.runtime.futures import FutureWaiter
+from wumbo.runtime.progress import Tally, known_total
+from wumbo.runtime.window import Window
+
+__all__ = ["AUTO_MAXIMUM", "Runtime"]
+
+AUTO_MAXIMUM: Final = 256
+"""The most items ``concurrency="auto"`` keeps in flight (fewer for an owned process pool)."""
+
+_Pipeline = Template[Any, Any, Any]
+
+
+def _in_event_loop() -> bool:
+    try:
+        anyio.lowlevel.current_token()
+    except anyio.NoEventLoopError:
+        return False
+    return True
+
+
+def _as_object(value: object) -> object:
+    """Forget a static type: options come from users and are checked at run time."""
+    return value
+
+
+def _checked(options: MapOptions) -> MapOptions:
+    """``options``, or a clear error saying which option is wrong and what was expected."""
+    concurrency = _as_object(options.concurrency)
+    if concurrency != "auto" and (
+        not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1
+    ):
+        raise ValueError(
+            f'concurrency must be a positive int or "auto", got {describe(concurrency)}'
+        )
+    timeout = _as_object(options.timeout)
+    if timeout is not None and (
+        not isinstance(timeout, int | float)
+        or isinstance(timeout, bool)
+        or not math.isfinite(timeout)
+        or timeout <= 0
+    ):
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+    if options.progress is not None and not callable(options.progress):
+        raise TypeError(f"progress must be a callable or None, got {describe(options.progress)}")
+    return options
+
+
+def _size(options: MapOptions) -> int:
+    """How many workers an owned pool gets."""
+    return AUTO_MAXIMUM if options.concurrency == "auto" else int(options.concurrency)
+
+
+def _limits(options: MapOptions, dispatcher: Dispatcher | None) -> tuple[int, AdaptiveLimit | None]:
+    """The starting limit and, for ``"auto"``, its controller."""
+    if options.concurrency != "auto":
+        return int(options.concurrency), None
+    maximum = AUTO_MAXIMUM if dispatcher is None or dispatcher.size is None else dispatcher.size
+    adaptive = AdaptiveLimit(maximum=maximum)
+    return adaptive.limit, adaptive
+
+
+def _timeout_needs_somewhere(pipeline: _Pipeline, options: MapOptions) -> None:
+    if options.timeout is not None and options.executor is None and not pipeline.is_async:
+        raise ValueError(
+            f"timeout={options.timeout!r} cannot interrupt {pipeline!r}: its stages are all "
+            f"synchronous and executor=None runs them inline, where nothing can stop them; "
+            f'pass executor="threads" (the item fails at the deadline, its thread runs on) or '
+            f'executor="processes" (the stuck process is killed)'
+        )
+
+
+class Runtime:
+    """The runner wumbo installs for ``Template.map`` and ``Template.amap``.
+
+    Examples:
+        >>> from wumbo import template
+        >>> from wumbo.core.many import runner
+        >>> isinstance(runner(), Runtime)
+        True
+        >>> [r.unwrap() for r in template(abs).map([-1, -2], executor="threads")]
+        [1, 2]
+    """
+
+    def map(
+        self, pipeline: _Pipeline, items: Iterable[Any], options: MapOptions
+    ) -> Generator[Result[Any, Any], None, None]:
+        """Yield one Result per item, synchronously; see the module docstring for the paths.
+
+        Examples:
+            >>> from wumbo import template
+            >>> [r.unwrap() for r in Runtime().map(template(abs), [-3], MapOptions())]
+            [3]
+        """
+        options = _checked(options)
+        _timeout_needs_somewhere(pipeline, options)
+        tally = Tally(options.progress, known_total(items))
+        if options.executor is not None:
+            dispatcher = Dispatcher.of(pipeline, options.executor, size=_size(options))
+            limit, adaptive = _limits(options, dispatcher)
+            window = Window(limit, options.ordered)
+            return drive(dispatcher, items, window, tally, options.timeout, adaptive)
+        if not pipeline.is_async:
+            return _inline(pipeline, items, tally)
+        if _in_event_loop():
+            raise RuntimeError(
+                f"pipeline {pipeline.__name__!r} has async stages and map() was called inside a "
+                f"running event loop, which it would block; use "
+                f"`async for result in pipeline.amap(items)` instead"
+            )
+        return iterate_in_background(lambda: self._stream(pipeline, items, options, tally, None))
+
+    def amap(
+        self,
+        pipeline: _Pipeline,
+        items: Iterable[Any] | AsyncIterable[Any],
+        options: MapOptions,
+    ) -> AsyncGenerator[Result[Any, Any], None]:
+        """Yield one Result per item, asynchronously; sync or async iterables are accepted.
+
+        Examples:
+            >>> import anyio
+            >>> from wumbo import template
+            >>> async def main() -> list[int]:
+            ...     results = Runtime().amap(template(abs), [-5], MapOptions())
+            ...     return [r.unwrap() async for r in results]
+            >>> anyio.run(main)
+            [5]
+        """
+        options = _checked(options)
+        _timeout_needs_somewhere(pipeline, options)
+        dispatcher = None
+        if options.executor is not None:
+            dispatcher = Dispatcher.of(pipeline, options.executor, size=_size(options))
+        tally = Tally(options.progress, known_total(items))
+        return self._stream(pipeline, items, options, tally, dispatcher)
+
+    def _stream(
+        self,
+        pipeline: _Pipeline,
+        items: Iterable[Any] | AsyncIterable[Any],
+        options: MapOptions,
+        tally: Tally,
+        dispatcher: Dispatcher | None,
+    ) -> AsyncGenerator[Result[Any, Any], None]:
+        limit, adaptive = _limits(options, dispatcher)
+        work: Work = pipeline.acall if dispatcher is None else _on_executor(dispatcher)
+        run = Run(
+            work,
+            pipeline.__name__,
+            len(pipeline.stages),
+            limit=limit,
+            ordered=options.ordered,
+            timeout=options.timeout,
+            adaptive=adaptive,
+        )
+        close = None if dispatcher is None else _closer(dispatcher)
+        return run.results(items, tally, close)
+
+
+def _closer(dispatcher: Dispatcher) -> Callable[[bool], None]:
+    """Shut ``dispatcher`` down when the run ends; cancel its work unless it completed."""
+    return lambda completed: dispatcher.close(cancel=not completed)
+
+
+def _on_executor(dispatcher: Dispatcher) -> Work:
+    """Work that sends each item to ``dispatcher`` and awaits its future."""
+    waiters: list[FutureWaiter] = []
+
+    async def work(item: Any) -> Result[Any, Any]:
+        if not waiters:  # created on the first item, inside the event loop
+            waiters.append(FutureWaiter())
+        waiter = waiters[0]
+        future = dispatcher.submit(item)
+        try:
+            await waiter.wait(future)
+        except BaseException:
+            dispatcher.abandon(future)
+            raise
+        return dispatcher.outcome(future, item)
+
+    return work
+
+
+def _inline(
+    pipeline: _Pipeline, items: Iterable[Any], tally: Tally
+) -> Generator[Result[Any, Any], None, None]:
+    """A pipeline of sync stages, run item after item in the caller's thread."""
+    for item in items:
+        result = pipeline(item)
+        tally.count(result)
+        yield result
