@@ -22,13 +22,19 @@ import anyio
 import anyio.from_thread
 import anyio.lowlevel
 
-__all__ = ["run_sync"]
+__all__ = ["in_event_loop", "run_sync"]
 
 T = TypeVar("T")
 V = TypeVar("V")
 
 
-def _in_event_loop() -> bool:
+def in_event_loop() -> bool:
+    """True inside a running event loop (asyncio or trio) on this thread.
+
+    Examples:
+        >>> in_event_loop()
+        False
+    """
     try:
         anyio.lowlevel.current_token()
     except anyio.NoEventLoopError:
@@ -60,7 +66,7 @@ def run_sync(function: Callable[[V], Coroutine[Any, Any, T]], value: V, name: st
         ...
         RuntimeError: pipeline 'my_pipeline' has async stages and was called synchronously inside a running event loop, which would block it; use `await pipeline.acall(value)` (or `await pipeline.arun(value)`) instead
     """
-    if _in_event_loop():
+    if in_event_loop():
         raise RuntimeError(
             f"pipeline {name!r} has async stages and was called synchronously inside a running "
             f"event loop, which would block it; use `await pipeline.acall(value)` "
