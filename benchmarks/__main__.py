@@ -24,6 +24,7 @@ SUITES = {
     "decorators": "benchmarks.decorators",
     "decorators_trace": "benchmarks.decorators_trace",
     "framework": "benchmarks.framework",
+    "serve": "benchmarks.serve",
 }
 """Suite name -> module; the order here is the order ``python -m benchmarks`` runs them."""
 

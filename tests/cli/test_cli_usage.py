@@ -20,7 +20,7 @@ def error_line(capsys: pytest.CaptureFixture[str]) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["demo"], ["list"], ["info"]])
+@pytest.mark.parametrize("command", [[], ["run"], ["demo"], ["list"], ["info"], ["serve"]])
 def test_help_everywhere(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*command, "--help"]) == 0
     assert "usage: wumbo" in capsys.readouterr().out

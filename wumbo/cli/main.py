@@ -244,7 +244,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     info.add_argument("name", metavar="NAME", help="a template name or alias")
     info.set_defaults(handler=_info)
+    _add_serve(commands)
     return parser
+
+
+def _serve(args: argparse.Namespace, display: Display) -> ExitStatus:
+    from wumbo.serve.cli import run
+
+    return ExitStatus(run(args))  # run prints its own one-line "wumbo serve: error: ..."
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:  # pyright: ignore[reportPrivateUsage]
+    try:
+        from wumbo.serve.cli import add_parser
+    except ImportError as missing:  # the serve extra is not installed
+        reason = f"{missing} (pip install 'wumbo[serve]')"
+        serve = commands.add_parser(
+            "serve", help="serve registered templates over HTTP (pip install 'wumbo[serve]')"
+        )
+        serve.add_argument("ignored", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+
+        def _missing(args: argparse.Namespace, display: Display) -> ExitStatus:
+            raise CommandLineError(reason)
+
+        serve.set_defaults(handler=_missing)
+        return
+    add_parser(commands).set_defaults(handler=_serve)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,271 @@
+"""``create_app``: the Starlette application that serves a registry's templates.
+
+=======================================  ===================================================
+route                                    answer
+=======================================  ===================================================
+``GET /healthz``                         200 while the process is alive
+``GET /readyz``                          200 once the templates are loaded; 503 from the
+                                         moment a shutdown starts
+``GET /metrics``                         per-template calls, failures, latency (Prometheus)
+``GET /templates``                       the templates the caller may use, with metadata
+``GET /templates/{name}``                one template's metadata (``name`` or an alias)
+``POST /templates/{name}/run``           a JSON body in, ``{"template", "output"}`` out
+``POST /templates/{name}/map``           JSON Lines in, JSON Lines out (see
+                                         :mod:`wumbo.serve.streaming`)
+=======================================  ===================================================
+
+Errors are JSON (see :mod:`wumbo.serve.errors`): 400 malformed JSON, 401 no or unknown token,
+403 a token without a granted role, 404 unknown template, 413 body too large, 415 a body that
+is not declared as JSON, 422 the template failed, 503 busy (with ``Retry-After``), 504 timeout.
+
+Examples:
+    >>> import httpx
+    >>> from wumbo.serve.server import BackgroundServer
+    >>> from wumbo.serve.settings import ServeSettings
+    >>> with BackgroundServer(ServeSettings(port=0, templates=("check",))) as server:
+    ...     httpx.get(f"{server.url}/readyz").json()
+    ...     httpx.post(f"{server.url}/templates/check/run", json=5).json()["output"]
+    ...     httpx.post(f"{server.url}/templates/nope/run", json=5).status_code
+    {'status': 'ready', 'templates': 1}
+    [{'value': 5, 'valid': True, 'errors': []}]
+    404
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from dataclasses import dataclass
+from time import perf_counter
+
+from returns.result import Success
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from wumbo.framework import TemplateRegistry, UserContext, get_registry
+from wumbo.serve.auth import TokenTable
+from wumbo.serve.catalog import Catalog, ServedTemplate
+from wumbo.serve.errors import ServeError, internal_error, template_failure
+from wumbo.serve.jsonio import OutputNotJSON, decode_json, encode_json
+from wumbo.serve.limits import ConcurrencyGate, call_with_deadline, read_limited_body
+from wumbo.serve.metrics import METRICS_CONTENT_TYPE, ServeMetrics
+from wumbo.serve.settings import ServeSettings
+from wumbo.serve.streaming import JsonLinesResponse, input_lines, map_records
+
+__all__ = ["JSON_LINES_TYPES", "JSON_TYPES", "ServerState", "create_app"]
+
+_logger = logging.getLogger("wumbo.serve")
+
+JSON_TYPES = frozenset({"application/json"})
+"""Media types ``run`` accepts (``+json`` suffixes too)."""
+
+JSON_LINES_TYPES = frozenset(
+    {"application/x-ndjson", "application/jsonl", "application/jsonlines", "application/json"}
+)
+"""Media types ``map`` accepts."""
+
+_Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass
+class ServerState:
+    """What ``/readyz`` reports: templates loaded, and whether a shutdown has begun.
+
+    Examples:
+        >>> state = ServerState()
+        >>> state.ready
+        False
+        >>> state.loaded = True; state.ready
+        True
+        >>> state.shutting_down = True; state.ready
+        False
+    """
+
+    loaded: bool = False
+    shutting_down: bool = False
+
+    @property
+    def ready(self) -> bool:
+        """True when the server should get traffic."""
+        return self.loaded and not self.shutting_down
+
+
+def _error_response(error: ServeError) -> JSONResponse:
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+
+def _media_type(request: Request, accepted: frozenset[str]) -> None:
+    declared = request.headers.get("content-type", "")
+    media = declared.split(";", 1)[0].strip().lower()
+    if media in accepted or (accepted is JSON_TYPES and media.endswith("+json")):
+        return
+    raise ServeError(
+        415,
+        "unsupported_media_type",
+        f"expected a body of type {' or '.join(sorted(accepted))}, got "
+        f"{repr(declared) if declared else 'no Content-Type'}",
+    )
+
+
+class _Service:
+    """The request handlers over one catalog, token table, gate and metrics."""
+
+    def __init__(self, settings: ServeSettings, registry: TemplateRegistry, state: ServerState):
+        self.settings = settings
+        self.state = state
+        self.tokens = TokenTable(settings.tokens)
+        self.catalog = Catalog(
+            registry,
+            templates=settings.templates,
+            grants=settings.grants,
+            secured=self.tokens.enabled,
+        )
+        self.gate = ConcurrencyGate(
+            settings.max_concurrency, retry_after_seconds=settings.retry_after_seconds
+        )
+        self.metrics = ServeMetrics()
+
+    def answering(self, endpoint: _Endpoint) -> _Endpoint:
+        """``endpoint`` with its ServeErrors (and bugs, as 500) turned into JSON responses."""
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await endpoint(request)
+            except ServeError as error:
+                return _error_response(error)
+            except Exception as error:
+                _logger.exception("%s %s failed", request.method, request.url.path)
+                return _error_response(internal_error(error, debug=self.settings.debug))
+
+        return answer
+
+    def user(self, request: Request) -> UserContext | None:
+        return self.tokens.authenticate(request.headers.get("authorization"))
+
+    def served(self, request: Request) -> ServedTemplate:
+        user = self.user(request)
+        return self.catalog.lookup(request.path_params["name"], user)
+
+    async def healthz(self, request: Request) -> Response:
+        return JSONResponse({"status": "alive"})
+
+    async def readyz(self, request: Request) -> Response:
+        if self.state.ready:
+            return JSONResponse({"status": "ready", "templates": len(self.catalog.names())})
+        status = "shutting_down" if self.state.shutting_down else "starting"
+        return JSONResponse({"status": status}, status_code=503)
+
+    async def metrics_text(self, request: Request) -> Response:
+        return Response(self.metrics.render(), media_type=METRICS_CONTENT_TYPE)
+
+    async def list_templates(self, request: Request) -> Response:
+        return JSONResponse({"templates": self.catalog.records(self.user(request))})
+
+    async def describe(self, request: Request) -> Response:
+        user = self.user(request)
+        return JSONResponse(self.catalog.record(request.path_params["name"], user))
+
+    async def run(self, request: Request) -> Response:
+        served = self.served(request)
+        _media_type(request, JSON_TYPES)
+        slot = self.gate.enter()
+        try:
+            limit = self.settings.max_body_bytes
+            value = decode_json(await read_limited_body(request.headers, request.stream(), limit))
+            started = perf_counter()
+            try:
+                result = await call_with_deadline(
+                    served.pipeline, value, self.settings.timeout_seconds
+                )
+            except ServeError:
+                self.metrics.record(served.name, perf_counter() - started, "error")
+                raise
+        finally:
+            slot.release()
+        elapsed = perf_counter() - started
+        if not isinstance(result, Success):
+            self.metrics.record(served.name, elapsed, "failure")
+            raise template_failure(result.failure(), debug=self.settings.debug)
+        self.metrics.record(served.name, elapsed, "success")
+        try:
+            output = encode_json(result.unwrap())
+        except OutputNotJSON as error:
+            raise ServeError(422, "output_not_json", str(error)) from None
+        body = b'{"template": %s, "output": %s}' % (encode_json(served.name), output)
+        return Response(body, media_type="application/json")
+
+    async def map(self, request: Request) -> Response:
+        served = self.served(request)
+        _media_type(request, JSON_LINES_TYPES)
+        slot = self.gate.enter()
+        settings = self.settings
+        records = map_records(
+            served,
+            input_lines(request.stream(), settings.max_body_bytes),
+            concurrency=settings.map_concurrency,
+            timeout=settings.timeout_seconds,
+            debug=settings.debug,
+            observe=self.metrics.record,
+        )
+        return JsonLinesResponse(records, slot)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+    message = f"{request.method} {request.url.path}: {error.detail}"
+    return _error_response(ServeError(error.status_code, code, message, headers=error.headers))
+
+
+def create_app(
+    settings: ServeSettings,
+    registry: TemplateRegistry | None = None,
+    state: ServerState | None = None,
+) -> Starlette:
+    """The application serving ``registry``'s templates (default: the shared registry, plugins
+    included) as ``settings`` say. ``state`` is shared with the server for ``/readyz``.
+
+    The registry is read now: a template named in ``settings.templates`` or ``grants`` that
+    is not registered raises :class:`~wumbo.serve.settings.SettingsError`.
+
+    Examples:
+        >>> import httpx
+        >>> from wumbo.serve.server import BackgroundServer
+        >>> settings = ServeSettings(port=0, tokens={"t0ken": frozenset({"ops"})})
+        >>> with BackgroundServer(settings) as server:
+        ...     httpx.get(f"{server.url}/templates").status_code
+        ...     httpx.get(f"{server.url}/templates", headers={"Authorization": "Bearer t0ken"}).json()
+        401
+        {'templates': []}
+    """
+    server_state = state if state is not None else ServerState()
+    service = _Service(settings, registry if registry is not None else get_registry(), server_state)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncGenerator[None]:
+        server_state.loaded = True
+        try:
+            yield
+        finally:
+            server_state.loaded = False
+
+    answering = service.answering
+    routes = [
+        Route("/healthz", answering(service.healthz), methods=["GET"]),
+        Route("/readyz", answering(service.readyz), methods=["GET"]),
+        Route("/metrics", answering(service.metrics_text), methods=["GET"]),
+        Route("/templates", answering(service.list_templates), methods=["GET"]),
+        Route("/templates/{name}", answering(service.describe), methods=["GET"]),
+        Route("/templates/{name}/run", answering(service.run), methods=["POST"]),
+        Route("/templates/{name}/map", answering(service.map), methods=["POST"]),
+    ]
+    return Starlette(
+        debug=False,
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error},
+    )

@@ -1,0 +1,198 @@
+"""``Catalog``: the templates a server offers, taken from a registry once, at start-up.
+
+The catalog copies the registry's templates (all, or the ones named in ``templates``) into a
+registry of its own: a :class:`~wumbo.framework.SecureTemplateRegistry` when requests are
+authenticated, so every lookup goes through the framework's access control (a template is
+granted to roles; ``*`` grants every template; a template granted to nobody is denied to
+everyone), or a plain isolated :class:`~wumbo.framework.TemplateRegistry` otherwise. Each
+served template runs as its core ``Template`` under the ``timeout`` decorator.
+
+Examples:
+    >>> from wumbo.framework import UserContext, get_registry
+    >>> catalog = Catalog(get_registry(), templates=["check"], grants={"*": frozenset({"ops"})},
+    ...                   secured=True)
+    >>> catalog.names()
+    ['validator']
+    >>> served = catalog.lookup("check", UserContext("ada", {"ops"}))
+    >>> served.name, served.pipeline.run(5)
+    ('validator', [{'value': 5, 'valid': True, 'errors': []}])
+    >>> catalog.lookup("check", UserContext("bob", {"intern"}))
+    Traceback (most recent call last):
+    ...
+    wumbo.serve.errors.ServeError: Access denied to template 'validator' for user 'bob': needs one of the roles ['ops'], user has ['intern']
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from wumbo.core.template import Template
+from wumbo.framework import (
+    AccessController,
+    PermissionDenied,
+    SecureTemplateRegistry,
+    TemplateMetadata,
+    TemplateRegistry,
+    UserContext,
+)
+from wumbo.serve.errors import ServeError
+from wumbo.serve.settings import SettingsError
+
+__all__ = ["ALL_TEMPLATES", "Catalog", "ServedTemplate", "metadata_record"]
+
+ALL_TEMPLATES = "*"
+"""The grant key that stands for every served template."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServedTemplate:
+    """A template ready to answer requests: its canonical name and the pipeline to call.
+
+    Examples:
+        >>> from wumbo import template
+        >>> ServedTemplate("double", template(lambda n: n * 2)).pipeline.run(4)
+        8
+    """
+
+    name: str
+    pipeline: Template[Any, Any, Any]
+
+
+def metadata_record(
+    name: str, aliases: Iterable[str], metadata: TemplateMetadata
+) -> dict[str, Any]:
+    """A template's description as JSON-ready data (what ``GET /templates`` lists).
+
+    Examples:
+        >>> from wumbo.framework import TemplateMetadata
+        >>> record = metadata_record("echo", ["e"], TemplateMetadata("echo", tags=["demo"]))
+        >>> record["name"], record["aliases"], record["type"], record["tags"]
+        ('echo', ['e'], 'custom', ['demo'])
+    """
+    return {
+        "name": name,
+        "aliases": sorted(aliases),
+        "version": metadata.version,
+        "description": metadata.description,
+        "author": metadata.author,
+        "type": metadata.template_type.value,
+        "tags": list(metadata.tags),
+        "dependencies": list(metadata.dependencies),
+        "supports_async": metadata.supports_async,
+        "supports_streaming": metadata.supports_streaming,
+    }
+
+
+def _not_served(name: str, known: Iterable[str]) -> ServeError:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return ServeError(
+        404, "unknown_template", f"no template named {name!r} is served{hint}", details={}
+    )
+
+
+class Catalog:
+    """The served templates, their metadata, and who may use them.
+
+    ``source`` is read once; ``templates`` (names or aliases) restricts what is served;
+    ``grants`` maps template names (or ``*``) to roles and needs ``secured``.
+
+    Examples:
+        >>> from wumbo.framework import get_registry
+        >>> Catalog(get_registry(), templates=["nope"], secured=False)
+        Traceback (most recent call last):
+        ...
+        wumbo.serve.settings.SettingsError: cannot serve template 'nope': it is not registered (registered: aggregator, api_client, ...)
+    """
+
+    def __init__(
+        self,
+        source: TemplateRegistry,
+        *,
+        templates: Iterable[str] = (),
+        grants: Mapping[str, frozenset[str]] | None = None,
+        secured: bool,
+    ) -> None:
+        entries: list[dict[str, Any]] = source.list_templates(include_metadata=True)
+        canonical = {alias: e["name"] for e in entries for alias in [e["name"], *e["aliases"]]}
+        wanted = list(templates)
+        for name in wanted:
+            if name not in canonical:
+                registered = ", ".join(sorted(e["name"] for e in entries)) or "none"
+                raise SettingsError(
+                    f"cannot serve template {name!r}: it is not registered "
+                    f"(registered: {registered})"
+                )
+        chosen = {canonical[name] for name in wanted}
+        served = [e for e in entries if not chosen or e["name"] in chosen]
+        self._access = AccessController()
+        self._secured = secured
+        self._registry: TemplateRegistry = (
+            SecureTemplateRegistry(self._access, cache_size=len(served) + 1)
+            if secured
+            else TemplateRegistry(isolated=True, cache_size=len(served) + 1)
+        )
+        for entry in served:
+            cls = source.get_class(entry["name"])
+            self._registry.register(cls, entry["name"], entry["aliases"])
+        self._records = {
+            e["name"]: metadata_record(e["name"], e["aliases"], e["metadata"]) for e in served
+        }
+        self._canonical = {alias: e["name"] for e in served for alias in [e["name"], *e["aliases"]]}
+        self._grant(grants or {})
+
+    def _grant(self, grants: Mapping[str, frozenset[str]]) -> None:
+        for name, roles in grants.items():
+            if name == ALL_TEMPLATES:
+                targets = list(self._records)
+            elif name in self._canonical:
+                targets = [self._canonical[name]]
+            else:
+                raise SettingsError(
+                    f"grants name template {name!r}, which is not served "
+                    f"(served: {', '.join(sorted(self._records)) or 'none'})"
+                )
+            for target in targets:
+                self._access.grant(target, *sorted(roles))
+
+    def names(self) -> list[str]:
+        """The canonical names of the served templates, sorted."""
+        return sorted(self._records)
+
+    def allows(self, user: UserContext | None, name: str) -> bool:
+        """True when ``user`` may use the served template ``name`` (always, unsecured)."""
+        return user is None or self._access.can_access(user, name)
+
+    def records(self, user: UserContext | None) -> list[dict[str, Any]]:
+        """The metadata records of the templates ``user`` may use.
+
+        Examples:
+            >>> from wumbo.framework import get_registry
+            >>> catalog = Catalog(get_registry(), secured=False)
+            >>> [record["name"] for record in catalog.records(None)][:2]
+            ['aggregator', 'api_client']
+        """
+        return [record for name, record in sorted(self._records.items()) if self.allows(user, name)]
+
+    def record(self, name: str, user: UserContext | None) -> dict[str, Any]:
+        """The metadata record of ``name`` (or an alias): 404 if not served, 403 if denied."""
+        return self._records[self.lookup(name, user).name]
+
+    def lookup(self, name: str, user: UserContext | None) -> ServedTemplate:
+        """The served template ``name`` (or an alias) for ``user``: a 404
+        :class:`~wumbo.serve.errors.ServeError` when it is not served, 403 when the access
+        control refuses."""
+        canonical = self._canonical.get(name)
+        if canonical is None:
+            raise _not_served(name, self._canonical)
+        try:
+            if self._secured:
+                instance = self._registry.get(canonical, user_context=user)
+            else:
+                instance = self._registry.get(canonical)
+        except PermissionDenied as denied:
+            raise ServeError(403, "forbidden", str(denied)) from None
+        return ServedTemplate(canonical, instance.as_template())

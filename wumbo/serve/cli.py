@@ -1,0 +1,175 @@
+"""``wumbo serve``: the command's options, and running it.
+
+:func:`add_parser` adds the ``serve`` subcommand to ``wumbo``'s parser; :func:`run` runs it and
+returns the exit status: 0 after SIGTERM, 130 after Ctrl-C, 2 for a usage error (a bad setting,
+a module that cannot be imported, a busy port), reported in one line on stderr. Every option
+has a ``WUMBO_SERVE_*`` environment variable (see :mod:`wumbo.serve.settings`); options win.
+Bearer tokens come from a file or the environment, never from the command line.
+
+Examples:
+    >>> args = build_parser().parse_args(["myapp.templates", "--port", "9000", "--grant", "*=ops"])
+    >>> args.modules, args.port, args.grants
+    (['myapp.templates'], 9000, ['*=ops'])
+    >>> run(build_parser().parse_args(["--host", "0.0.0.0"]))
+    2
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from wumbo.serve.settings import (
+    ServeSettings,
+    SettingsError,
+    parse_roles_table,
+    read_tokens_file,
+    settings_from_env,
+)
+
+__all__ = ["add_parser", "build_parser", "run", "settings_from_args"]
+
+_EPILOG = """\
+routes: GET /templates, GET /templates/NAME, POST /templates/NAME/run (JSON),
+POST /templates/NAME/map (JSON Lines), GET /healthz, GET /readyz, GET /metrics.
+Every option has an environment variable WUMBO_SERVE_<OPTION> (e.g. WUMBO_SERVE_PORT);
+tokens come from --tokens-file, WUMBO_SERVE_TOKENS_FILE or WUMBO_SERVE_TOKENS
+("TOKEN=ROLE,ROLE;..."), never from the command line.
+
+examples:
+  wumbo serve myproject.templates
+  wumbo serve plugins/ --port 9000 --tokens-file tokens.txt --grant '*=reader'
+  WUMBO_SERVE_ALLOW_REMOTE=1 wumbo serve myproject.templates --host 0.0.0.0
+"""
+
+
+def _define(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    add = parser.add_argument
+    add(
+        "modules",
+        nargs="*",
+        metavar="MODULE",
+        help="modules or plugin directories whose templates to register before serving",
+    )
+    add("--host", help="the address to listen on (default 127.0.0.1)")
+    add("--port", type=int, help="the TCP port (default 8080; 0 picks a free one)")
+    add(
+        "--allow-remote",
+        action="store_true",
+        default=None,
+        help="allow a --host that is not loopback (other machines can then connect)",
+    )
+    add(
+        "--template",
+        dest="templates",
+        action="append",
+        metavar="NAME",
+        help="serve only this template (repeatable; default: every registered one)",
+    )
+    add("--tokens-file", type=Path, metavar="PATH", help="bearer tokens: TOKEN=ROLE,... lines")
+    add(
+        "--grant",
+        dest="grants",
+        action="append",
+        metavar="NAME=ROLE[,ROLE]",
+        help="let these roles use template NAME ('*': every template); repeatable",
+    )
+    add("--max-body-bytes", type=int, metavar="N", help="largest run body / map line (1 MiB)")
+    add("--timeout", type=float, metavar="SECONDS", help="time per run or map line (30)")
+    add("--max-concurrency", type=int, metavar="N", help="requests at once, then 503 (64)")
+    add("--map-concurrency", type=int, metavar="N", help="lines of one map in flight (8)")
+    add("--retry-after", type=int, metavar="SECONDS", help="Retry-After of a 503 (1)")
+    add("--shutdown-seconds", type=int, metavar="SECONDS", help="drain time on SIGTERM (10)")
+    add(
+        "--debug",
+        action="store_true",
+        default=None,
+        help="send tracebacks of failures to clients (never in production)",
+    )
+    return parser
+
+
+def add_parser(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],  # pyright: ignore[reportPrivateUsage]
+) -> argparse.ArgumentParser:
+    """Add the ``serve`` subcommand to ``subparsers``; returns its parser (set its handler).
+
+    Examples:
+        >>> parser = argparse.ArgumentParser(prog="wumbo")
+        >>> serve = add_parser(parser.add_subparsers(dest="command"))
+        >>> parser.parse_args(["serve", "--port", "0"]).port
+        0
+    """
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve registered templates over HTTP",
+        description="Serve the registered templates (plugins included) over HTTP.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return _define(parser)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``python -m wumbo.serve`` (the options of ``wumbo serve``).
+
+    Examples:
+        >>> build_parser().parse_args([]).host is None
+        True
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m wumbo.serve",
+        description="Serve the registered templates (plugins included) over HTTP.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return _define(parser)
+
+
+def settings_from_args(args: argparse.Namespace) -> ServeSettings:
+    """The settings of a parsed command line over the ``WUMBO_SERVE_*`` environment.
+
+    Examples:
+        >>> args = build_parser().parse_args(["--port", "0", "--max-concurrency", "2"])
+        >>> settings = settings_from_args(args)
+        >>> settings.port, settings.max_concurrency
+        (0, 2)
+    """
+    tokens = None if args.tokens_file is None else read_tokens_file(args.tokens_file)
+    grants = None if not args.grants else parse_roles_table(";".join(args.grants), "--grant")
+    return settings_from_env(
+        os.environ,
+        host=args.host,
+        port=args.port,
+        allow_remote=args.allow_remote,
+        modules=tuple(args.modules) or None,
+        templates=None if not args.templates else tuple(args.templates),
+        tokens=tokens,
+        grants=grants,
+        max_body_bytes=args.max_body_bytes,
+        timeout_seconds=args.timeout,
+        max_concurrency=args.max_concurrency,
+        map_concurrency=args.map_concurrency,
+        retry_after_seconds=args.retry_after,
+        shutdown_seconds=args.shutdown_seconds,
+        debug=args.debug,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve as ``args`` say until SIGTERM (0) or Ctrl-C (130); 2 and one line on stderr for a
+    usage error."""
+    from wumbo.framework import get_registry
+    from wumbo.serve.loading import load_modules
+    from wumbo.serve.server import run_server
+
+    try:
+        settings = settings_from_args(args)
+        registry = get_registry()
+        load_modules(registry, settings.modules)
+        return run_server(settings, registry)
+    except SettingsError as error:
+        print(f"wumbo serve: error: {error}", file=sys.stderr)
+        return 2
