@@ -89,3 +89,45 @@ def test_doubles_in_slow_start_then_undoes_a_doubling_that_did_not_pay() -> None
 def test_rejects_impossible_bounds() -> None:
     with pytest.raises(ValueError, match="1 <= minimum <= maximum"):
         AdaptiveLimit(minimum=10, maximum=5)
+
+
+def serve_sample(server: FakeServer, controller: AdaptiveLimit, per_second: float) -> int:
+    """Finish one sample's worth of items at ``per_second``; the limit after it."""
+    for _ in range(controller.sample_size):
+        server.now += 1 / per_second
+        controller.record()
+    return controller.limit
+
+
+def settled_on_linear_server(maximum: int) -> tuple[FakeServer, AdaptiveLimit]:
+    """A controller that reached ``maximum`` on a server with no queue (rate = 100 x limit)."""
+    server = FakeServer(lambda limit: limit * 100.0)
+    controller = AdaptiveLimit(maximum=maximum, clock=server.clock)
+    server.run(controller, 2_000)
+    assert controller.limit == maximum
+    return server, controller
+
+
+def test_one_slow_sample_is_smoothed_away() -> None:
+    server, controller = settled_on_linear_server(16)
+    assert serve_sample(server, controller, 16 * 100 * 0.7) == 16  # a 30 % dip: noise
+    assert serve_sample(server, controller, 16 * 100) == 16
+
+
+def test_the_sample_after_a_change_is_discarded() -> None:
+    server = FakeServer(lambda limit: limit * 100.0)
+    controller = AdaptiveLimit(maximum=64, clock=server.clock)
+    assert serve_sample(server, controller, 100) == 2  # no queue at 1: double
+    assert serve_sample(server, controller, 1) == 2  # cool-down: even a collapse is ignored
+    assert serve_sample(server, controller, 200) == 4
+
+
+def test_a_slower_service_is_measured_again_at_the_minimum() -> None:
+    speed = [100.0]
+    server = FakeServer(lambda limit: limit * speed[0])
+    controller = AdaptiveLimit(maximum=16, clock=server.clock)
+    server.run(controller, 2_000)
+    speed[0] = 25.0  # every item now takes four times as long, at any limit
+    seen = server.run(controller, 3_000)
+    assert min(seen) == 1  # it looked like queueing, so the limit fell to the minimum
+    assert seen[-1] == 16  # where the new service time was measured, and slow start resumed

@@ -207,8 +207,9 @@ class Template(Generic[A, B, E]):
 
     # -- calling -------------------------------------------------------------------------------
     # Each call path is compiled on first use and stored on the instance under the name it is
-    # looked up by, so ``tpl(x)`` and ``tpl.run(x)`` then go straight to generated code (see
-    # wumbo.core.compile). A bound method taken before the first call finds the same cache.
+    # looked up by, so ``tpl(x)``, ``tpl.run(x)``, ``tpl.acall(x)`` and ``tpl.arun(x)`` then go
+    # straight to generated code (see wumbo.core.compile). A bound method taken before the
+    # first call finds the same cache.
 
     def _runner(self, path: str) -> Callable[[Any], Any]:
         cached: Callable[[Any], Any] | None = self.__dict__.get(path)
@@ -218,8 +219,8 @@ class Template(Generic[A, B, E]):
         return cached
 
     def _build(self, path: str) -> Callable[[Any], Any]:
-        plain = path in ("run", "_arun")
-        if path in ("_acall", "_arun"):
+        plain = path in ("run", "arun")
+        if path in ("acall", "arun"):
             if any(stage.is_async or stage.blocking for stage in self._stages):
                 return self._compiled(plain=plain, is_async=True)
             return _as_awaitable(self._compiled(plain=plain, is_async=False))
@@ -279,7 +280,7 @@ class Template(Generic[A, B, E]):
             >>> anyio.run((template(int) | fetch).acall, "1")
             <Success: 2>
         """
-        return await self._runner("_acall")(value)  # type: ignore[no-any-return]
+        return await self._runner("acall")(value)  # type: ignore[no-any-return]
 
     async def arun(self, value: A) -> B:
         """``await tpl.arun(x)``: the plain call in async code (value, or the original raise).
@@ -290,7 +291,7 @@ class Template(Generic[A, B, E]):
             >>> anyio.run(template(int).arun, "5")
             5
         """
-        return await self._runner("_arun")(value)  # type: ignore[no-any-return]
+        return await self._runner("arun")(value)  # type: ignore[no-any-return]
 
     # -- many items (implemented by the runtime layer, see wumbo.core.many) ---------------------
 

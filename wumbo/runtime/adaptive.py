@@ -1,32 +1,44 @@
 """``concurrency="auto"``: tune the number of items in flight from measured throughput.
 
-:class:`AdaptiveLimit` is additive-increase / multiplicative-decrease (AIMD) steered by
-throughput rather than by packet loss. It counts finished items; once a sample holds enough of
-them (``sample_rounds`` rounds of the current limit) it computes the sample's rate and decides:
+:class:`AdaptiveLimit` is additive-increase / multiplicative-decrease (AIMD), steered by how
+many items wait in a queue somewhere rather than by packet loss. It never times an item: it
+counts finished items, and once a *sample* holds enough of them (``sample_rounds`` rounds of
+the current limit, at least 16) it takes the sample's throughput, smooths it (an exponentially
+weighted moving average over the samples at the current limit), and derives the latency of an
+item from Little's law: ``latency = limit / throughput``. The lowest latency seen is the
+service time with no queue, so ``limit - throughput * lowest latency`` estimates how many of
+the items in flight are only *queued* (at a saturated server, in a full connection pool):
 
-* **slow start**: double the limit while each doubling raises the rate by at least
-  ``growth``; the first doubling that does not ends slow start at the better half.
-* **avoidance**: add one while the rate stays within ``tolerance`` of the best rate seen;
-  when it falls further below, the limit is past the workload's sweet spot (a saturated server
-  queues or slows down), so multiply it by ``decrease``.
+* **slow start**: double the limit while nothing queues; the first doubling that makes items
+  queue is undone, and the controller moves on to avoidance;
+* **avoidance**: add one while fewer than ``low`` items queue; multiply the limit by
+  ``decrease`` when more than ``high`` do (``low`` and ``high`` are fractions of the limit, so
+  the thresholds scale with the sample noise); hold it in between.
 
-The best rate decays slowly (``decay`` per sample), and by ``decrease`` at each loss, so one
-lucky sample cannot hold the limit down and the controller follows a workload whose capacity
-changes. The limit always stays within ``minimum`` .. ``maximum``. The clock is
-injectable, so the logic is tested without sleeping.
+After every change the next sample is discarded (a cool-down: it mixes items started under the
+old limit) and smoothing starts afresh. A limit below the server's capacity has no queue, so a
+noisy sample cannot start a spiral of decreases. The run starts at ``minimum`` because the
+service time must first be seen without a queue; slow start reaches a limit of ``n`` in about
+``2 * log2(n)`` samples. When the server itself becomes slower, the old service time makes
+every item look queued and the limit falls to ``minimum``; items still "queue" there, which
+cannot be (nothing waits behind one item), so the controller takes the current latency as the
+new service time and starts slow start again. The limit always stays within ``minimum`` .. ``maximum``, and the
+clock is injectable, so the decisions are tested without sleeping.
 
 Examples:
     >>> now = [0.0]
     >>> limit = AdaptiveLimit(minimum=1, maximum=64, clock=lambda: now[0])
-    >>> def serve(seconds_per_item: float) -> None:  # one sample's worth of finished items
+    >>> def serve(per_second: float) -> None:  # one sample's worth of finished items
     ...     for _ in range(limit.sample_size):
-    ...         now[0] += seconds_per_item
+    ...         now[0] += 1 / per_second
     ...         limit.record()
-    >>> serve(0.010); limit.limit  # 100 items/s at 1 in flight: try 2
+    >>> serve(100); limit.limit  # 100 items/s at 1 in flight: 10 ms each, nothing queues
     2
-    >>> serve(0.005); limit.limit  # twice the rate: keep doubling
+    >>> serve(200); limit.limit  # (cool-down: this sample started under the old limit)
+    2
+    >>> serve(200); limit.limit  # 2 in flight, twice the rate: still no queue, double
     4
-    >>> serve(0.005); limit.limit  # no gain from 4: back to 2 and avoid congestion
+    >>> serve(200); serve(200); limit.limit  # 4 in flight, no gain: 2 items queue, undo
     2
 """
 
@@ -51,19 +63,21 @@ class AdaptiveLimit:
     """
 
     __slots__ = (
-        "_best",
+        "_base_latency",
         "_clock",
+        "_cooling",
         "_count",
         "_slow_start",
+        "_smoothed",
         "_started",
-        "decay",
         "decrease",
-        "growth",
+        "high",
         "limit",
+        "low",
         "maximum",
         "minimum",
         "sample_rounds",
-        "tolerance",
+        "smoothing",
     )
 
     def __init__(
@@ -72,11 +86,11 @@ class AdaptiveLimit:
         minimum: int = 1,
         maximum: int = 256,
         clock: Callable[[], float] = time.monotonic,
-        growth: float = 0.1,
-        tolerance: float = 0.05,
+        low: float = 0.1,
+        high: float = 0.25,
         decrease: float = 0.9,
-        decay: float = 0.01,
-        sample_rounds: int = 3,
+        smoothing: float = 0.5,
+        sample_rounds: int = 2,
     ) -> None:
         if not 1 <= minimum <= maximum:
             raise ValueError(
@@ -85,22 +99,24 @@ class AdaptiveLimit:
             )
         self.minimum = minimum
         self.maximum = maximum
-        self.growth = growth
-        self.tolerance = tolerance
+        self.low = low
+        self.high = high
         self.decrease = decrease
-        self.decay = decay
+        self.smoothing = smoothing
         self.sample_rounds = sample_rounds
-        self.limit = minimum
+        self.limit: int = minimum
         self._clock = clock
         self._slow_start = True
-        self._best = 0.0
+        self._cooling = False
+        self._smoothed: float | None = None
+        self._base_latency: float | None = None
         self._count = 0
         self._started = clock()
 
     @property
     def sample_size(self) -> int:
         """Finished items one throughput sample needs at the current limit."""
-        return max(8, self.sample_rounds * self.limit)
+        return max(16, self.sample_rounds * self.limit)
 
     def record(self) -> None:
         """Count one finished item; adjust :attr:`limit` when a sample is complete."""
@@ -109,26 +125,48 @@ class AdaptiveLimit:
             return
         now = self._clock()
         elapsed = now - self._started
-        rate = self._count / elapsed if elapsed > 0 else float("inf")
-        self._count, self._started = 0, now
-        self._adjust(rate)
+        count, self._count, self._started = self._count, 0, now
+        if elapsed <= 0:
+            return  # a clock too coarse to time this sample: wait for the next one
+        if self._cooling:
+            self._cooling = False
+            return
+        rate = count / elapsed
+        smoothed = self._smoothed
+        if smoothed is not None:
+            rate = self.smoothing * rate + (1 - self.smoothing) * smoothed
+        self._smoothed = rate
+        self._adjust(self._queued(rate))
 
-    def _adjust(self, rate: float) -> None:
+    def _queued(self, rate: float) -> float:
+        """How many of the items in flight wait in a queue, by Little's law."""
+        latency = self.limit / rate
+        base = self._base_latency
+        if base is None or latency < base:
+            self._base_latency = base = latency
+        return self.limit - rate * base
+
+    def _adjust(self, queued: float) -> None:
+        limit = self.limit
         if self._slow_start:
-            gained = rate >= self._best * (1 + self.growth)
-            if gained and self.limit < self.maximum:
-                self._best = rate
-                self.limit = min(self.maximum, self.limit * 2)
+            if queued < self.low * limit:
+                self._set(limit * 2)
                 return
             self._slow_start = False
-            if not gained:  # the last doubling did not pay: undo it
-                self.limit = max(self.minimum, self.limit // 2)
-            self._best = max(self._best, rate)
+            if queued > self.high * limit and limit > self.minimum:
+                self._set(limit // 2)  # the last doubling made items queue: undo it
             return
-        if rate < self._best * (1 - self.tolerance):
-            self.limit = max(self.minimum, int(self.limit * self.decrease))
-            # a loss also lowers the reference, so one lucky sample cannot pin the limit low
-            self._best = max(rate, self._best * self.decrease)
-        else:
-            self.limit = min(self.maximum, self.limit + 1)
-            self._best = max(rate, self._best * (1 - self.decay))
+        if queued > self.high * limit:
+            if limit == self.minimum:  # the service time itself grew: measure it again
+                self._base_latency, self._slow_start = None, True
+                return
+            self._set(min(limit - 1, int(limit * self.decrease)))
+        elif queued < self.low * limit:
+            self._set(limit + 1)
+
+    def _set(self, limit: int) -> None:
+        limit = max(self.minimum, min(self.maximum, limit))
+        if limit != self.limit:
+            self.limit = limit
+            self._cooling = True
+            self._smoothed = None

@@ -1,10 +1,13 @@
 """The blocking driver: ``pipeline.map(items, executor=...)`` over ``concurrent.futures``.
 
 With an executor, the consumer's own thread drives the run: it pulls an item whenever the
-:class:`~wumbo.runtime.window.Window` has room, submits it, and blocks on a queue that the
-futures' done-callbacks feed. No event loop is involved, so the overhead per item is one
-submit and one queue hand-off (as with ``Executor.map``), while memory stays bounded by the
-window, unlike ``Executor.map`` which submits every item up front.
+:class:`~wumbo.runtime.window.Window` has room, submits it, and blocks on a queue where each
+item's outcome is reported (by the worker thread itself for a ``ThreadPoolExecutor``, else by
+the future's done-callback; see :meth:`Dispatcher.sender`). No event loop is involved. Each
+time it wakes, the driver takes every report already queued, hands out every result that is
+ready, then refills the window in one go: fewer hand-offs between threads than one item at a
+time. Memory stays bounded by the window, unlike ``Executor.map`` which submits every item up
+front.
 
 A per-item timeout is enforced here: when an item's deadline passes it becomes a Failure at
 once and its work is abandoned (see :meth:`Dispatcher.abandon`). Closing the generator
@@ -24,7 +27,6 @@ Examples:
 
 from __future__ import annotations
 
-import functools
 import heapq
 import queue
 import time
@@ -61,9 +63,11 @@ def drive(
     """
     source = iter(items)
     exhausted = False
-    finished: queue.SimpleQueue[int] = queue.SimpleQueue()
+    finished: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
+    send = dispatcher.sender(finished)
     in_flight: dict[int, tuple[Any, Future[Any]]] = {}
     deadlines: list[tuple[float, int]] = []
+    count = tally.count if tally.reports else None
     completed = False
     try:
         while True:
@@ -74,29 +78,33 @@ def drive(
                     exhausted = True
                     break
                 index = window.admit()
-                future = dispatcher.submit(item)
-                in_flight[index] = (item, future)
+                in_flight[index] = (item, send(index, item))
                 if timeout is not None:
                     heapq.heappush(deadlines, (time.monotonic() + timeout, index))
-                future.add_done_callback(functools.partial(_report, finished, index))
             result = window.take()
             if result is not None:
-                tally.count(result)
-                yield result
+                while result is not None:  # hand out every ready result, then refill at once
+                    if count is not None:
+                        count(result)
+                    yield result
+                    result = window.take()
                 continue
             if not in_flight:
                 completed = True
                 return
-            done = _next_finished(finished, deadlines, in_flight)
-            if done is None:
+            reported = _next_finished(finished, deadlines, in_flight)
+            if reported is None:
                 _expire(dispatcher, window, deadlines, in_flight, timeout)
                 continue
-            entry = in_flight.pop(done, None)
-            if entry is not None:
-                window.finish(done, dispatcher.outcome(entry[1], entry[0]))
-                if adaptive is not None:
-                    adaptive.record()
-                    window.limit = adaptive.limit
+            while reported is not None:  # every item reported so far, in one go
+                index, outcome = reported
+                entry = in_flight.pop(index, None)
+                if entry is not None:  # else it timed out already
+                    window.finish(index, dispatcher.outcome(outcome, entry[0]))
+                    if adaptive is not None:
+                        adaptive.record()
+                        window.limit = adaptive.limit
+                reported = _poll(finished)
     finally:
         if not completed:
             for _, future in in_flight.values():
@@ -104,17 +112,20 @@ def drive(
         dispatcher.close(cancel=not completed)
 
 
-def _report(finished: queue.SimpleQueue[int], index: int, _: Future[Any]) -> None:
-    """Done-callback of an item's future: queue its index for the driver."""
-    finished.put(index)
+def _poll(finished: queue.SimpleQueue[tuple[int, Any]]) -> tuple[int, Any] | None:
+    """The next report already queued, or ``None``."""
+    try:
+        return finished.get_nowait()
+    except queue.Empty:
+        return None
 
 
 def _next_finished(
-    finished: queue.SimpleQueue[int],
+    finished: queue.SimpleQueue[tuple[int, Any]],
     deadlines: list[tuple[float, int]],
     in_flight: dict[int, tuple[Any, Future[Any]]],
-) -> int | None:
-    """The index of the next finished item, or ``None`` when the nearest deadline passed."""
+) -> tuple[int, Any] | None:
+    """The next ``(index, outcome)`` reported, or ``None`` when the nearest deadline passed."""
     while deadlines and deadlines[0][1] not in in_flight:
         heapq.heappop(deadlines)  # that item finished in time
     if not deadlines:

@@ -1,20 +1,22 @@
 """The async engine: a bounded pool of worker tasks pulling items from one shared source.
 
 ``pipeline.amap(items)`` (and ``pipeline.map(items)`` of an async pipeline) run here. The run
-starts as many worker tasks as the concurrency allows; each one loops: wait for room in the
-:class:`~wumbo.runtime.window.Window`, pull the next item, run it, store its result. The
-consumer takes results from the window in input order or as they complete. There is no task
-per item, so ten thousand items cost ten thousand loop turns, not ten thousand tasks.
+starts as many worker tasks as the concurrency allows; each one loops: pull the next item, run
+it, store its result. The consumer takes results in input order or as they complete. There is
+no task per item, so ten thousand items cost ten thousand loop turns, not ten thousand tasks.
 
-* **Backpressure**: an item is pulled only while the window has room (see
-  :class:`~wumbo.runtime.window.Window`: ``limit`` in flight, at most ``2 * limit`` pulled and
-  not yet handed to the consumer), so an unbounded source streams in bounded memory.
+* **Backpressure**: the bound of :class:`~wumbo.runtime.window.Window` (``limit`` in flight, at
+  most ``2 * limit`` pulled and not yet handed to the consumer), kept inline because it is on
+  every item's path: there are never more than ``limit`` workers and each runs one item at a
+  time, so only the second bound needs checking, and a worker pulls an item only while
+  ``pulled - taken < 2 * limit``. An unbounded source streams in bounded memory.
 * **Timeouts**: each item runs inside an anyio cancel scope; past its deadline it becomes an
   :class:`~wumbo.runtime.errors.ItemTimeout` failure.
 * **Cancellation**: the workers live in a task group inside the iterator; cancelling the
   consumer, or closing the iterator (``aclose()``, ``contextlib.aclosing``), cancels them.
 * **Adaptive concurrency**: with ``concurrency="auto"`` the pool grows and shrinks as
-  :class:`~wumbo.runtime.adaptive.AdaptiveLimit` decides.
+  :class:`~wumbo.runtime.adaptive.AdaptiveLimit` decides; a worker beyond the current limit
+  ends before it pulls another item.
 
 An exception raised by the source itself (not by a stage) ends the run: workers are cancelled
 and the exception propagates to the consumer.
@@ -54,7 +56,6 @@ from returns.result import Failure, Result
 from wumbo.runtime.adaptive import AdaptiveLimit
 from wumbo.runtime.errors import ItemTimeout
 from wumbo.runtime.progress import Tally
-from wumbo.runtime.window import Window
 
 __all__ = ["Run"]
 
@@ -74,6 +75,29 @@ class Run:
         ValueError: concurrency must be at least 1, got 0
     """
 
+    __slots__ = (
+        "_adaptive",
+        "_async_source",
+        "_by_completion",
+        "_by_index",
+        "_exhausted",
+        "_group",
+        "_limit",
+        "_lock",
+        "_name",
+        "_ordered",
+        "_pulled",
+        "_ready",
+        "_room",
+        "_room_left",
+        "_source_error",
+        "_stages",
+        "_sync_source",
+        "_timeout",
+        "_work",
+        "_workers",
+    )
+
     def __init__(
         self,
         work: Work,
@@ -85,12 +109,22 @@ class Run:
         timeout: float | None,
         adaptive: AdaptiveLimit | None = None,
     ) -> None:
+        if adaptive is not None:
+            limit = adaptive.limit
+        if limit < 1:
+            raise ValueError(f"concurrency must be at least 1, got {limit}")
         self._work = work
         self._name = name
         self._stages = stages
         self._timeout = timeout
         self._adaptive = adaptive
-        self._window = Window(adaptive.limit if adaptive else limit, ordered)
+        self._limit: int = limit
+        self._room_left: int = 2 * limit  # items that may be pulled before the consumer takes more
+        self._ordered = ordered
+        self._pulled = 0
+        # finished results waiting for the consumer: by index for input order, else in a queue
+        self._by_index: dict[int, Result[Any, Any]] = {}
+        self._by_completion: deque[Result[Any, Any]] = deque()
         self._workers = 0
         self._exhausted = False
         self._source_error: BaseException | None = None
@@ -118,16 +152,23 @@ class Run:
                 self._async_source = aiter(items)
             else:
                 self._sync_source = iter(items)
-            window = self._window
+            ordered, by_index, by_completion = self._ordered, self._by_index, self._by_completion
+            room = self._room
             count = tally.count if tally.reports else None
             async with anyio.create_task_group() as group:
                 self._group = group
                 self._start_workers()
+                taken = 0
                 while True:
-                    result = window.take()
+                    if ordered:
+                        result = by_index.pop(taken, None)
+                    else:
+                        result = by_completion.popleft() if by_completion else None
                     if result is not None:
-                        if self._room:
-                            self._room.popleft().set()
+                        taken += 1
+                        self._room_left += 1
+                        if room:
+                            room.popleft().set()
                         if count is not None:
                             count(result)
                         try:
@@ -154,55 +195,112 @@ class Run:
 
     def _start_workers(self) -> None:
         assert self._group is not None
-        while self._workers < self._window.limit and not self._exhausted:
+        plain = self._sync_source is not None and self._timeout is None and not self._adaptive
+        worker = self._plain_worker if plain else self._worker
+        while self._workers < self._limit and not self._exhausted:
             self._workers += 1
-            self._group.start_soon(self._worker)
+            self._group.start_soon(worker)
 
-    async def _worker(self) -> None:
-        window, work, timeout, adaptive = self._window, self._work, self._timeout, self._adaptive
-        source = self._sync_source
+    async def _plain_worker(self) -> None:
+        """:meth:`_worker` for a sync source, without a timeout or adaptive concurrency.
+
+        Every item passes through this loop, so it holds nothing but the per-item steps.
+        """
+        work, source = self._work, self._sync_source
+        ordered, by_index, by_completion = self._ordered, self._by_index, self._by_completion
+        assert source is not None
         try:
-            while adaptive is None or self._workers <= window.limit:
-                if not window.has_room():
+            while True:
+                if self._room_left <= 0:
                     await self._wait_for_room()
                     if self._exhausted:
                         return
-                if source is not None:
-                    # nothing awaits between the room check and admission: no other worker
-                    # can take the room in between
-                    try:
-                        item = next(source)
-                    except StopIteration:
-                        self._exhaust(None)
-                        return
-                    except Exception as error:
-                        self._exhaust(error)
-                        return
-                    index = window.admit()
+                try:
+                    item = next(source)
+                except StopIteration:
+                    self._exhaust(None)
+                    return
+                except Exception as error:
+                    self._exhaust(error)
+                    return
+                self._room_left -= 1
+                if ordered:
+                    index = self._pulled
+                    self._pulled = index + 1
+                    by_index[index] = await work(item)
                 else:
-                    pulled = await self._next()
-                    if pulled is None:
-                        return
-                    index, item = pulled
-                if timeout is None:
-                    result = await work(item)
-                else:
-                    result = await self._run_with_timeout(item, timeout)
-                window.finish(index, result)
+                    by_completion.append(await work(item))
                 ready = self._ready
                 if ready is not None:
                     self._ready = None
                     ready.set()
-                if adaptive is not None:
-                    adaptive.record()
-                    window.limit = adaptive.limit
-                    self._start_workers()
         finally:
             self._workers -= 1
             self._wake_consumer()
 
-    async def _next(self) -> tuple[int, Any] | None:
-        """Pull from an async source, one task at a time, admitting under the same lock."""
+    async def _worker(self) -> None:
+        """Pull, run and store items until the source ends (any source, timeout, adaptive)."""
+        work, timeout, adaptive = self._work, self._timeout, self._adaptive
+        ordered, by_index, by_completion = self._ordered, self._by_index, self._by_completion
+        try:
+            while True:
+                pulled = await self._pull()
+                if pulled is None:
+                    return
+                index, item = pulled
+                if timeout is None:
+                    result = await work(item)
+                else:
+                    result = await self._run_with_timeout(item, timeout)
+                if ordered:
+                    by_index[index] = result
+                else:
+                    by_completion.append(result)
+                self._wake_consumer()
+                if adaptive is not None and not self._adapt(adaptive):
+                    return
+        finally:
+            self._workers -= 1
+            self._wake_consumer()
+
+    def _adapt(self, adaptive: AdaptiveLimit) -> bool:
+        """Record a finished item; start or end workers to match the new limit.
+
+        Returns whether the calling worker may go on (``False``: there are too many).
+        """
+        adaptive.record()
+        limit = adaptive.limit
+        if limit != self._limit:
+            self._room_left += 2 * (limit - self._limit)
+            self._limit = limit
+            self._start_workers()
+            for waiter in self._room:  # a higher limit may have made room
+                waiter.set()
+            self._room.clear()
+        return self._workers <= limit
+
+    async def _pull(self) -> tuple[int, Any] | None:
+        """The next item and its index, once there is room; ``None`` when the source ended.
+
+        An async source is pulled by one task at a time, under the lock.
+        """
+        if self._sync_source is not None:
+            await self._wait_for_room()
+            if self._exhausted:
+                return None
+            # nothing awaits between the room check and the pull: no other worker can take the
+            # room in between
+            try:
+                item = next(self._sync_source)
+            except StopIteration:
+                self._exhaust(None)
+                return None
+            except Exception as error:
+                self._exhaust(error)
+                return None
+            index = self._pulled
+            self._pulled, self._room_left = index + 1, self._room_left - 1
+            return index, item
         assert self._async_source is not None
         async with self._lock:
             await self._wait_for_room()
@@ -216,7 +314,9 @@ class Run:
             except Exception as error:
                 self._exhaust(error)
                 return None
-            return self._window.admit(), item
+            index = self._pulled
+            self._pulled, self._room_left = index + 1, self._room_left - 1
+            return index, item
 
     def _exhaust(self, error: Exception | None) -> None:
         """The source is done (or raised ``error``): let every waiting worker end."""
@@ -229,7 +329,7 @@ class Run:
         self._wake_consumer()
 
     async def _wait_for_room(self) -> None:
-        while not self._window.has_room() and not self._exhausted:
+        while self._room_left <= 0 and not self._exhausted:
             waiter = anyio.Event()
             self._room.append(waiter)
             await waiter.wait()

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import os
+import queue
 from collections.abc import Callable
 from concurrent.futures import (
     BrokenExecutor,
@@ -93,6 +94,8 @@ class Dispatcher:
     stages: int
     lost: tuple[type[BaseException], ...] = (BrokenExecutor,)
     size: int | None = None
+    local: bool = False
+    """Whether the executor runs items in threads of this process (a ``ThreadPoolExecutor``)."""
     _executor: Executor | None = field(default=None)
     _abandoned: bool = field(default=False)
 
@@ -110,7 +113,7 @@ class Dispatcher:
         name, stages = pipeline.__name__, len(pipeline.stages)
         if executor == "threads":
             threads = functools.partial(ThreadPoolExecutor, size, thread_name_prefix="wumbo-map")
-            return cls(threads, pipeline, True, name, stages, size=size)
+            return cls(threads, pipeline, True, name, stages, size=size, local=True)
         if executor == "processes":
             call = RemoteCall.of(pipeline, "executor='processes'")
             workers = _processes(size)
@@ -127,7 +130,8 @@ class Dispatcher:
             dask = dask_executor(executor)
             return cls(_given(dask), call, False, name, stages, lost)
         if isinstance(executor, Executor):
-            return cls(_given(executor), pipeline, False, name, stages)
+            local = isinstance(executor, ThreadPoolExecutor)
+            return cls(_given(executor), pipeline, False, name, stages, local=local)
         raise TypeError(
             'executor= expects None, "threads", "processes", a concurrent.futures.Executor or '
             f"a distributed.Client; got {describe(executor)}"
@@ -143,16 +147,78 @@ class Dispatcher:
             failed.set_exception(error)
             return failed
 
+    def sender(
+        self, finished: queue.SimpleQueue[tuple[int, Any]]
+    ) -> Callable[[int, Any], Future[Any]]:
+        """``send(index, item)``: submit ``item``; ``(index, outcome)`` arrives on ``finished``.
+
+        The outcome is the item's Result when the executor runs it in a thread of this process
+        (the thread reports it itself: no done-callback, no lock on the future), else the done
+        future; pass it to :meth:`outcome` either way.
+
+        Examples:
+            >>> import queue
+            >>> from wumbo import template
+            >>> finished: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
+            >>> dispatcher = Dispatcher.of(template(abs), "threads", size=1)
+            >>> _ = dispatcher.sender(finished)(7, -3)
+            >>> index, reported = finished.get(timeout=10)
+            >>> index, dispatcher.outcome(reported, -3)
+            (7, <Success: 3>)
+            >>> dispatcher.close(cancel=False)
+        """
+        report = finished.put
+        if not self.local:
+
+            def send(index: int, item: Any) -> Future[Any]:
+                future = self.submit(item)
+                future.add_done_callback(lambda _: report((index, future)))
+                return future
+
+            return send
+        call = self.call
+
+        def run(index: int, item: Any) -> None:
+            try:
+                outcome = call(item)
+            except BaseException as error:
+                report((index, error))
+                raise
+            report((index, outcome))
+
+        def send_to_thread(index: int, item: Any) -> Future[Any]:
+            try:
+                return (self._executor or self._started()).submit(run, index, item)
+            except Exception as error:
+                report((index, error))
+                failed: Future[Any] = Future()
+                failed.set_exception(error)
+                return failed
+
+        return send_to_thread
+
     def _started(self) -> Executor:
         self._executor = self.start()
         return self._executor
 
-    def outcome(self, future: Future[Any], item: Any) -> Result[Any, Any]:
-        """The Result of a done future: the pipeline's own, or why the executor failed."""
-        error = future.exception()
-        if error is None:
-            result: Result[Any, Any] = future.result()
-            return result
+    def outcome(
+        self, reported: Result[Any, Any] | Future[Any] | BaseException, item: Any
+    ) -> Result[Any, Any]:
+        """The Result of an item from what came back: its Result, a done future, or an error.
+
+        An error (raised by the executor, or held by the future) becomes a Failure saying why
+        the executor failed; an exception that is not an ``Exception`` is raised.
+        """
+        if isinstance(reported, Future):
+            future: Future[Any] = reported
+            error = future.exception()
+            if error is None:
+                result: Result[Any, Any] = future.result()
+                return result
+        elif isinstance(reported, BaseException):
+            error = reported
+        else:
+            return reported  # what the pipeline returned
         if isinstance(error, self.lost) and isinstance(error, Exception):
             return Failure(WorkerLost.of(self.name, self.stages, item, error))
         if isinstance(error, Exception):

@@ -35,10 +35,9 @@ import math
 from collections.abc import AsyncGenerator, AsyncIterable, Callable, Generator, Iterable
 from typing import Any, Final
 
-import anyio
-import anyio.lowlevel
 from returns.result import Result
 
+from wumbo.core.bridge import in_event_loop
 from wumbo.core.many import MapOptions
 from wumbo.core.stage import describe
 from wumbo.core.template import Template
@@ -57,14 +56,6 @@ AUTO_MAXIMUM: Final = 256
 """The most items ``concurrency="auto"`` keeps in flight (fewer for an owned process pool)."""
 
 _Pipeline = Template[Any, Any, Any]
-
-
-def _in_event_loop() -> bool:
-    try:
-        anyio.lowlevel.current_token()
-    except anyio.NoEventLoopError:
-        return False
-    return True
 
 
 def _as_object(value: object) -> object:
@@ -150,7 +141,7 @@ class Runtime:
             return drive(dispatcher, items, window, tally, options.timeout, adaptive)
         if not pipeline.is_async:
             return _inline(pipeline, items, tally)
-        if _in_event_loop():
+        if in_event_loop():
             raise RuntimeError(
                 f"pipeline {pipeline.__name__!r} has async stages and map() was called inside a "
                 f"running event loop, which it would block; use "
