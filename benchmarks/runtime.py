@@ -203,7 +203,9 @@ def thread_candidates(items: int) -> dict[str, Callable[[], object]]:
 
 
 def process_candidates(items: int) -> dict[str, Callable[[], object]]:
-    """A serial loop first, then wumbo's process map on 2 workers."""
+    """A serial loop first, then wumbo's process map as a user writes it: the default
+    concurrency (8 items in flight) on an owned pool of one process per core (2 here), so each
+    worker has the next item waiting when it finishes one."""
     pipeline = template(heavy)
     expected = [heavy(n) for n in range(items)]
 
@@ -211,7 +213,7 @@ def process_candidates(items: int) -> dict[str, Callable[[], object]]:
         assert [pipeline(n).unwrap() for n in range(items)] == expected
 
     def processes() -> None:
-        results = pipeline.map(range(items), concurrency=2, executor="processes")
+        results = pipeline.map(range(items), executor="processes")
         assert [result.unwrap() for result in results] == expected
 
     return {"serial": serial, "processes": processes}
