@@ -9,6 +9,12 @@ ready, then refills the window in one go: fewer hand-offs between threads than o
 time. Memory stays bounded by the window, unlike ``Executor.map`` which submits every item up
 front.
 
+Items measured fast in threads of this process go out in chunks of consecutive items, one
+task per chunk (see *Chunks* in :mod:`wumbo.runtime.executors`): each item is still admitted
+by the window, and reported, on its own. Runs with a per-item timeout or with
+``concurrency="auto"`` send one item per task (a deadline is per item; the controller judges
+a limit by items that run side by side).
+
 A per-item timeout is enforced here: when an item's deadline passes it becomes a Failure at
 once and its work is abandoned (see :meth:`Dispatcher.abandon`). Closing the generator
 (``break`` out of the loop) cancels what has not started, stops what runs where it can, and
@@ -68,19 +74,31 @@ def drive(
     in_flight: dict[int, tuple[Any, Future[Any]]] = {}
     deadlines: list[tuple[float, int]] = []
     count = tally.count if tally.reports else None
+    chunks = timeout is None and adaptive is None
     completed = False
     try:
         while True:
             while not exhausted and window.has_room():
-                try:
-                    item = next(source)
-                except StopIteration:
-                    exhausted = True
+                size = dispatcher.chunk_limit() if chunks else 1
+                chunk: list[Any] = []
+                first = 0
+                while len(chunk) < size and window.has_room():  # indices come consecutive
+                    try:
+                        item = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    index = window.admit()
+                    if not chunk:
+                        first = index
+                    chunk.append(item)
+                if not chunk:
                     break
-                index = window.admit()
-                in_flight[index] = (item, send(index, item))
+                future = send(first, chunk)
+                for index, item in enumerate(chunk, first):
+                    in_flight[index] = (item, future)
                 if timeout is not None:
-                    heapq.heappush(deadlines, (time.monotonic() + timeout, index))
+                    heapq.heappush(deadlines, (time.monotonic() + timeout, first))
             result = window.take()
             if result is not None:
                 while result is not None:  # hand out every ready result, then refill at once

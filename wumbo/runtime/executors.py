@@ -17,6 +17,17 @@ An *owned* executor is created for the run and shut down when it ends (also when
 stops early); an executor passed in is left running for its owner. Processes and Dask need a
 picklable pipeline: that is checked when the run starts, before any item is sent.
 
+**Chunks.** In threads of this process, handing one item to a worker costs a few
+microseconds (a future, a queue, waking a thread, the GIL going back and forth). When items
+turn out to be faster than that, one task runs a *chunk* of consecutive items: each thread
+times what it runs, and :meth:`Dispatcher.chunk_limit` allows up to ``MAX_CHUNK`` items per
+task while the last measured mean item time fits ``CHUNK_SECONDS`` that many times. Slow items
+(I/O waits) measure too slow to share a task, so each keeps its own thread and concurrency is
+not reduced. When items turn slow after a chunk went out, the chunk notices once it has run
+longer than ``SPLIT_SECONDS`` and sends its remaining items out one per task. A chunk still
+reports every item's Result on its own, as soon as it is done, and stops before its next item
+once the run is cancelled.
+
 Examples:
     >>> from wumbo import template
     >>> dispatcher = Dispatcher.of(template(abs), "threads", size=2)
@@ -28,9 +39,12 @@ Examples:
 from __future__ import annotations
 
 import functools
+import math
 import os
 import queue
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import (
     BrokenExecutor,
     Executor,
@@ -39,7 +53,7 @@ from concurrent.futures import (
     ThreadPoolExecutor,
 )
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from returns.result import Failure, Result
 
@@ -49,7 +63,16 @@ from wumbo.runtime.errors import ExecutorError, WorkerLost
 from wumbo.runtime.process_pool import SupervisedProcessPool
 from wumbo.runtime.remote import RemoteCall
 
-__all__ = ["Dispatcher", "is_dask"]
+__all__ = ["CHUNK_SECONDS", "MAX_CHUNK", "SPLIT_SECONDS", "Dispatcher", "is_dask"]
+
+CHUNK_SECONDS: Final = 100e-6
+"""Items share a task while that many of them take no longer than this, measured."""
+
+MAX_CHUNK: Final = 32
+"""The most consecutive items one task runs (and never more than the window lets in)."""
+
+SPLIT_SECONDS: Final = 4 * CHUNK_SECONDS
+"""A chunk that runs longer than this sends its remaining items out one per task."""
 
 
 def is_dask(executor: object) -> bool:
@@ -96,6 +119,14 @@ class Dispatcher:
     size: int | None = None
     local: bool = False
     """Whether the executor runs items in threads of this process (a ``ThreadPoolExecutor``)."""
+    stopping: threading.Event = field(default_factory=threading.Event)
+    """Set when the run is cancelled: a running chunk stops before its next item."""
+    tasks: int = 0
+    """How many tasks were sent: one per item, or one per chunk of items (a diagnostic count)."""
+    _item_seconds: float = math.inf
+    """The mean time of an item in the last task a local thread ran (not measured yet: inf).
+
+    Threads overwrite it without a lock: a lost update only delays the next adjustment."""
     _executor: Executor | None = field(default=None)
     _abandoned: bool = field(default=False)
 
@@ -147,50 +178,91 @@ class Dispatcher:
             failed.set_exception(error)
             return failed
 
+    def chunk_limit(self) -> int:
+        """How many consecutive items the next task may run; see *Chunks* in the module doc.
+
+        Always 1 for an executor outside this process; for threads, 1 until items are measured
+        fast, then ``CHUNK_SECONDS / mean item time`` (at most ``MAX_CHUNK``).
+
+        Examples:
+            >>> from wumbo import template
+            >>> dispatcher = Dispatcher.of(template(abs), "threads", size=1)
+            >>> dispatcher.chunk_limit()  # nothing measured yet
+            1
+            >>> dispatcher.close(cancel=False)
+        """
+        if not self.local:
+            return 1
+        return max(1, min(MAX_CHUNK, int(CHUNK_SECONDS / self._item_seconds)))
+
     def sender(
         self, finished: queue.SimpleQueue[tuple[int, Any]]
-    ) -> Callable[[int, Any], Future[Any]]:
-        """``send(index, item)``: submit ``item``; ``(index, outcome)`` arrives on ``finished``.
+    ) -> Callable[[int, Sequence[Any]], Future[Any]]:
+        """``send(first, items)``: run ``items`` as one task, the first one numbered ``first``.
 
-        The outcome is the item's Result when the executor runs it in a thread of this process
-        (the thread reports it itself: no done-callback, no lock on the future), else the done
-        future; pass it to :meth:`outcome` either way.
+        ``(first + k, outcome)`` arrives on ``finished`` for the ``k``-th item as soon as it
+        is done. The outcome is the item's Result when the executor runs it in a thread of
+        this process (the thread reports it itself: no done-callback, no lock on the future),
+        else the done future; pass it to :meth:`outcome` either way. More than one item per
+        task needs threads of this process (:meth:`chunk_limit` says how many).
 
         Examples:
             >>> import queue
             >>> from wumbo import template
             >>> finished: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
             >>> dispatcher = Dispatcher.of(template(abs), "threads", size=1)
-            >>> _ = dispatcher.sender(finished)(7, -3)
-            >>> index, reported = finished.get(timeout=10)
-            >>> index, dispatcher.outcome(reported, -3)
-            (7, <Success: 3>)
+            >>> send = dispatcher.sender(finished)
+            >>> _ = send(7, [-3, 4])
+            >>> reports = [finished.get(timeout=10) for _ in range(2)]
+            >>> [(index, dispatcher.outcome(reported, None)) for index, reported in reports]
+            [(7, <Success: 3>), (8, <Success: 4>)]
             >>> dispatcher.close(cancel=False)
         """
         report = finished.put
         if not self.local:
 
-            def send(index: int, item: Any) -> Future[Any]:
-                future = self.submit(item)
-                future.add_done_callback(lambda _: report((index, future)))
+            def send(first: int, items: Sequence[Any]) -> Future[Any]:
+                if len(items) != 1:
+                    raise ValueError(
+                        f"only threads of this process run several items per task; got "
+                        f"{len(items)} items for {self.name!r}"
+                    )
+                self.tasks += 1
+                future = self.submit(items[0])
+                future.add_done_callback(lambda _: report((first, future)))
                 return future
 
             return send
-        call = self.call
+        call, stopping, clock = self.call, self.stopping, time.perf_counter
 
-        def run(index: int, item: Any) -> None:
-            try:
-                outcome = call(item)
-            except BaseException as error:
-                report((index, error))
-                raise
-            report((index, outcome))
+        def run(first: int, items: Sequence[Any]) -> None:
+            began = clock()
+            for done, item in enumerate(items):
+                if stopping.is_set():
+                    return
+                spent = clock() - began
+                if done and spent > SPLIT_SECONDS:  # the items got slow: share out the rest
+                    self._item_seconds = spent / done
+                    for later in range(done, len(items)):
+                        send_to_thread(first + later, items[later : later + 1])
+                    return
+                try:
+                    outcome = call(item)
+                except BaseException as error:
+                    report((first + done, error))
+                    if not isinstance(error, Exception):
+                        raise
+                else:
+                    report((first + done, outcome))
+            self._item_seconds = (clock() - began) / len(items)
 
-        def send_to_thread(index: int, item: Any) -> Future[Any]:
+        def send_to_thread(first: int, items: Sequence[Any]) -> Future[Any]:
+            self.tasks += 1
             try:
-                return (self._executor or self._started()).submit(run, index, item)
+                return (self._executor or self._started()).submit(run, first, items)
             except Exception as error:
-                report((index, error))
+                for index in range(first, first + len(items)):
+                    report((index, error))
                 failed: Future[Any] = Future()
                 failed.set_exception(error)
                 return failed
@@ -241,5 +313,7 @@ class Dispatcher:
         The call waits for the owned pool's threads or processes to end, except for threads
         still running abandoned work (they cannot be stopped).
         """
+        if cancel:
+            self.stopping.set()
         if self.owned and self._executor is not None:
             self._executor.shutdown(wait=not self._abandoned, cancel_futures=cancel)
