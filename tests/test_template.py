@@ -9,7 +9,6 @@ import pytest
 from returns.result import Failure, Result, Success
 
 from wumbo import StageError, Template, pipe, template
-from wumbo.core.result import fast_failure, fast_success, stage_error
 
 
 def parse(text: str) -> int:
@@ -190,12 +189,20 @@ def test_stage_error_pickles() -> None:
 
 
 def test_fast_constructors_match_returns() -> None:
-    assert fast_success(3) == Success(3)
-    assert type(fast_success(3)) is Success
-    assert fast_failure("e") == Failure("e")
-    assert fast_failure("e").trace is None
-    built = stage_error("s", 1, 2, "v", ValueError("x"))
-    assert str(built) == str(StageError("s", 1, 2, "v", ValueError("x")))
+    # the compiled paths build Success, Failure and StageError without their constructors
+    assert template(double)(3) == Success(6)
+    assert type(template(double)(3)) is Success
+
+    def fail(value: str) -> int:
+        raise ValueError("x")
+
+    failure = template(fail, name="s")("v")
+    assert type(failure) is Failure
+    assert failure.trace is None
+    built = failure.failure()
+    assert type(built) is StageError
+    assert str(built) == str(StageError("s", 1, 1, "v", ValueError("x")))
+    assert built.__cause__ is built.error
 
 
 def test_failure_respects_returns_trace_collection() -> None:

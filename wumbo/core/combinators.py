@@ -32,7 +32,7 @@ from returns.result import Failure, Result
 from toolz import partition_all
 from typing_extensions import TypeVar
 
-from wumbo.core.steps import Stop, item_note, make_step, stopped, value_or_stop
+from wumbo.core.steps import Stop, SyncStep, item_note, make_step, stopped, value_or_stop
 from wumbo.core.template import Template, template
 
 __all__ = [
@@ -66,10 +66,6 @@ _Stage = Template[Any, Any, Any]
 
 def _as_template(stage: Callable[[Any], Any]) -> _Stage:
     return template(stage)
-
-
-def _name(stage: _Stage) -> str:
-    return stage.__name__
 
 
 def _single(name: str, step: Callable[[Any], Any]) -> _Stage:
@@ -128,7 +124,7 @@ def map_items(stage: Callable[[Any], Any], /) -> _Stage:
         stage 'map_items(int)' (1 of 1) raised ValueError: invalid literal for int() with base 10: 'x'; input: ['1', 'x']
     """
     inner = _as_template(stage)
-    name = f"map_items({_name(inner)})"
+    name = f"map_items({inner.__name__})"
     return _single(name, make_step(name, inner.is_async, _map_sync, _map_async, inner))
 
 
@@ -180,7 +176,7 @@ def filter_items(predicate: Callable[[Any], Any], /) -> _Stage:
         ['1', '2']
     """
     inner = _as_template(predicate)
-    name = f"filter_items({_name(inner)})"
+    name = f"filter_items({inner.__name__})"
     return _single(name, make_step(name, inner.is_async, _filter_sync, _filter_async, inner))
 
 
@@ -226,7 +222,7 @@ def tap(side_effect: Callable[[Any], Any], /) -> _Stage:
         ('HI', ['HI'])
     """
     inner = _as_template(side_effect)
-    name = f"tap({_name(inner)})"
+    name = f"tap({inner.__name__})"
     return _single(name, make_step(name, inner.is_async, _tap_sync, _tap_async, inner))
 
 
@@ -342,7 +338,7 @@ def fan_out(*stages: Callable[[Any], Any]) -> _Stage:
     if len(stages) < 2:
         raise TypeError(f"fan_out needs at least two stages, got {len(stages)}")
     inners = tuple(_as_template(stage) for stage in stages)
-    name = f"fan_out({', '.join(_name(inner) for inner in inners)})"
+    name = f"fan_out({', '.join(inner.__name__ for inner in inners)})"
     is_async = any(inner.is_async for inner in inners)
     return _single(name, make_step(name, is_async, _fan_out_sync, _fan_out_async, inners))
 
@@ -404,7 +400,7 @@ def branch(
         'negative'
     """
     inners = (_as_template(predicate), _as_template(if_true), _as_template(if_false))
-    name = f"branch({', '.join(_name(inner) for inner in inners)})"
+    name = f"branch({', '.join(inner.__name__ for inner in inners)})"
     is_async = any(inner.is_async for inner in inners)
     return _single(name, make_step(name, is_async, _branch_sync, _branch_async, *inners))
 
@@ -414,10 +410,6 @@ def branch(
 
 def _batch(size: int, items: Iterable[Any]) -> list[list[Any]]:
     return [list(chunk) for chunk in partition_all(size, items)]
-
-
-async def _unused_async(*_: Any) -> Never:  # batch has no async form
-    raise AssertionError("unreachable")
 
 
 def _require_positive_int(size: object) -> None:
@@ -438,7 +430,7 @@ def batch(size: int, /) -> Template[Iterable[T], list[list[T]]]:
     """
     _require_positive_int(size)
     name = f"batch({size})"
-    return _single(name, make_step(name, False, _batch, _unused_async, size))
+    return _single(name, SyncStep(name, _batch, (size,)))
 
 
 # -- reduce_items ----------------------------------------------------------------------------
@@ -476,7 +468,7 @@ def reduce_items(function: Callable[[Any, Any], Any], initial: Any = _NO_INITIAL
     """
     label = getattr(function, "__name__", type(function).__name__)
     name = f"reduce_items({label})"
-    return _single(name, make_step(name, False, _reduce, _unused_async, function, initial))
+    return _single(name, SyncStep(name, _reduce, (function, initial)))
 
 
 # -- fallback --------------------------------------------------------------------------------
@@ -527,7 +519,7 @@ def fallback(primary: Callable[[Any], Any], secondary: Callable[[Any], Any], /) 
         'K'
     """
     inners = (_as_template(primary), _as_template(secondary))
-    name = f"fallback({_name(inners[0])}, {_name(inners[1])})"
+    name = f"fallback({inners[0].__name__}, {inners[1].__name__})"
     is_async = any(inner.is_async for inner in inners)
     return _single(name, make_step(name, is_async, _fallback_sync, _fallback_async, *inners))
 
@@ -561,4 +553,4 @@ def expect(hint: object, /) -> _Stage:
     """
     label = getattr(hint, "__name__", None) if isinstance(hint, type) else None
     name = f"expect({label or repr(hint).replace('typing.', '')})"
-    return _single(name, make_step(name, False, _expect, _unused_async, hint))
+    return _single(name, SyncStep(name, _expect, (hint,)))

@@ -140,7 +140,7 @@ def compile_stages(
 
     def raised(error: Exception, value: object) -> Failure[StageError]:
         # Failure(StageError(...)) without constructor calls: this is the failure path's cost
-        # (mirrors result.stage_error and result.fast_failure; tests pin the equivalence).
+        # (tests pin that the result equals what the constructors build).
         traceback = error.__traceback__
         assert traceback is not None  # caught in the generated frame: always has a traceback
         index = stage_at[traceback.tb_lasti]

@@ -20,7 +20,7 @@ Examples:
 from __future__ import annotations
 
 import reprlib
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from returns.primitives.container import BaseContainer
 from returns.primitives.exceptions import UnwrapFailedError
@@ -135,25 +135,6 @@ class StageError(Exception):
         return (type(self), self._where)
 
 
-_new_exception = Exception.__new__
-SET_WHERE: Final = StageError.__dict__["_where"].__set__
-
-
-def stage_error(
-    stage: str, position: int, total: int, value: object, error: Exception
-) -> StageError:
-    """Build a :class:`StageError` on the failure path, skipping the constructor's overhead.
-
-    Examples:
-        >>> str(stage_error("parse", 1, 2, "x", ValueError("bad")))
-        "stage 'parse' (1 of 2) raised ValueError: bad; input: 'x'"
-    """
-    built: StageError = _new_exception(StageError)
-    SET_WHERE(built, (stage, position, total, value, error))
-    built.__cause__ = error
-    return built
-
-
 def note_prefix(stage: str, position: int, total: int, what: str) -> str:
     """The start of the PEP 678 note wumbo adds to an exception that stopped a pipeline.
 
@@ -167,45 +148,13 @@ def note_prefix(stage: str, position: int, total: int, what: str) -> str:
     return f"wumbo: stage {stage!r} ({position} of {total}) {what} this on input "
 
 
-_new = object.__new__
+# The compiled call paths (wumbo.core.compile) build Success, Failure and StageError without
+# their constructors' call chains: these are the slots they fill, and ``returns``' untraced
+# ``_get_trace`` (``collect_traces`` patches it; a patched one is honoured).
+SET_WHERE: Final = StageError.__dict__["_where"].__set__
 SET_INNER: Final = BaseContainer.__dict__["_inner_value"].__set__
-
-
-def fast_success(value: Any) -> Success[Any]:
-    """Build ``Success(value)`` without ``returns``' constructor chain (about 3x cheaper).
-
-    The result is indistinguishable from ``Success(value)``; a test pins that, so a change in
-    ``returns``' layout fails loudly instead of silently.
-
-    Examples:
-        >>> fast_success(3) == Success(3)
-        True
-    """
-    container: Success[Any] = cast(Any, _new(Success))
-    SET_INNER(container, value)
-    return container
-
-
 SET_TRACE: Final = Result.__dict__["_trace"].__set__
-
-
 UNTRACED_GET_TRACE: Final[object] = getattr(Failure, "_get_trace")  # noqa: B009 (private)
-
-
-def fast_failure(error: Any) -> Failure[Any]:
-    """Build ``Failure(error)`` without ``returns``' constructor chain, honouring its traces.
-
-    Examples:
-        >>> fast_failure("no") == Failure("no")
-        True
-    """
-    container: Failure[Any] = cast(Any, _new(Failure))
-    SET_INNER(container, error)
-    current: object = getattr(Failure, "_get_trace")  # noqa: B009 (private)
-    untraced = current is UNTRACED_GET_TRACE
-    trace = None if untraced else container._get_trace()  # pyright: ignore[reportPrivateUsage]
-    SET_TRACE(container, trace)
-    return container
 
 
 def failure_note_target(container: Result[Any, Any]) -> BaseException | None:

@@ -26,6 +26,8 @@ from typing import Any, Final
 
 from returns.result import Failure, Result, Success
 
+from wumbo.core.result import bounded_repr
+
 __all__ = ["MISSING", "Returns", "Stage", "describe", "import_object", "module_level_wrapper"]
 
 
@@ -62,10 +64,7 @@ def describe(value: object) -> str:
         >>> describe(5)
         'int 5'
     """
-    text = repr(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return f"{type(value).__name__} {text}"
+    return f"{type(value).__name__} {bounded_repr(value)}"
 
 
 def _callable_name(fn: object) -> str:

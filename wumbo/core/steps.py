@@ -15,7 +15,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Final
+from typing import Any
 
 from returns.result import Failure, Result, Success
 
@@ -101,10 +101,7 @@ class Stop(Exception):
         self.failure = failure
 
 
-_NO_NOTE: Final = ""
-
-
-def value_or_stop(result: Result[Any, Any], where: str = _NO_NOTE) -> Any:
+def value_or_stop(result: Result[Any, Any], where: str = "") -> Any:
     """The value of an inner stage's Result, or leave the combinator.
 
     An unexpected exception inside the inner stage (a ``StageError``) is re-raised as the
