@@ -124,3 +124,12 @@ async def test_checked_async_stage() -> None:
     checked = template(fetch).checked()
     assert await checked.acall(1) == Success(1)
     assert isinstance((await checked.acall("1")).failure(), StageError)  # type: ignore[arg-type]
+
+
+def test_an_operand_with_a_broken_repr_still_gets_a_clear_error() -> None:
+    class Opaque:
+        def __repr__(self) -> str:
+            raise RuntimeError("no repr")
+
+    with pytest.raises(TypeError, match=r"expected a Template or a callable .* got Opaque <Opaque"):
+        template(validate) | Opaque()  # type: ignore[operator]
