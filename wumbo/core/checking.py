@@ -32,9 +32,6 @@ import typing
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from beartype import beartype
-from beartype.door import die_if_unbearable, is_subhint
-from beartype.roar import BeartypeException
 from returns.result import Success
 
 from wumbo.core.stage import MISSING, Returns, Stage
@@ -70,6 +67,9 @@ def checked_call(stage: Stage) -> Callable[[Any], Any]:
         ...
         beartype.roar.BeartypeCallHintParamViolation: Function ...double() parameter n='2' violates type hint <class 'int'>, as str '2' not instance of int.
     """
+    from beartype import beartype  # imported on first use: ``import wumbo`` stays light
+    from beartype.roar import BeartypeException
+
     fn = stage.fn
     if inspect.isfunction(fn):
         try:
@@ -80,6 +80,8 @@ def checked_call(stage: Stage) -> Callable[[Any], Any]:
 
 
 def _door_checked(stage: Stage) -> Callable[[Any], Any]:
+    from beartype.door import die_if_unbearable
+
     fn = stage.fn
     in_hint: Any = stage.in_hint
     out_hint: Any = stage.out_hint
@@ -174,6 +176,8 @@ def check_fit(left: Stage, right: Stage) -> None:
     wanted: Any = right.in_hint
     if not (_is_judgeable(produced) and _is_judgeable(wanted)):
         return
+    from beartype.door import is_subhint  # imported on first use: ``import wumbo`` stays light
+
     try:
         erased_out, erased_in = _erase(produced), _promote(_erase(wanted))
         fits = is_subhint(erased_out, erased_in) or is_subhint(erased_in, erased_out)

@@ -27,7 +27,6 @@ from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, Never, overload
 
 import anyio
-from beartype.door import die_if_unbearable
 from returns.result import Failure, Result
 from toolz import partition_all
 from typing_extensions import TypeVar
@@ -528,6 +527,8 @@ def fallback(primary: Callable[[Any], Any], secondary: Callable[[Any], Any], /) 
 
 
 def _expect(hint: Any, value: Any) -> Any:
+    from beartype.door import die_if_unbearable  # imported on first use, then a dict lookup
+
     die_if_unbearable(value, hint)
     return value
 
