@@ -32,7 +32,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 import anyio.abc
@@ -263,7 +263,7 @@ class SimulatedServer:
         return n
 
 
-def throughput(concurrency: int | str, items: int) -> float:
+def throughput(concurrency: int | Literal["auto"], items: int) -> float:
     """Items per second of ``amap`` over the simulated server."""
 
     async def main() -> float:
@@ -271,7 +271,7 @@ def throughput(concurrency: int | str, items: int) -> float:
         pipeline = template(server.request)
         begin = time.perf_counter()
         count = 0
-        async for _ in pipeline.amap(range(items), concurrency=concurrency):  # type: ignore[arg-type]
+        async for _ in pipeline.amap(range(items), concurrency=concurrency):
             count += 1
         return count / (time.perf_counter() - begin)
 

@@ -19,6 +19,8 @@ from concurrent.futures import Executor
 import distributed
 from distributed.cfexecutor import ClientExecutor
 
+from wumbo.core.stage import describe
+
 __all__ = ["dask_executor", "lost_worker_errors"]
 
 
@@ -37,8 +39,7 @@ def dask_executor(executor: object) -> Executor:
         made: Executor = executor.get_executor(pure=False)  # type: ignore[no-untyped-call]  # pyright: ignore[reportUnknownMemberType]
         return made
     raise TypeError(
-        f"expected a distributed.Client or its get_executor(), "
-        f"got {type(executor).__name__} {executor!r}"
+        f"expected a distributed.Client or its get_executor(), got {describe(executor)}"
     )
 
 

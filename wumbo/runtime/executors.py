@@ -94,6 +94,13 @@ def _processes(requested: int) -> int:
     return max(1, min(requested, os.cpu_count() or 1))
 
 
+def _failed(error: BaseException) -> Future[Any]:
+    """A future that already holds ``error``: a submit that failed, reported like any other."""
+    failed: Future[Any] = Future()
+    failed.set_exception(error)
+    return failed
+
+
 @dataclass(eq=False)
 class Dispatcher:
     """Submits items to one executor and turns every outcome into a Result.
@@ -127,8 +134,8 @@ class Dispatcher:
     """The mean time of an item in the last task a local thread ran (not measured yet: inf).
 
     Threads overwrite it without a lock: a lost update only delays the next adjustment."""
-    _executor: Executor | None = field(default=None)
-    _abandoned: bool = field(default=False)
+    _executor: Executor | None = None
+    _abandoned: bool = False
 
     @classmethod
     def of(cls, pipeline: Template[Any, Any, Any], executor: object, *, size: int) -> Dispatcher:
@@ -174,9 +181,7 @@ class Dispatcher:
             executor = self._executor or self._started()
             return executor.submit(self.call, item)
         except Exception as error:
-            failed: Future[Any] = Future()
-            failed.set_exception(error)
-            return failed
+            return _failed(error)
 
     def chunk_limit(self) -> int:
         """How many consecutive items the next task may run; see *Chunks* in the module doc.
@@ -263,9 +268,7 @@ class Dispatcher:
             except Exception as error:
                 for index in range(first, first + len(items)):
                     report((index, error))
-                failed: Future[Any] = Future()
-                failed.set_exception(error)
-                return failed
+                return _failed(error)
 
         return send_to_thread
 

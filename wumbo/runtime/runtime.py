@@ -63,8 +63,8 @@ def _as_object(value: object) -> object:
     return value
 
 
-def _checked(options: MapOptions) -> MapOptions:
-    """``options``, or a clear error saying which option is wrong and what was expected."""
+def _check(pipeline: _Pipeline, options: MapOptions) -> None:
+    """Raise a clear error saying which option is wrong and what was expected."""
     concurrency = _as_object(options.concurrency)
     if concurrency != "auto" and (
         not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1
@@ -82,7 +82,13 @@ def _checked(options: MapOptions) -> MapOptions:
         raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
     if options.progress is not None and not callable(options.progress):
         raise TypeError(f"progress must be a callable or None, got {describe(options.progress)}")
-    return options
+    if options.timeout is not None and options.executor is None and not pipeline.is_async:
+        raise ValueError(
+            f"timeout={options.timeout!r} cannot interrupt {pipeline!r}: its stages are all "
+            f"synchronous and executor=None runs them inline, where nothing can stop them; "
+            f'pass executor="threads" (the item fails at the deadline, its thread runs on) or '
+            f'executor="processes" (the stuck process is killed)'
+        )
 
 
 def _size(options: MapOptions) -> int:
@@ -97,16 +103,6 @@ def _limits(options: MapOptions, dispatcher: Dispatcher | None) -> tuple[int, Ad
     maximum = AUTO_MAXIMUM if dispatcher is None or dispatcher.size is None else dispatcher.size
     adaptive = AdaptiveLimit(maximum=maximum)
     return adaptive.limit, adaptive
-
-
-def _timeout_needs_somewhere(pipeline: _Pipeline, options: MapOptions) -> None:
-    if options.timeout is not None and options.executor is None and not pipeline.is_async:
-        raise ValueError(
-            f"timeout={options.timeout!r} cannot interrupt {pipeline!r}: its stages are all "
-            f"synchronous and executor=None runs them inline, where nothing can stop them; "
-            f'pass executor="threads" (the item fails at the deadline, its thread runs on) or '
-            f'executor="processes" (the stuck process is killed)'
-        )
 
 
 class Runtime:
@@ -131,8 +127,7 @@ class Runtime:
             >>> [r.unwrap() for r in Runtime().map(template(abs), [-3], MapOptions())]
             [3]
         """
-        options = _checked(options)
-        _timeout_needs_somewhere(pipeline, options)
+        _check(pipeline, options)
         tally = Tally(options.progress, known_total(items))
         if options.executor is not None:
             dispatcher = Dispatcher.of(pipeline, options.executor, size=_size(options))
@@ -166,8 +161,7 @@ class Runtime:
             >>> anyio.run(main)
             [5]
         """
-        options = _checked(options)
-        _timeout_needs_somewhere(pipeline, options)
+        _check(pipeline, options)
         dispatcher = None
         if options.executor is not None:
             dispatcher = Dispatcher.of(pipeline, options.executor, size=_size(options))
@@ -225,7 +219,9 @@ def _inline(
     pipeline: _Pipeline, items: Iterable[Any], tally: Tally
 ) -> Generator[Result[Any, Any], None, None]:
     """A pipeline of sync stages, run item after item in the caller's thread."""
+    count = tally.count if tally.reports else None  # nobody listens: skip counting
     for item in items:
         result = pipeline(item)
-        tally.count(result)
+        if count is not None:
+            count(result)
         yield result
