@@ -137,6 +137,18 @@ def test_validation_checks_type_hints_with_expect() -> None:
     assert [r["valid"] for r in one_item] == [True, False]
 
 
+def test_validation_survives_pickling_and_a_changed_type_hint() -> None:
+    import pickle
+
+    untyped = pickle.loads(pickle.dumps(create_validator()))  # as on a process executor
+    assert untyped(1) == [{"value": 1, "valid": True, "errors": []}]
+    typed = create_validator(expected_type=int)
+    assert [r["valid"] for r in typed("1", 2)] == [False, True]
+    typed.expected_type = str
+    assert [r["valid"] for r in typed("1", 2)] == [True, False]
+    assert [r["valid"] for r in pickle.loads(pickle.dumps(typed))("1", 2)] == [True, False]
+
+
 def test_validation_names_validators_without_a_name() -> None:
     import functools
 

@@ -198,8 +198,8 @@ def run_pipeline(options: RunOptions, display: Display) -> ExitStatus:
     _check_timeout(options, pipeline)
     chosen_format = input_format(options.input, options.input_format)
     output, errors = record_paths(options)
-    with open_input(options.input) as stream:
-        total = count_items(stream, chosen_format)
+    with open_input(options.input) as stream:  # opened first: a missing input is the error
+        total = count_items(stream, chosen_format) if options.progress else 0
     done = recorded_lines(output) | recorded_lines(errors) if options.resume else set[int]()
     started = time.perf_counter()
     interrupted = False

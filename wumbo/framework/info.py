@@ -9,9 +9,9 @@ Examples:
 
 from __future__ import annotations
 
-import importlib.metadata
 from typing import Any
 
+import wumbo
 from wumbo.framework.default_registry import get_registry
 from wumbo.framework.metadata import TemplateType
 
@@ -34,7 +34,7 @@ def get_framework_info() -> dict[str, Any]:
     registry = get_registry()
     return {
         "version": FRAMEWORK_API_VERSION,
-        "wumbo_version": importlib.metadata.version("wumbo"),
+        "wumbo_version": wumbo.__version__,  # as `wumbo --version` shows it
         "author": FRAMEWORK_AUTHOR,
         "registry_stats": registry.get_stats(),
         "available_templates": registry.list_templates(),

@@ -48,9 +48,9 @@ class TokenTable:
     """
 
     def __init__(self, tokens: Mapping[str, frozenset[str]]) -> None:
+        digests = ((_digest(token), roles) for token, roles in tokens.items())
         self._users = {
-            _digest(token): UserContext(f"token:{_digest(token)[:8]}", roles)
-            for token, roles in tokens.items()
+            digest: UserContext(f"token:{digest[:8]}", roles) for digest, roles in digests
         }
 
     def __len__(self) -> int:

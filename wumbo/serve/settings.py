@@ -119,6 +119,15 @@ def parse_roles_table(text: str, what: str) -> dict[str, frozenset[str]]:
     return table
 
 
+_WHOLE_NUMBERS = (
+    "max_body_bytes",
+    "max_concurrency",
+    "map_concurrency",
+    "retry_after_seconds",
+    "shutdown_seconds",
+)
+
+
 def _unchecked(value: object) -> object:
     """Forget a static type: settings come from users and are checked at run time."""
     return value
@@ -182,10 +191,8 @@ class ServeSettings:
                 f"refusing to listen on {self.host}, which is not a loopback address: pass "
                 f"--allow-remote (or {ENV_PREFIX}ALLOW_REMOTE=1) to serve other machines"
             )
-        for name in ("max_body_bytes", "max_concurrency", "map_concurrency"):
+        for name in _WHOLE_NUMBERS:
             _positive_number(name, getattr(self, name), whole=True)
-        _positive_number("retry_after_seconds", self.retry_after_seconds, whole=True)
-        _positive_number("shutdown_seconds", self.shutdown_seconds, whole=True)
         _positive_number("timeout_seconds", self.timeout_seconds, whole=False)
         if self.grants and not self.tokens:
             raise SettingsError(
@@ -214,9 +221,10 @@ class ServeSettings:
 
 
 def _flag(name: str, text: str) -> bool:
-    if text.strip().lower() in _TRUE:
+    word = text.strip().lower()
+    if word in _TRUE:
         return True
-    if text.strip().lower() in _FALSE:
+    if word in _FALSE:
         return False
     raise SettingsError(
         f"{ENV_PREFIX}{name} must be 1/0, true/false, yes/no or on/off, got {text!r}"

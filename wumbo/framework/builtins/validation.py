@@ -17,6 +17,7 @@ Examples:
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -24,6 +25,7 @@ from returns.result import Success
 
 from wumbo.core.combinators import expect
 from wumbo.core.stage import describe
+from wumbo.core.template import Template
 from wumbo.framework.base import BaseTemplate
 from wumbo.framework.errors import TemplateConfigError
 from wumbo.framework.execution import ExecutionContext
@@ -31,7 +33,12 @@ from wumbo.framework.metadata import TemplateMetadata, TemplateType
 
 __all__ = ["ValidationTemplate", "create_validator"]
 
-_NO_TYPE: Any = object()
+
+class _NoType(enum.Enum):
+    NO_TYPE = "NO_TYPE"  # an enum member: still the same object after pickling
+
+
+_NO_TYPE: Any = _NoType.NO_TYPE
 
 
 def _label(function: object) -> str:
@@ -70,6 +77,7 @@ class ValidationTemplate(BaseTemplate[list[dict[str, Any]]]):
         self.strict = strict
         self.collect_errors = collect_errors
         self.expected_type = expected_type
+        self._type_check: tuple[object, Template[object, Any]] | None = None
         super().__init__(**config)
 
     @staticmethod
@@ -97,9 +105,12 @@ class ValidationTemplate(BaseTemplate[list[dict[str, Any]]]):
         )
 
     def _type_error(self, value: Any) -> str | None:
-        if self.expected_type is _NO_TYPE:
+        hint = self.expected_type
+        if hint is _NO_TYPE:
             return None
-        if isinstance(expect(self.expected_type)(value), Success):
+        if self._type_check is None or self._type_check[0] is not hint:
+            self._type_check = (hint, expect(hint))  # built once, rebuilt if the hint changes
+        if isinstance(self._type_check[1](value), Success):
             return None
         label = _hint_label(self.expected_type)
         message = f"Validation failed for {value!r}: expected {label}, got {describe(value)}"
