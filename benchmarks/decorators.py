@@ -16,6 +16,7 @@ missing one is reported and its candidates skipped.
 import importlib
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from benchmarks._timing import Candidate, Measurement, Settings, Target, measure, table
@@ -48,13 +49,14 @@ def _optional(name: str) -> Any:
         return None
 
 
+def success_candidate(key: str, label: str, call: Callable[[int], Any]) -> Candidate:
+    """``call(START)`` timed on the success path (it must give ``START + 1``)."""
+    return Candidate("success path", key, label, "f(x)", {"f": call, "x": START}, _is_two)
+
+
 def candidates() -> list[Candidate]:
     """Every candidate, the bare call first."""
-    group = "success path"
-
-    def make(key: str, label: str, call: Callable[[int], Any]) -> Candidate:
-        return Candidate(group, key, label, "f(x)", {"f": call, "x": START}, _is_two)
-
+    make = success_candidate
     warm_cache = cache()(inc)
     found = [
         make("bare", "bare call inc(x)", inc),
@@ -84,13 +86,29 @@ def _is_two(value: object) -> bool:
     return value == START + 1
 
 
-def run(settings: Settings) -> dict[str, Any]:
-    """Measure, print the table, overheads and targets; return the data."""
-    print(f"decorators: {DESCRIPTION}")
-    members = candidates()
+@dataclass(frozen=True)
+class SuccessPath:
+    """The success path as measured: each candidate by key, and its overhead over ``bare``."""
+
+    by_key: dict[str, Measurement]
+    overheads: dict[str, float]
+    rounds: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: samples per candidate, the rows (against the bare call), overheads."""
+        bare = self.by_key["bare"]
+        return {
+            "samples": self.rounds,
+            "rows": [row.as_dict(bare) for row in self.by_key.values()],
+            "overhead_ns": self.overheads,
+        }
+
+
+def success_path(members: list[Candidate], settings: Settings) -> SuccessPath:
+    """Time ``members`` (one keyed ``bare``); print their table and overheads over it."""
     results = measure(members, settings)
     rows = [results[candidate.ident] for candidate in members]
-    by_key: dict[str, Measurement] = {row.candidate.key: row for row in rows}
+    by_key = {row.candidate.key: row for row in rows}
     bare = by_key["bare"]
     rounds = min(len(row.samples_ns) for row in rows)
     print(f"  {len(rows)} candidates timed round-robin, {rounds} samples each")
@@ -102,6 +120,14 @@ def run(settings: Settings) -> dict[str, Any]:
     print("overhead over the bare call (ns, same run)")
     for key, value in overheads.items():
         print(f"  {by_key[key].candidate.label:<44}{value:>10.1f}")
+    return SuccessPath(by_key, overheads, rounds)
+
+
+def run(settings: Settings) -> dict[str, Any]:
+    """Measure, print the table, overheads and targets; return the data."""
+    print(f"decorators: {DESCRIPTION}")
+    measured = success_path(candidates(), settings)
+    by_key, overheads = measured.by_key, measured.overheads
 
     targets = [
         Target(
@@ -134,8 +160,6 @@ def run(settings: Settings) -> dict[str, Any]:
         print(f"  {target.line()}")
     return {
         "description": DESCRIPTION,
-        "samples": rounds,
-        "rows": [row.as_dict(bare) for row in rows],
-        "overhead_ns": overheads,
+        **measured.as_dict(),
         "targets": [target.as_dict() for target in targets],
     }

@@ -25,14 +25,14 @@ from typing import Any
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
 
-from benchmarks._timing import Candidate, Measurement, Settings, Target, measure, table
+from benchmarks._timing import Candidate, Settings, Target
+from benchmarks.decorators import START, success_candidate, success_path
 from wumbo import template
 from wumbo.decorators.metrics import MetricsCollector, metrics
 from wumbo.decorators.sandbox import sandbox
 from wumbo.decorators.trace import trace
 
 DESCRIPTION = "trace (logging, OpenTelemetry), metrics and sandbox vs the bare call"
-START = 1
 SPAN_BUDGET_NS = 2000.0
 """Goal: a traced call whose spans go nowhere costs at most 2 us over the bare call."""
 METRICS_BUDGET_NS = 1500.0
@@ -42,7 +42,7 @@ SANDBOX_RATIO = 1.5
 
 
 def inc(x: int) -> int:
-    """The decorated stage."""
+    """The decorated stage (the sandbox's process imports this module to unpickle it)."""
     return x + 1
 
 
@@ -63,11 +63,7 @@ def _logger(name: str, *, enabled: bool) -> str:
 
 def candidates() -> list[Candidate]:
     """Every candidate, the bare call first."""
-    group = "success path"
-
-    def make(key: str, label: str, call: Callable[[int], Any]) -> Candidate:
-        return Candidate(group, key, label, "f(x)", {"f": call, "x": START}, _is_two)
-
+    make = success_candidate
     quiet = _logger("wumbo.bench.quiet", enabled=False)
     loud = _logger("wumbo.bench.loud", enabled=True)
     provider = TracerProvider()
@@ -108,10 +104,6 @@ def candidates() -> list[Candidate]:
     ]
 
 
-def _is_two(value: object) -> bool:
-    return value == START + 1
-
-
 def _per_call_ms(call: Callable[[], object], calls: int) -> float:
     """The best of ``calls`` timed calls, in milliseconds."""
     best = float("inf")
@@ -129,20 +121,8 @@ def _python_start() -> None:
 def run(settings: Settings) -> dict[str, Any]:
     """Measure, print the table, overheads, the sandbox's cost and targets; return the data."""
     print(f"decorators_trace: {DESCRIPTION}")
-    members = candidates()
-    results = measure(members, settings)
-    rows = [results[candidate.ident] for candidate in members]
-    by_key: dict[str, Measurement] = {row.candidate.key: row for row in rows}
-    bare = by_key["bare"]
-    rounds = min(len(row.samples_ns) for row in rows)
-    print(f"  {len(rows)} candidates timed round-robin, {rounds} samples each")
-    print()
-    print(table("success path of inc(x)", rows, bare))
-    overheads = {key: row.min_ns - bare.min_ns for key, row in by_key.items() if key != "bare"}
-    print()
-    print("overhead over the bare call (ns, same run)")
-    for key, value in overheads.items():
-        print(f"  {by_key[key].candidate.label:<44}{value:>10.1f}")
+    measured = success_path(candidates(), settings)
+    by_key, overheads = measured.by_key, measured.overheads
 
     calls = 2 if settings.quick else 7
     sandboxed = sandbox(wall_seconds=60)(inc)
@@ -189,9 +169,7 @@ def run(settings: Settings) -> dict[str, Any]:
         print(f"  {target.line()}")
     return {
         "description": DESCRIPTION,
-        "samples": rounds,
-        "rows": [row.as_dict(bare) for row in rows],
-        "overhead_ns": overheads,
+        **measured.as_dict(),
         "sandbox_ms": sandbox_ms,
         "python_start_ms": start_ms,
         "targets": [target.as_dict() for target in targets],

@@ -8,9 +8,10 @@ import threading
 
 import anyio
 import pytest
+from decorator_stages import checked, fetch, parse
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
-from returns.result import Failure, Result, Success
+from returns.result import Failure, Success
 
 from wumbo import StageError, template
 from wumbo.decorators.metrics import (
@@ -20,19 +21,6 @@ from wumbo.decorators.metrics import (
     metrics,
     register_prometheus,
 )
-
-
-def parse(text: str) -> int:
-    return int(text)
-
-
-def checked(n: int) -> Result[int, str]:
-    return Success(n) if n >= 0 else Failure("negative")
-
-
-async def fetch(n: int) -> int:
-    await anyio.sleep(0)
-    return n + 1
 
 
 def test_counts_by_outcome_for_each_stage() -> None:

@@ -6,9 +6,9 @@ import logging
 import threading
 from typing import Any
 
-import anyio
 import pytest
-from returns.result import Failure, Result, Success
+from decorator_stages import checked, fetch, parse
+from returns.result import Failure, Success
 
 from wumbo import StageError, template
 from wumbo.decorators.attempt import attempt
@@ -21,19 +21,6 @@ from wumbo.decorators.observers import (
     remove_observer,
 )
 from wumbo.decorators.trace import trace
-
-
-def parse(text: str) -> int:
-    return int(text)
-
-
-def checked(n: int) -> Result[int, str]:
-    return Success(n) if n >= 0 else Failure("negative")
-
-
-async def fetch(n: int) -> int:
-    await anyio.sleep(0)
-    return n + 1
 
 
 class Recorder:

@@ -12,32 +12,16 @@ from typing import Any
 
 import anyio
 import pytest
+from decorator_stages import checked, double, fetch, parse
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import StatusCode
-from returns.result import Failure, Result, Success
+from returns.result import Failure, Success
 
 from wumbo import StageError, template
 from wumbo.decorators.attempt import attempt
 from wumbo.decorators.trace import trace
-
-
-def parse(text: str) -> int:
-    return int(text)
-
-
-def double(n: int) -> int:
-    return n * 2
-
-
-def checked(n: int) -> Result[int, str]:
-    return Success(n) if n >= 0 else Failure("negative")
-
-
-async def fetch(n: int) -> int:
-    await anyio.sleep(0)
-    return n + 1
 
 
 @pytest.fixture

@@ -80,19 +80,11 @@ class SandboxError(Exception):
         return f"sandboxed stage {self.stage!r} {self.detail} [reason: {self.reason}]"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        options = {
-            "output": self.output,
-            "exit_code": self.exit_code,
-            "signal": self.signal,
-            "pid": self.pid,
-            "uid": self.uid,
-        }
-        return (_rebuild, (self.reason, self.stage, self.detail, options, self.__dict__))
+        # ``__dict__`` holds every attribute (and any PEP 678 notes): the rebuilt error gets it
+        return (_rebuild, (self.reason, self.stage, self.detail, self.__dict__))
 
 
-def _rebuild(
-    reason: SandboxReason, stage: str, detail: str, options: dict[str, Any], state: dict[str, Any]
-) -> SandboxError:
-    error = SandboxError(reason, stage, detail, **options)
+def _rebuild(reason: SandboxReason, stage: str, detail: str, state: dict[str, Any]) -> SandboxError:
+    error = SandboxError(reason, stage, detail)
     error.__dict__.update(state)
     return error

@@ -220,12 +220,12 @@ def resolve_backend(
         raise ValueError(
             f"trace backend must be 'auto', 'opentelemetry' or 'logging', got {backend!r}"
         )
-    if backend == "logging" or (backend == "auto" and not otel_installed()):
-        if provider is not None:
-            raise ValueError("tracer_provider is an OpenTelemetry option: not for logging")
-        return LoggingSpans(logger, level)
-    if not otel_installed():
+    if backend != "logging" and otel_installed():
+        return OtelSpans(provider)
+    if backend == "opentelemetry":
         raise ImportError(
             "trace(backend='opentelemetry') needs opentelemetry-api: pip install 'wumbo[otel]'"
         )
-    return OtelSpans(provider)
+    if provider is not None:
+        raise ValueError("tracer_provider is an OpenTelemetry option: not for logging")
+    return LoggingSpans(logger, level)
