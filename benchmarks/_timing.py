@@ -196,3 +196,14 @@ def table(title: str, rows: Sequence[Measurement], baseline: Measurement) -> str
             f"{ratio:>12.2f}x"
         )
     return "\n".join(lines)
+
+
+def print_targets(targets: list[Target], how: str = "") -> None:
+    """Print the targets under one heading, a ``MET``/``MISSED`` line each.
+
+    ``how`` adds a word on how to read the lines to the heading.
+    """
+    print()
+    print(f"targets (reported, never asserted{'; ' + how if how else ''})")
+    for target in targets:
+        print(f"  {target.line()}")

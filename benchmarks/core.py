@@ -22,7 +22,15 @@ from returns.pipeline import flow as returns_flow
 from returns.pipeline import pipe as returns_pipe
 from returns.result import Failure, Success
 
-from benchmarks._timing import Candidate, Measurement, Settings, Target, measure, table
+from benchmarks._timing import (
+    Candidate,
+    Measurement,
+    Settings,
+    Target,
+    measure,
+    print_targets,
+    table,
+)
 from wumbo import StageError
 from wumbo import pipe as wumbo_pipe
 
@@ -238,10 +246,7 @@ def run(settings: Settings) -> dict[str, Any]:
             1.2,
         )
     )
-    print()
-    print("targets (reported, never asserted)")
-    for target in targets:
-        print(f"  {target.line()}")
+    print_targets(targets)
 
     return {
         "description": DESCRIPTION,

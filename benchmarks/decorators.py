@@ -19,7 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks._timing import Candidate, Measurement, Settings, Target, measure, table
+from benchmarks._timing import (
+    Candidate,
+    Measurement,
+    Settings,
+    Target,
+    measure,
+    print_targets,
+    table,
+)
 from wumbo import template
 from wumbo.decorators import CircuitBreaker, cache, recover, retry, timeout
 
@@ -154,10 +162,7 @@ def run(settings: Settings) -> dict[str, Any]:
                 1.0,
             )
         )
-    print()
-    print("targets (reported, never asserted)")
-    for target in targets:
-        print(f"  {target.line()}")
+    print_targets(targets)
     return {
         "description": DESCRIPTION,
         **measured.as_dict(),

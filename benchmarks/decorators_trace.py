@@ -25,7 +25,7 @@ from typing import Any
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
 
-from benchmarks._timing import Candidate, Settings, Target
+from benchmarks._timing import Candidate, Settings, Target, print_targets
 from benchmarks.decorators import START, success_candidate, success_path
 from wumbo import template
 from wumbo.decorators.metrics import MetricsCollector, metrics
@@ -163,10 +163,7 @@ def run(settings: Settings) -> dict[str, Any]:
             SANDBOX_RATIO,
         ),
     ]
-    print()
-    print("targets (reported, never asserted)")
-    for target in targets:
-        print(f"  {target.line()}")
+    print_targets(targets)
     return {
         "description": DESCRIPTION,
         **measured.as_dict(),

@@ -39,7 +39,7 @@ import anyio.abc
 import anyio.lowlevel
 
 import wumbo.runtime  # noqa: F401  (installs the runner behind map/amap)
-from benchmarks._timing import Settings, Target
+from benchmarks._timing import Settings, Target, print_targets
 from wumbo import template
 
 DESCRIPTION = "map/amap vs hand-written anyio pool, ThreadPoolExecutor.map, serial; memory; auto"
@@ -391,10 +391,7 @@ def run(settings: Settings) -> dict[str, Any]:
     print("ratios (same run)")
     for key, value in figures.items():
         print(f"  {key:<52}{value:>8.3f}x")
-    print()
-    print("targets (reported, never asserted; each line shows required / measured, <= 1 is MET)")
-    for target in targets:
-        print(f"  {target.line()}")
+    print_targets(targets, "each line shows required / measured, <= 1 is MET")
     return {
         "description": DESCRIPTION,
         "seconds": {"amap": amap, "threads": threads, "processes": processes},

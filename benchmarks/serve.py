@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from benchmarks._timing import Settings, Target
+from benchmarks._timing import Settings, Target, print_targets
 from wumbo.framework import BaseTemplate, TemplateMetadata
 
 DESCRIPTION = "HTTP serving of a trivial template: wumbo serve vs bare Starlette vs in-process"
@@ -178,10 +178,7 @@ def run(settings: Settings) -> dict[str, Any]:
             2.0,
         ),
     ]
-    print()
-    print("targets (reported, never asserted)")
-    for target in targets:
-        print(f"  {target.line()}")
+    print_targets(targets)
     return {
         "description": DESCRIPTION,
         "clients": CLIENTS,
