@@ -11,7 +11,8 @@ that interpreter with ``--pythonpath``.
 
 What each checker reads:
 
-* ``shared_*.py``, ``known_issues.py``, ``_stages.py``: both checkers.
+* every other ``*.py`` in tests/typing (``shared_*.py``, ``known_issues.py``, the
+  decorators' and framework's files, ``_stages.py``): both checkers.
 * ``mypy_only_*.py``: mypy only. ``pyright_only_*.py``: pyright only.
 * ``stubs/toolz/*.pyi`` (the repo's toolz stubs): both, so the stubs are strict-clean too.
 
