@@ -175,3 +175,10 @@ def test_prometheus_exporter_can_be_unregistered() -> None:
     exporter = register_prometheus(MetricsCollector(), registry=registry)
     registry.unregister(exporter)
     assert generate_latest(registry) == b""
+
+
+def test_a_collector_given_with_the_stage_is_used() -> None:
+    collector = MetricsCollector()
+    measured = metrics(parse, collector=collector)  # type: ignore[call-overload]
+    assert measured("2") == Success(2)
+    assert collector.snapshot()["parse"].calls == 1

@@ -269,8 +269,8 @@ def metrics(
         >>> {name: (s.calls, s.errors) for name, s in collector.snapshot().items()}
         {'strip': (2, 0), 'int': (2, 1)}
     """
-    if stage is not None:
-        return metrics()(stage)
+    if stage is not None:  # a collector given with the stage still applies
+        return metrics(collector=collector)(stage)
     _require_collector(collector)
 
     def decorate(target: Callable[[Any], Any]) -> Template[Any, Any, Any]:

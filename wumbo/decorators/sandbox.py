@@ -150,8 +150,18 @@ def sandbox(
         ...
         ValueError: sandbox cpu_seconds must be a positive number of seconds, got 0
     """
-    if stage is not None:
-        return sandbox()(stage)
+    if stage is not None:  # limits given with the stage still apply
+        return sandbox(
+            cpu_seconds=cpu_seconds,
+            memory_bytes=memory_bytes,
+            wall_seconds=wall_seconds,
+            processes=processes,
+            open_files=open_files,
+            max_output_bytes=max_output_bytes,
+            max_result_bytes=max_result_bytes,
+            env_allow=env_allow,
+            uid=uid,
+        )(stage)
     if not sys.platform.startswith("linux"):
         raise OSError(f"sandbox needs Linux (prctl, /proc, rlimits); this is {sys.platform}")
     limits = SandboxLimits(

@@ -203,8 +203,16 @@ def trace(
         >>> trace(enabled=False)(pipeline) is pipeline
         True
     """
-    if stage is not None:
-        return trace()(stage)
+    if stage is not None:  # options given with the stage still apply
+        return trace(
+            observers=observers,
+            backend=backend,
+            pipeline_span=pipeline_span,
+            tracer_provider=tracer_provider,
+            logger=logger,
+            level=level,
+            enabled=enabled,
+        )(stage)
     watchers = tuple(observers)
     for observer in watchers:
         check_observer(observer)
