@@ -1,9 +1,9 @@
 """wumbo: typed pipelines of plain functions, composed with ``|``, on a Result railway.
 
-The layers, each importing only from those before it: the core (templates, ``|``, Results,
-combinators), the runtime (``map``/``amap`` over many items, executors), the decorators (cache,
-retry, timeout, circuit breaker, fallback, trace, metrics, sandbox) and the class-based
-framework of the original "Wumbo Framework" (``BaseTemplate``, the registry, ``wumbo()``).
+The root offers the core (templates, ``|``, Results, combinators), the runtime's failures and
+the decorators. Only the core loads with ``import wumbo``; the runtime, the decorators and
+everything else load the first time one of their names is used. The class-based framework of
+the original "Wumbo Framework" lives in :mod:`wumbo.framework` (its old root names still work).
 
 Examples:
     >>> from wumbo import template
@@ -14,10 +14,12 @@ Examples:
     <Success: 42>
 """
 
-import logging
+from typing import TYPE_CHECKING
 
 from toolz import curry
 
+from wumbo import _wiring
+from wumbo._lazy import lazy_attributes
 from wumbo.core.combinators import (
     batch,
     branch,
@@ -30,191 +32,105 @@ from wumbo.core.combinators import (
     tap,
 )
 from wumbo.core.many import Progress
-from wumbo.core.result import (
-    Failure,
-    Result,
-    StageError,
-    Success,
-    UnwrapFailedError,
-)
-from wumbo.core.template import (
-    Template,
-    TemplateFactory,
-    pipe,
-    template,
-)
-from wumbo.decorators import (
-    CacheStats,
-    CircuitBreaker,
-    CircuitOpen,
-    CircuitState,
-    MetricsCollector,
-    RetryEvent,
-    SandboxError,
-    SandboxLimits,
-    StageTimeout,
-    cache,
-    cache_of,
-    fallback_to,
-    metrics,
-    recover,
-    retry,
-    sandbox,
-    timeout,
-    trace,
-)
-from wumbo.framework import (
-    AccessController,
-    AggregatorTemplate,
-    APIClientTemplate,
-    BaseTemplate,
-    BatchProcessorTemplate,
-    CachedTemplateRegistry,
-    ClassicWumboTemplate,
-    CompositeTemplate,
-    DataProcessorTemplate,
-    ExecutionContext,
-    ExecutionMode,
-    ExecutionObserver,
-    ExecutionResult,
-    MetricsObserver,
-    PermissionDenied,
-    RegistryEvent,
-    RegistryEventKind,
-    RegistryObserver,
-    SecureTemplateRegistry,
-    TemplateConfigError,
-    TemplateDecorator,
-    TemplateError,
-    TemplateExecutionError,
-    TemplateMetadata,
-    TemplateRegistrationError,
-    TemplateRegistry,
-    TemplateType,
-    TransformTemplate,
-    UserContext,
-    ValidationTemplate,
-    WorkflowTemplate,
-    auto_register,
-    compose_templates,
-    create_aggregator,
-    create_api_client,
-    create_batch_processor,
-    create_classic_wumbo,
-    create_data_processor,
-    create_template,
-    create_transformer,
-    create_validator,
-    create_workflow,
-    discover_templates,
-    get_framework_info,
-    get_registry,
-    get_template,
-    list_templates,
-    register_template,
-    search_templates,
-    wumbo,
-)
-from wumbo.runtime import (
-    ExecutorError,
-    ItemTimeout,
-    WorkerLost,
-)
+from wumbo.core.result import Failure, Result, StageError, Success, UnwrapFailedError
+from wumbo.core.template import Template, TemplateFactory, pipe, template
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from wumbo.decorators.breaker import CircuitBreaker as CircuitBreaker
+    from wumbo.decorators.breaker import CircuitOpen as CircuitOpen
+    from wumbo.decorators.breaker import CircuitState as CircuitState
+    from wumbo.decorators.cache import CacheStats as CacheStats
+    from wumbo.decorators.cache import cache as cache
+    from wumbo.decorators.cache import cache_of as cache_of
+    from wumbo.decorators.fallback import fallback_to as fallback_to
+    from wumbo.decorators.fallback import recover as recover
+    from wumbo.decorators.metrics import MetricsCollector as MetricsCollector
+    from wumbo.decorators.metrics import metrics as metrics
+    from wumbo.decorators.retry import RetryEvent as RetryEvent
+    from wumbo.decorators.retry import retry as retry
+    from wumbo.decorators.sandbox import SandboxError as SandboxError
+    from wumbo.decorators.sandbox import SandboxLimits as SandboxLimits
+    from wumbo.decorators.sandbox import sandbox as sandbox
+    from wumbo.decorators.timeout import StageTimeout as StageTimeout
+    from wumbo.decorators.timeout import timeout as timeout
+    from wumbo.decorators.trace import trace as trace
+    from wumbo.runtime.errors import ExecutorError as ExecutorError
+    from wumbo.runtime.errors import ItemTimeout as ItemTimeout
+    from wumbo.runtime.errors import WorkerLost as WorkerLost
 
-logging.getLogger("wumbo").addHandler(logging.NullHandler())
+    __version__: str
+
+_LAZY = {
+    "CircuitBreaker": "wumbo.decorators.breaker",
+    "CircuitOpen": "wumbo.decorators.breaker",
+    "CircuitState": "wumbo.decorators.breaker",
+    "CacheStats": "wumbo.decorators.cache",
+    "cache": "wumbo.decorators.cache",
+    "cache_of": "wumbo.decorators.cache",
+    "fallback_to": "wumbo.decorators.fallback",
+    "recover": "wumbo.decorators.fallback",
+    "MetricsCollector": "wumbo.decorators.metrics",
+    "metrics": "wumbo.decorators.metrics",
+    "RetryEvent": "wumbo.decorators.retry",
+    "retry": "wumbo.decorators.retry",
+    "SandboxError": "wumbo.decorators.sandbox",
+    "SandboxLimits": "wumbo.decorators.sandbox",
+    "sandbox": "wumbo.decorators.sandbox",
+    "StageTimeout": "wumbo.decorators.timeout",
+    "timeout": "wumbo.decorators.timeout",
+    "trace": "wumbo.decorators.trace",
+    "ExecutorError": "wumbo.runtime.errors",
+    "ItemTimeout": "wumbo.runtime.errors",
+    "WorkerLost": "wumbo.runtime.errors",
+    "__version__": "wumbo._version",
+}
+"""The root names that load on first use, each with the module that defines it."""
+
+if not TYPE_CHECKING:  # checkers see only __all__: the framework's old root names are not API
+    __getattr__, __dir__ = lazy_attributes(__name__, {**_wiring.FRAMEWORK_NAMES, **_LAZY})
+
+_wiring.install()
 
 __all__ = [
-    "APIClientTemplate",
-    "AccessController",
-    "AggregatorTemplate",
-    "BaseTemplate",
-    "BatchProcessorTemplate",
     "CacheStats",
-    "CachedTemplateRegistry",
     "CircuitBreaker",
     "CircuitOpen",
     "CircuitState",
-    "ClassicWumboTemplate",
-    "CompositeTemplate",
-    "DataProcessorTemplate",
-    "ExecutionContext",
-    "ExecutionMode",
-    "ExecutionObserver",
-    "ExecutionResult",
     "ExecutorError",
     "Failure",
     "ItemTimeout",
     "MetricsCollector",
-    "MetricsObserver",
-    "PermissionDenied",
     "Progress",
-    "RegistryEvent",
-    "RegistryEventKind",
-    "RegistryObserver",
     "Result",
     "RetryEvent",
     "SandboxError",
     "SandboxLimits",
-    "SecureTemplateRegistry",
     "StageError",
     "StageTimeout",
     "Success",
     "Template",
-    "TemplateConfigError",
-    "TemplateDecorator",
-    "TemplateError",
-    "TemplateExecutionError",
     "TemplateFactory",
-    "TemplateMetadata",
-    "TemplateRegistrationError",
-    "TemplateRegistry",
-    "TemplateType",
-    "TransformTemplate",
     "UnwrapFailedError",
-    "UserContext",
-    "ValidationTemplate",
     "WorkerLost",
-    "WorkflowTemplate",
-    "auto_register",
     "batch",
     "branch",
     "cache",
     "cache_of",
-    "compose_templates",
-    "create_aggregator",
-    "create_api_client",
-    "create_batch_processor",
-    "create_classic_wumbo",
-    "create_data_processor",
-    "create_template",
-    "create_transformer",
-    "create_validator",
-    "create_workflow",
     "curry",
-    "discover_templates",
     "expect",
     "fallback",
     "fallback_to",
     "fan_out",
     "filter_items",
-    "get_framework_info",
-    "get_registry",
-    "get_template",
-    "list_templates",
     "map_items",
     "metrics",
     "pipe",
     "recover",
     "reduce_items",
-    "register_template",
     "retry",
     "sandbox",
-    "search_templates",
     "tap",
     "template",
     "timeout",
     "trace",
-    "wumbo",
 ]

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from wumbo import __version__
+from wumbo._version import __version__
 from wumbo.cli.display import Display, choose_display
 from wumbo.cli.exits import CommandLineError, ExitStatus
 

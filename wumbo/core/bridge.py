@@ -19,8 +19,6 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import anyio
-import anyio.from_thread
-import anyio.lowlevel
 
 __all__ = ["in_event_loop", "run_sync"]
 
@@ -35,16 +33,20 @@ def in_event_loop() -> bool:
         >>> in_event_loop()
         False
     """
+    from anyio.lowlevel import current_token  # loaded on first use: import wumbo stays light
+
     try:
-        anyio.lowlevel.current_token()
+        current_token()
     except anyio.NoEventLoopError:
         return False
     return True
 
 
 def _in_anyio_worker_thread() -> bool:
+    from anyio.from_thread import check_cancelled
+
     try:
-        anyio.from_thread.check_cancelled()
+        check_cancelled()
     except anyio.NoEventLoopError:
         return False
     return True
@@ -73,5 +75,7 @@ def run_sync(function: Callable[[V], Coroutine[Any, Any, T]], value: V, name: st
             f"(or `await pipeline.arun(value)`) instead"
         )
     if _in_anyio_worker_thread():
-        return anyio.from_thread.run(function, value)
+        from anyio.from_thread import run
+
+        return run(function, value)
     return anyio.run(function, value)

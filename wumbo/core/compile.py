@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 from types import CodeType
 from typing import Any, Final, cast
 
-import anyio.to_thread
 from returns.result import Failure, Success
 
 from wumbo.core.checking import checked_call
@@ -177,8 +176,11 @@ def compile_stages(
         "_raised": raised,
         "_note_raised": note_raised,
         "_failed": failed,
-        "_thread": anyio.to_thread.run_sync,
     }
+    if is_async and any(stage.blocking for stage in stages):
+        import anyio.to_thread  # loaded only for pipelines that need a worker thread
+
+        namespace["_thread"] = anyio.to_thread.run_sync
     exec(compile(source, f"<wumbo {label}>", "exec"), namespace)
     targets = [_call_target(stage) for stage in stages]
     bound = targets if total <= _NAMED_LIMIT else [tuple(targets)]

@@ -4,7 +4,7 @@
 :class:`~wumbo.Template`, but streaming, concurrency and executors live in the runtime layer
 (``wumbo.runtime``), above the core. The core therefore only defines what a run over many items
 is asked to do (:class:`MapOptions`), what it reports (:class:`Progress`), and a slot the runtime
-fills when it is imported (:func:`install_runner`); it imports nothing from above.
+fills (:func:`install_runner`, done by the root package); it imports nothing from above.
 
 Examples:
     >>> from wumbo import template
@@ -84,27 +84,35 @@ class ManyItemsRunner(Protocol):
         ...
 
 
-_installed: list[ManyItemsRunner] = []
+_loader: list[Callable[[], ManyItemsRunner]] = []
+_loaded: list[ManyItemsRunner] = []
 
 
-def install_runner(new_runner: ManyItemsRunner) -> None:
-    """Fill the slot (the runtime layer does this when ``wumbo`` is imported).
+def install_runner(load: Callable[[], ManyItemsRunner]) -> None:
+    """Fill the slot with a function that makes the runner (called on first use, once).
+
+    The root package installs the runtime layer's loader, so ``import wumbo`` does not import
+    the runtime until a pipeline first runs over many items.
 
     Examples:
-        >>> install_runner(runner())  # reinstalling the current runner changes nothing
+        >>> current = runner()
+        >>> install_runner(lambda: current)  # reinstalling the current runner changes nothing
+        >>> runner() is current
+        True
     """
-    _installed[:] = [new_runner]
+    _loader[:] = [load]
+    _loaded.clear()
 
 
 def runner() -> ManyItemsRunner:
-    """The installed runner; a clear error if the runtime layer was never imported.
+    """The installed runner, made on first use; a clear error if no runtime was installed.
 
     Examples:
         >>> type(runner()).__name__
         'Runtime'
     """
-    if not _installed:
-        raise RuntimeError(
-            "no runtime installed for map/amap: import wumbo (not only wumbo.core) first"
-        )
-    return _installed[0]
+    if not _loaded:
+        if not _loader:
+            raise RuntimeError("no runtime installed for map/amap: import wumbo first")
+        _loaded[:] = [_loader[0]()]
+    return _loaded[0]

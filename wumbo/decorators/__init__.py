@@ -16,31 +16,95 @@ Examples:
     <Template timeout(retry(cache(upper)))>
 """
 
-from wumbo.decorators._wrap import ErrorSpec
-from wumbo.decorators.attempt import attempt, current_attempt
-from wumbo.decorators.breaker import CircuitBreaker, CircuitOpen, CircuitState
-from wumbo.decorators.cache import AsyncCachedStage, CachedStage, CacheStats, cache, cache_of
-from wumbo.decorators.fallback import FallbackFactory, fallback_to, recover
-from wumbo.decorators.metrics import (
-    DEFAULT_COLLECTOR,
-    MetricsCollector,
-    StageStats,
-    metrics,
-    register_prometheus,
-)
-from wumbo.decorators.observers import (
-    Observer,
-    StageInfo,
-    add_observer,
-    global_observers,
-    observing,
-    remove_observer,
-)
-from wumbo.decorators.retry import RetryEvent, RetryPolicy, retry
-from wumbo.decorators.sandbox import MiB, SandboxError, SandboxLimits, SandboxReason, sandbox
-from wumbo.decorators.testing import TestingSettings, in_testing_mode, wumbo_testing_mode
-from wumbo.decorators.timeout import StageTimeout, timeout
-from wumbo.decorators.trace import trace
+from typing import TYPE_CHECKING
+
+from wumbo._lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from wumbo.decorators._wrap import ErrorSpec as ErrorSpec
+    from wumbo.decorators.attempt import attempt as attempt
+    from wumbo.decorators.attempt import current_attempt as current_attempt
+    from wumbo.decorators.breaker import CircuitBreaker as CircuitBreaker
+    from wumbo.decorators.breaker import CircuitOpen as CircuitOpen
+    from wumbo.decorators.breaker import CircuitState as CircuitState
+    from wumbo.decorators.cache import AsyncCachedStage as AsyncCachedStage
+    from wumbo.decorators.cache import CachedStage as CachedStage
+    from wumbo.decorators.cache import CacheStats as CacheStats
+    from wumbo.decorators.cache import cache as cache
+    from wumbo.decorators.cache import cache_of as cache_of
+    from wumbo.decorators.fallback import FallbackFactory as FallbackFactory
+    from wumbo.decorators.fallback import fallback_to as fallback_to
+    from wumbo.decorators.fallback import recover as recover
+    from wumbo.decorators.metrics import DEFAULT_COLLECTOR as DEFAULT_COLLECTOR
+    from wumbo.decorators.metrics import MetricsCollector as MetricsCollector
+    from wumbo.decorators.metrics import StageStats as StageStats
+    from wumbo.decorators.metrics import metrics as metrics
+    from wumbo.decorators.metrics import register_prometheus as register_prometheus
+    from wumbo.decorators.observers import Observer as Observer
+    from wumbo.decorators.observers import StageInfo as StageInfo
+    from wumbo.decorators.observers import add_observer as add_observer
+    from wumbo.decorators.observers import global_observers as global_observers
+    from wumbo.decorators.observers import observing as observing
+    from wumbo.decorators.observers import remove_observer as remove_observer
+    from wumbo.decorators.retry import RetryEvent as RetryEvent
+    from wumbo.decorators.retry import RetryPolicy as RetryPolicy
+    from wumbo.decorators.retry import retry as retry
+    from wumbo.decorators.sandbox import MiB as MiB
+    from wumbo.decorators.sandbox import SandboxError as SandboxError
+    from wumbo.decorators.sandbox import SandboxLimits as SandboxLimits
+    from wumbo.decorators.sandbox import SandboxReason as SandboxReason
+    from wumbo.decorators.sandbox import sandbox as sandbox
+    from wumbo.decorators.testing import TestingSettings as TestingSettings
+    from wumbo.decorators.testing import in_testing_mode as in_testing_mode
+    from wumbo.decorators.testing import wumbo_testing_mode as wumbo_testing_mode
+    from wumbo.decorators.timeout import StageTimeout as StageTimeout
+    from wumbo.decorators.timeout import timeout as timeout
+    from wumbo.decorators.trace import trace as trace
+else:  # each decorator's module loads the first time one of its names is used
+    __getattr__, __dir__ = lazy_attributes(
+        __name__,
+        {
+            "ErrorSpec": "wumbo.decorators._wrap",
+            "attempt": "wumbo.decorators.attempt",
+            "current_attempt": "wumbo.decorators.attempt",
+            "CircuitBreaker": "wumbo.decorators.breaker",
+            "CircuitOpen": "wumbo.decorators.breaker",
+            "CircuitState": "wumbo.decorators.breaker",
+            "AsyncCachedStage": "wumbo.decorators.cache",
+            "CacheStats": "wumbo.decorators.cache",
+            "CachedStage": "wumbo.decorators.cache",
+            "cache": "wumbo.decorators.cache",
+            "cache_of": "wumbo.decorators.cache",
+            "FallbackFactory": "wumbo.decorators.fallback",
+            "fallback_to": "wumbo.decorators.fallback",
+            "recover": "wumbo.decorators.fallback",
+            "DEFAULT_COLLECTOR": "wumbo.decorators.metrics",
+            "MetricsCollector": "wumbo.decorators.metrics",
+            "StageStats": "wumbo.decorators.metrics",
+            "metrics": "wumbo.decorators.metrics",
+            "register_prometheus": "wumbo.decorators.metrics",
+            "Observer": "wumbo.decorators.observers",
+            "StageInfo": "wumbo.decorators.observers",
+            "add_observer": "wumbo.decorators.observers",
+            "global_observers": "wumbo.decorators.observers",
+            "observing": "wumbo.decorators.observers",
+            "remove_observer": "wumbo.decorators.observers",
+            "RetryEvent": "wumbo.decorators.retry",
+            "RetryPolicy": "wumbo.decorators.retry",
+            "retry": "wumbo.decorators.retry",
+            "MiB": "wumbo.decorators.sandbox",
+            "SandboxError": "wumbo.decorators.sandbox",
+            "SandboxLimits": "wumbo.decorators.sandbox",
+            "SandboxReason": "wumbo.decorators.sandbox",
+            "sandbox": "wumbo.decorators.sandbox",
+            "TestingSettings": "wumbo.decorators.testing",
+            "in_testing_mode": "wumbo.decorators.testing",
+            "wumbo_testing_mode": "wumbo.decorators.testing",
+            "StageTimeout": "wumbo.decorators.timeout",
+            "timeout": "wumbo.decorators.timeout",
+            "trace": "wumbo.decorators.trace",
+        },
+    )
 
 __all__ = [
     "DEFAULT_COLLECTOR",

@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from wumbo.decorators.metrics import MetricsCollector
+if TYPE_CHECKING:
+    from wumbo.decorators.metrics import MetricsCollector
 
 __all__ = ["StageMetricsExporter"]
 

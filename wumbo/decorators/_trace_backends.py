@@ -140,7 +140,7 @@ class OtelSpans:
         from opentelemetry import context, trace
         from opentelemetry.trace import Status, StatusCode
 
-        from wumbo import __version__
+        from wumbo._version import __version__
 
         self._provider = provider
         self.tracer = trace.get_tracer("wumbo", __version__, tracer_provider=provider)

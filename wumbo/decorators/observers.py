@@ -32,12 +32,13 @@ Examples:
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Generator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
+
+from wumbo._log import get_logger
 
 __all__ = [
     "Observer",
@@ -52,7 +53,7 @@ __all__ = [
     "remove_observer",
 ]
 
-_log = logging.getLogger("wumbo.observers")
+_log = get_logger("wumbo.observers")
 
 
 @dataclass(frozen=True, slots=True)

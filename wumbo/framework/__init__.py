@@ -18,8 +18,7 @@ Examples:
 
 from __future__ import annotations
 
-import logging
-
+from wumbo._version import __version__ as __version__
 from wumbo.framework.access import AccessController, SecureTemplateRegistry, UserContext
 from wumbo.framework.base import BaseTemplate
 from wumbo.framework.builtins import (
@@ -68,12 +67,11 @@ from wumbo.framework.execution_observers import (
     MetricsCollector,
     MetricsObserver,
 )
-from wumbo.framework.info import FRAMEWORK_API_VERSION, FRAMEWORK_AUTHOR, get_framework_info
+from wumbo.framework.info import FRAMEWORK_AUTHOR, get_framework_info
 from wumbo.framework.legacy import TemplateDecorator, template
 from wumbo.framework.metadata import ExecutionMode, TemplateMetadata, TemplateType
 from wumbo.framework.registry import TemplateRegistry
 
-__version__ = FRAMEWORK_API_VERSION
 __author__ = FRAMEWORK_AUTHOR
 
 __all__ = [
@@ -131,8 +129,5 @@ __all__ = [
     "wumbo",
 ]
 
-# A library logs, the application decides what is shown: without this, Python's last-resort
-# handler would print the framework's warnings and errors to stderr.
-logging.getLogger("wumbo").addHandler(logging.NullHandler())
 
 register_builtins(get_registry(), override=True)  # idempotent if imported twice

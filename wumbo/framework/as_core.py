@@ -6,20 +6,22 @@ stage's position, like any stage that raises.
 
 Examples:
     >>> from wumbo.framework import create_transformer
-    >>> core = core_template_of(create_transformer(map_func=abs))
+    >>> core = core_template_of(create_transformer(map_func=abs), is_async=False)
     >>> core, core(-5), type(core("x").failure().error).__name__
     (<Template transformer>, <Success: [5]>, 'TypeError')
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wumbo.core.steps import make_step
 from wumbo.core.template import Template, template
-from wumbo.framework.base import BaseTemplate
 
-__all__ = ["core_template_of", "has_native_async"]
+if TYPE_CHECKING:  # base.py calls this module: no import back at run time
+    from wumbo.framework.base import BaseTemplate
+
+__all__ = ["core_template_of"]
 
 
 def _data_of(source: BaseTemplate[Any], value: Any) -> Any:
@@ -38,30 +40,17 @@ async def _adata_of(source: BaseTemplate[Any], value: Any) -> Any:
     raise result.error
 
 
-def has_native_async(source: BaseTemplate[Any]) -> bool:
-    """True when the template's class overrides ``_execute_core_async``.
-
-    Examples:
-        >>> from wumbo.framework import create_aggregator
-        >>> has_native_async(create_aggregator())
-        False
-    """
-    own = type(source)._execute_core_async  # pyright: ignore[reportPrivateUsage]
-    return own is not BaseTemplate._execute_core_async  # pyright: ignore[reportPrivateUsage]
-
-
-def core_template_of(source: BaseTemplate[Any]) -> Template[Any, Any]:
+def core_template_of(source: BaseTemplate[Any], *, is_async: bool) -> Template[Any, Any]:
     """The one-stage core Template that runs ``source``.
 
-    Sync stage by default (marked ``blocking`` when the class is), async when the class has a
-    native async core.
+    Sync stage by default (marked ``blocking`` when the class is), async when ``is_async`` (the
+    class has a native async core).
 
     Examples:
         >>> from wumbo.framework import create_transformer
-        >>> core_template_of(create_transformer(map_func=abs)).run(-3)
+        >>> core_template_of(create_transformer(map_func=abs), is_async=False).run(-3)
         [3]
     """
     name = source.metadata.name
-    is_async = has_native_async(source)
     step = make_step(name, is_async, _data_of, _adata_of, source)
     return template(step, name=name, blocking=source.blocking and not is_async)

@@ -40,6 +40,7 @@ import anyio.to_thread
 from returns.result import Result
 from typing_extensions import TypeIs, TypeVar
 
+from wumbo._log import get_logger
 from wumbo.core.many import Progress
 from wumbo.core.result import StageError, bounded_repr
 from wumbo.core.stage import describe
@@ -91,6 +92,9 @@ class BaseTemplate(ABC, Generic[T]):
     """
 
     blocking: ClassVar[bool] = False
+    _composite_class: ClassVar[type[CompositeTemplate]]
+    """What ``compose`` builds; set by :mod:`wumbo.framework.composite`, which subclasses this
+    class (the framework package always loads it), so this module need not import it."""
     config: dict[str, Any]
     metadata: TemplateMetadata
     logger: logging.Logger
@@ -98,7 +102,7 @@ class BaseTemplate(ABC, Generic[T]):
     def __init__(self, **config: Any) -> None:
         self.config = config
         self.metadata = self._get_metadata()
-        self.logger = logging.getLogger(f"wumbo.{self.metadata.name}")
+        self.logger = get_logger(f"wumbo.{self.metadata.name}")
         self.__name__ = self.metadata.name  # the stage name in a pipeline
         self._observers: list[ExecutionObserver] = []
         self._core: Template[Any, T] | None = None
@@ -279,7 +283,9 @@ class BaseTemplate(ABC, Generic[T]):
         if self._core is None:
             from wumbo.framework.as_core import core_template_of
 
-            self._core = core_template_of(self)
+            own_async = type(self)._execute_core_async
+            is_async = own_async is not BaseTemplate._execute_core_async
+            self._core = core_template_of(self, is_async=is_async)
         return self._core
 
     __wumbo_template__ = as_template  # how the core's ``|`` finds the Template form
@@ -413,9 +419,7 @@ class BaseTemplate(ABC, Generic[T]):
             >>> create_transformer(map_func=abs).compose(create_aggregator())(-1, -2)
             3
         """
-        from wumbo.framework.composite import CompositeTemplate
-
-        return CompositeTemplate([self, other])
+        return BaseTemplate._composite_class([self, other])
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()

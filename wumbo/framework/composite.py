@@ -109,3 +109,6 @@ def compose_templates(*templates: BaseTemplate[Any] | str) -> CompositeTemplate:
                 f"name, got {describe(step)} (argument {position})"
             )
     return CompositeTemplate(resolved)
+
+
+BaseTemplate._composite_class = CompositeTemplate  # pyright: ignore[reportPrivateUsage]

@@ -18,6 +18,8 @@ from typing import Any, Generic, cast
 from returns.result import Failure, Result, Success
 from typing_extensions import TypeVar
 
+from wumbo._log import get_logger
+
 __all__ = ["ExecutionContext", "ExecutionResult"]
 
 T = TypeVar("T", default=Any)
@@ -44,7 +46,7 @@ class ExecutionContext:
 
     def __post_init__(self) -> None:
         if self.logger is None:  # pyright: ignore[reportUnnecessaryComparison]
-            self.logger = logging.getLogger(f"wumbo.{self.template_name}")
+            self.logger = get_logger(f"wumbo.{self.template_name}")
 
 
 @dataclass

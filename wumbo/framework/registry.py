@@ -21,7 +21,6 @@ Examples:
 from __future__ import annotations
 
 import difflib
-import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -29,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+from wumbo._log import get_logger
 from wumbo.core.stage import describe
 from wumbo.framework import plugins
 from wumbo.framework._checks import is_instance, is_template_class
@@ -40,7 +40,7 @@ from wumbo.framework.metadata import TemplateMetadata, TemplateType
 
 __all__ = ["SEARCH_FIELDS", "TemplateRegistry"]
 
-_logger = logging.getLogger("wumbo.registry")
+_logger = get_logger("wumbo.registry")
 
 SEARCH_FIELDS = ("name", "description", "tags")
 """The fields ``search`` can look in (aliases are always searched)."""

@@ -1,8 +1,8 @@
 """wumbo's runtime: one pipeline, run over many items, inline, on threads, processes or Dask.
 
-Importing this package installs :class:`Runtime` as the runner behind ``Template.map`` and
-``Template.amap`` (``import wumbo`` does it for you). It also exports the failures the runtime
-reports for a whole item: :class:`WorkerLost`, :class:`ItemTimeout` and
+:class:`Runtime` is the runner behind ``Template.map`` and ``Template.amap`` (the root package
+loads it the first time a pipeline runs over many items). The package also exports the failures
+the runtime reports for a whole item: :class:`WorkerLost`, :class:`ItemTimeout` and
 :class:`ExecutorError`, all :class:`~wumbo.StageError` subclasses.
 
 Examples:
@@ -17,11 +17,21 @@ Examples:
     (<Success: 0.0>, True)
 """
 
-from wumbo.core.many import install_runner
+from typing import TYPE_CHECKING
+
+from wumbo._lazy import lazy_attributes
 from wumbo.runtime.errors import ExecutorError, ItemTimeout, WorkerLost
-from wumbo.runtime.process_pool import SupervisedProcessPool
-from wumbo.runtime.runtime import Runtime
+
+if TYPE_CHECKING:
+    from wumbo.runtime.process_pool import SupervisedProcessPool as SupervisedProcessPool
+    from wumbo.runtime.runtime import Runtime as Runtime
+else:  # the engine and the process pool load on first use
+    __getattr__, __dir__ = lazy_attributes(
+        __name__,
+        {
+            "Runtime": "wumbo.runtime.runtime",
+            "SupervisedProcessPool": "wumbo.runtime.process_pool",
+        },
+    )
 
 __all__ = ["ExecutorError", "ItemTimeout", "Runtime", "SupervisedProcessPool", "WorkerLost"]
-
-install_runner(Runtime())

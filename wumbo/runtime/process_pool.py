@@ -55,13 +55,13 @@ def start_method() -> str:
 def _context() -> multiprocessing.context.BaseContext:
     """The start method's context; a forkserver imports wumbo once, before it forks workers.
 
-    Without the preload every new worker imports wumbo (and returns, beartype, anyio) itself
-    before its first item: about 0.1 s per pool on this machine. The preload only adds to the
+    Without the preload every new worker imports wumbo (and returns, anyio) and the runtime's
+    worker side itself before its first item: about 0.1 s per pool on this machine. The preload only adds to the
     forkserver's list and is ignored once a forkserver runs.
     """
     context = multiprocessing.get_context(start_method())
     if isinstance(context, multiprocessing.context.ForkServerContext):
-        context.set_forkserver_preload(["wumbo"])
+        context.set_forkserver_preload(["wumbo", "wumbo.runtime.remote"])
     return context
 
 

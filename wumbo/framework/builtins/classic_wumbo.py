@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from wumbo._log import get_logger
 from wumbo.core.result import bounded_repr
 from wumbo.framework.builtins.data_processor import DataProcessorTemplate
 from wumbo.framework.execution import ExecutionContext
@@ -23,7 +24,7 @@ from wumbo.framework.metadata import TemplateMetadata, TemplateType
 
 __all__ = ["CLASSIC_LOGGER", "ClassicWumboTemplate", "create_classic_wumbo"]
 
-CLASSIC_LOGGER = logging.getLogger("wumbo.classic")
+CLASSIC_LOGGER = get_logger("wumbo.classic")
 """Where the classic ``wumbo()`` logs what the original printed."""
 
 
