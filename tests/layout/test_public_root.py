@@ -24,6 +24,7 @@ ALLOWED_WUMBO_MODULES = {
     "wumbo._lazy",
     "wumbo._wiring",
     "wumbo.core",
+    "wumbo.core._returns_internals",
     "wumbo.core.bridge",
     "wumbo.core.checking",
     "wumbo.core.combinators",

@@ -19,18 +19,17 @@ Examples:
 
 from __future__ import annotations
 
+import linecache
 from collections.abc import Callable, Sequence
 from types import CodeType
 from typing import Any, Final, cast
 
 from returns.result import Failure, Success
 
+from wumbo.core._returns_internals import FAST, VALUE_OF_SUCCESS, new_failure, set_inner
 from wumbo.core.checking import checked_call
 from wumbo.core.result import (
-    SET_INNER,
-    SET_TRACE,
     SET_WHERE,
-    UNTRACED_GET_TRACE,
     StageError,
     bounded_repr,
     failure_note_target,
@@ -80,7 +79,7 @@ def _stage_lines(source: _Source, stages: Sequence[Stage], *, plain: bool, is_as
         source.add(f"{pad}r = {call}", index)
         source.add(f"{pad}c = r.__class__")
         source.add(f"{pad}if c is _S:")
-        source.add(f"{pad}    x = r._inner_value")
+        source.add(f"{pad}    x = r{VALUE_OF_SUCCESS}")
         source.add(f"{pad}elif c is _F:")
         source.add(f"{pad}    {on_failure} _failed({index}, r, x)")
         source.add(f"{pad}else:")
@@ -105,9 +104,12 @@ def _generate(
         source.add("        return x")
     else:
         source.add("            return _raised(e, x)")
-        source.add("        r = _new(_S)")
-        source.add("        _set_inner(r, x)")
-        source.add("        return r")
+        if FAST:  # Success(x) without the constructor's call chain (see _returns_internals)
+            source.add("        r = _new(_S)")
+            source.add("        _set_inner(r, x)")
+            source.add("        return r")
+        else:
+            source.add("        return _S(x)")
     source.add("    return run")
     return "\n".join(source.lines) + "\n", source.stage_of_line
 
@@ -134,8 +136,7 @@ def compile_stages(
     returned_notes = [note_prefix(s.name, i + 1, total, "returned") for i, s in enumerate(stages)]
 
     names = [stage.name for stage in stages]
-    untraced = UNTRACED_GET_TRACE
-    new_object, new_exception = object.__new__, Exception.__new__
+    new_exception = Exception.__new__
 
     def raised(error: Exception, value: object) -> Failure[StageError]:
         # Failure(StageError(...)) without constructor calls: this is the failure path's cost
@@ -146,13 +147,7 @@ def compile_stages(
         stage_error = new_exception(StageError)
         SET_WHERE(stage_error, (names[index], index + 1, total, value, error))
         stage_error.__cause__ = error
-        container = cast("Failure[StageError]", new_object(Failure))
-        SET_INNER(container, stage_error)
-        current: object = getattr(Failure, "_get_trace")  # noqa: B009 (private)
-        traced = current is not untraced
-        trace = container._get_trace() if traced else None  # pyright: ignore[reportPrivateUsage]
-        SET_TRACE(container, trace)
-        return container
+        return cast("Failure[StageError]", new_failure(stage_error))
 
     def note_raised(error: Exception, value: object) -> None:
         traceback = error.__traceback__
@@ -172,7 +167,7 @@ def compile_stages(
         "_S": Success,
         "_F": Failure,
         "_new": object.__new__,
-        "_set_inner": SET_INNER,
+        "_set_inner": set_inner,
         "_raised": raised,
         "_note_raised": note_raised,
         "_failed": failed,
@@ -181,12 +176,31 @@ def compile_stages(
         import anyio.to_thread  # loaded only for pipelines that need a worker thread
 
         namespace["_thread"] = anyio.to_thread.run_sync
-    exec(compile(source, f"<wumbo {label}>", "exec"), namespace)
+    exec(compile(source, _register_source(source), "exec"), namespace)
     targets = [_call_target(stage) for stage in stages]
     bound = targets if total <= _NAMED_LIMIT else [tuple(targets)]
     runner: Callable[[Any], Any] = namespace["_make"](*bound)
+    # tracebacks and pdb show the pipeline's name for the generated frame
+    runner.__code__ = runner.__code__.replace(co_name=label, co_qualname=label)
     stage_at.update(_stage_offsets(runner.__code__, stage_of_line))
     return runner
+
+
+def _register_source(source: str) -> str:
+    """A file name for generated ``source``, its lines registered in :mod:`linecache`.
+
+    Tracebacks, ``pdb`` and ``inspect.getsource`` then show the generated lines (attrs does the
+    same for its generated methods). The name is derived from the source, so pipelines of the
+    same shape share one entry and the cache stays bounded.
+
+    Examples:
+        >>> import linecache
+        >>> linecache.getline(_register_source("x = 1\\n"), 1)
+        'x = 1\\n'
+    """
+    filename = f"<wumbo generated {hash(source) & 0xFFFFFFFF:08x}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    return filename
 
 
 def _stage_offsets(code: CodeType, stage_of_line: dict[int, int]) -> dict[int, int]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import reprlib
 from typing import Any, Final
 
-from returns.primitives.container import BaseContainer
 from returns.primitives.exceptions import UnwrapFailedError
 from returns.result import Failure, Result, Success
 
@@ -148,13 +147,9 @@ def note_prefix(stage: str, position: int, total: int, what: str) -> str:
     return f"wumbo: stage {stage!r} ({position} of {total}) {what} this on input "
 
 
-# The compiled call paths (wumbo.core.compile) build Success, Failure and StageError without
-# their constructors' call chains: these are the slots they fill, and ``returns``' untraced
-# ``_get_trace`` (``collect_traces`` patches it; a patched one is honoured).
+# The compiled call paths (wumbo.core.compile) build a StageError without its constructor's
+# call chain: this is the slot they fill (returns' own internals: wumbo.core._returns_internals).
 SET_WHERE: Final = StageError.__dict__["_where"].__set__
-SET_INNER: Final = BaseContainer.__dict__["_inner_value"].__set__
-SET_TRACE: Final = Result.__dict__["_trace"].__set__
-UNTRACED_GET_TRACE: Final[object] = getattr(Failure, "_get_trace")  # noqa: B009 (private)
 
 
 def failure_note_target(container: Result[Any, Any]) -> BaseException | None:

@@ -22,7 +22,9 @@ Examples:
 
 from __future__ import annotations
 
+import inspect
 import operator
+import os
 from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
@@ -42,7 +44,7 @@ from wumbo.core.checking import check_fit
 from wumbo.core.compile import compile_stages
 from wumbo.core.many import MapOptions, Progress, runner
 from wumbo.core.result import StageError
-from wumbo.core.stage import Stage, describe, import_object, module_level_wrapper
+from wumbo.core.stage import MISSING, Stage, describe, import_object, module_level_wrapper
 
 __all__ = ["Template", "TemplateFactory", "pipe", "template"]
 
@@ -96,6 +98,28 @@ def _joined(left: tuple[Stage, ...], right: tuple[Stage, ...]) -> Template[Any, 
     if left and right:
         check_fit(left[-1], right[0])
     return Template(left + right)
+
+
+class _CallSignature:
+    """``inspect.signature(pipeline)``: ``(value: A, /) -> Result[B, Any]`` from the stages' hints.
+
+    On the class itself it is ``None``, so ``inspect.signature(Template)`` describes the class.
+    """
+
+    def __get__(self, instance: Template[Any, Any, Any] | None, owner: type) -> object:
+        if instance is None:
+            return None
+        stages = instance.stages
+        first = stages[0].in_hint if stages else MISSING
+        last = stages[-1].out_hint if stages else MISSING
+        parameter = inspect.Parameter(
+            "value",
+            inspect.Parameter.POSITIONAL_ONLY,
+            annotation=inspect.Parameter.empty if first is MISSING else first,
+        )
+        generic: Any = Result  # subscripted with run-time hints, which checkers cannot follow
+        returned = generic[Any if last is MISSING else last, Any]
+        return inspect.Signature([parameter], return_annotation=returned)
 
 
 class Template(Generic[A, B, E]):
@@ -178,6 +202,9 @@ class Template(Generic[A, B, E]):
     def __repr__(self) -> str:
         return f"<Template {self.__name__}>"
 
+    if not TYPE_CHECKING:
+        __signature__ = _CallSignature()
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Template):
             return NotImplemented
@@ -230,6 +257,10 @@ class Template(Generic[A, B, E]):
         return self._compiled(plain=plain, is_async=False)
 
     def _compiled(self, *, plain: bool, is_async: bool) -> Callable[[Any], Any]:
+        if os.environ.get("WUMBO_NO_CODEGEN"):  # the reference interpreter, for debugging
+            from wumbo.core.interpret import interpret_stages
+
+            return interpret_stages(self._stages, plain=plain, is_async=is_async)
         return compile_stages(self._stages, plain=plain, is_async=is_async, label=self.__name__)
 
     if TYPE_CHECKING:

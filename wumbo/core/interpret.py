@@ -1,0 +1,133 @@
+"""The reference interpreter: what a compiled pipeline does, written as a plain loop.
+
+:mod:`wumbo.core.compile` generates one flat function per pipeline for speed; this module runs
+the same stages the obvious way, one call at a time, and is the specification the generated
+code must match. Set the environment variable ``WUMBO_NO_CODEGEN=1`` to run every pipeline
+through it instead of generated code (for a debugger, or to tell a wumbo bug from a code
+generation bug); the test suite runs the core's tests both ways.
+
+The walk over the stages is written once, as a generator that asks its driver to call each
+stage and hears back what the stage returned or raised; a sync driver and an async driver (which
+awaits ``async def`` stages and sends blocking ones to a worker thread) run it.
+
+Examples:
+    >>> from wumbo.core.stage import Stage
+    >>> def inc(n: int) -> int:
+    ...     return n + 1
+    >>> run = interpret_stages((Stage.of(inc), Stage.of(inc)), plain=False, is_async=False)
+    >>> run(1)
+    <Success: 3>
+    >>> run("x").failure().stage
+    'inc'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Sequence
+from typing import Any
+
+from returns.result import Failure, Result, Success
+
+from wumbo.core.checking import checked_call
+from wumbo.core.result import (
+    StageError,
+    bounded_repr,
+    failure_note_target,
+    note_prefix,
+    unwrap_failed,
+)
+from wumbo.core.stage import Returns, Stage
+
+__all__ = ["interpret_stages"]
+
+Walk = Generator[tuple[int, Any], Any, Any]
+"""Yields ``(stage index, value)`` calls; is sent each return (or thrown each raise)."""
+
+
+def _walk(stages: Sequence[Stage], value: Any, plain: bool) -> Walk:
+    total = len(stages)
+    returned: Any
+    for index, stage in enumerate(stages):
+        try:
+            returned = yield index, value
+        except Exception as error:
+            if plain:
+                error.add_note(
+                    note_prefix(stage.name, index + 1, total, "raised") + bounded_repr(value)
+                )
+                raise
+            return Failure(StageError(stage.name, index + 1, total, value, error))
+        if stage.returns is not Returns.PLAIN and isinstance(returned, Result):
+            container: Result[Any, Any] = returned  # pyright: ignore[reportUnknownVariableType]
+            if isinstance(container, Failure):
+                target = failure_note_target(container)
+                if target is not None:
+                    target.add_note(
+                        note_prefix(stage.name, index + 1, total, "returned") + bounded_repr(value)
+                    )
+                if plain:
+                    raise unwrap_failed(container)
+                return container
+            returned = container.unwrap()
+        value = returned
+    return value if plain else Success(value)
+
+
+def interpret_stages(
+    stages: Sequence[Stage], *, plain: bool, is_async: bool, label: str = "pipeline"
+) -> Callable[[Any], Any]:
+    """The runner for ``stages``, as :func:`~wumbo.core.compile.compile_stages` would return.
+
+    ``label`` is accepted for the same signature; the interpreter's frames are its own.
+
+    Examples:
+        >>> import anyio
+        >>> from wumbo.core.stage import Stage
+        >>> async def double(n: int) -> int:
+        ...     return n * 2
+        >>> run = interpret_stages((Stage.of(int), Stage.of(double)), plain=True, is_async=True)
+        >>> anyio.run(run, "21")
+        42
+    """
+    targets = [checked_call(stage) if stage.check else stage.fn for stage in stages]
+    if not is_async:
+
+        def run(value: Any) -> Any:
+            walk = _walk(stages, value, plain)
+            try:
+                index, value = next(walk)
+                while True:
+                    try:
+                        returned = targets[index](value)
+                    except Exception as error:
+                        index, value = walk.throw(error)
+                    else:
+                        index, value = walk.send(returned)
+            except StopIteration as done:
+                return done.value
+
+        return run
+
+    async def arun(value: Any) -> Any:
+        import anyio.to_thread
+
+        walk = _walk(stages, value, plain)
+        try:
+            index, value = next(walk)
+            while True:
+                stage, target = stages[index], targets[index]
+                try:
+                    if stage.is_async:
+                        returned = await target(value)
+                    elif stage.blocking:
+                        returned = await anyio.to_thread.run_sync(target, value)
+                    else:
+                        returned = target(value)
+                except Exception as error:
+                    index, value = walk.throw(error)
+                else:
+                    index, value = walk.send(returned)
+        except StopIteration as done:
+            return done.value
+
+    return arun
