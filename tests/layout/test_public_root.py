@@ -29,6 +29,7 @@ ALLOWED_WUMBO_MODULES = {
     "wumbo.core.checking",
     "wumbo.core.combinators",
     "wumbo.core.compile",
+    "wumbo.core.interpret",
     "wumbo.core.many",
     "wumbo.core.result",
     "wumbo.core.stage",

@@ -158,6 +158,20 @@ def _promote(hint: Any) -> Any:
     return hint
 
 
+@functools.lru_cache(maxsize=1024)
+def _may_fit(produced: Any, wanted: Any) -> bool:
+    """False only when ``produced`` can never be ``wanted`` (cached per pair of hints)."""
+    if not (_is_judgeable(produced) and _is_judgeable(wanted)):
+        return True
+    from beartype.door import is_subhint  # imported on first use: ``import wumbo`` stays light
+
+    try:
+        erased_out, erased_in = _erase(produced), _promote(_erase(wanted))
+        return is_subhint(erased_out, erased_in) or is_subhint(erased_in, erased_out)
+    except Exception:  # a hint beartype cannot compare: give it the benefit of the doubt
+        return True
+
+
 def check_fit(left: Stage, right: Stage) -> None:
     """Raise ``TypeError`` if ``left``'s output can never be ``right``'s input.
 
@@ -174,15 +188,10 @@ def check_fit(left: Stage, right: Stage) -> None:
     """
     produced: Any = left.out_hint
     wanted: Any = right.in_hint
-    if not (_is_judgeable(produced) and _is_judgeable(wanted)):
-        return
-    from beartype.door import is_subhint  # imported on first use: ``import wumbo`` stays light
-
     try:
-        erased_out, erased_in = _erase(produced), _promote(_erase(wanted))
-        fits = is_subhint(erased_out, erased_in) or is_subhint(erased_in, erased_out)
-    except Exception:  # a hint beartype cannot compare: give it the benefit of the doubt
-        return
+        fits = _may_fit(produced, wanted)
+    except TypeError:  # an unhashable hint: judge it without the cache
+        fits = _may_fit.__wrapped__(produced, wanted)
     if not fits:
         raise TypeError(
             f"cannot compose {left.name} | {right.name}: {left.name!r} returns "

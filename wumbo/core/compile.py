@@ -1,9 +1,10 @@
 """Compile a tuple of stages into one flat Python function: the "compiled template".
 
-The call path is generated once, as source code, when a pipeline is first called: one line per
-stage, with a Result check only where a stage's annotation says it may return one. A failure is
-located by the line it was raised on (no per-stage bookkeeping on the success path), so the
-success path costs one function call over hand-written code.
+The call path is generated as source code: one line per stage, with a Result check only where
+a stage's annotation says it may return one. The code depends only on the pipeline's shape, so
+it is generated and compiled once per shape, and each pipeline binds its own stages to it. A
+failure is located by the instruction it was raised at (no per-stage bookkeeping on the success
+path), so the success path costs one function call over hand-written code.
 
 Four variants exist: Result or plain value out, sync or async. Stages of a long pipeline are
 looked up in a tuple instead of bound by name, so 10,000 stages compile without limits.
@@ -19,6 +20,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 import linecache
 from collections.abc import Callable, Sequence
 from types import CodeType
@@ -61,18 +63,38 @@ class _Source:
             self.stage_of_line[len(self.lines)] = stage_index
 
 
-def _stage_lines(source: _Source, stages: Sequence[Stage], *, plain: bool, is_async: bool) -> None:
-    named = len(stages) <= _NAMED_LIMIT
+Shape = tuple[tuple[bool, bool, bool], ...]
+"""Per stage: (passes a plain value on, is ``async def``, is blocking); the generated code
+depends on nothing else, so it is generated once per shape."""
+
+
+def shape_of(stages: Sequence[Stage]) -> Shape:
+    """What the generated code of ``stages`` depends on.
+
+    Examples:
+        >>> from wumbo.core.stage import Stage
+        >>> def inc(n: int) -> int:
+        ...     return n + 1
+        >>> shape_of([Stage.of(inc), Stage.of(lambda n: n)])
+        ((True, False, False), (False, False, False))
+    """
+    return tuple(
+        (stage.returns is Returns.PLAIN, stage.is_async, stage.blocking) for stage in stages
+    )
+
+
+def _stage_lines(source: _Source, shape: Shape, *, plain: bool, is_async: bool) -> None:
+    named = len(shape) <= _NAMED_LIMIT
     pad = " " * 12
-    for index, stage in enumerate(stages):
+    for index, (passes_plain, stage_async, blocking) in enumerate(shape):
         ref = f"s{index}" if named else f"S[{index}]"
-        if stage.is_async and is_async:
+        if stage_async and is_async:
             call = f"await {ref}(x)"
-        elif stage.blocking and is_async:
+        elif blocking and is_async:
             call = f"await _thread({ref}, x)"
         else:
             call = f"{ref}(x)"
-        if stage.returns is Returns.PLAIN:
+        if passes_plain:
             source.add(f"{pad}x = {call}", index)
             continue
         on_failure = "raise" if plain else "return"
@@ -86,17 +108,16 @@ def _stage_lines(source: _Source, stages: Sequence[Stage], *, plain: bool, is_as
         source.add(f"{pad}    x = r")
 
 
-def _generate(
-    stages: Sequence[Stage], *, plain: bool, is_async: bool
-) -> tuple[str, dict[int, int]]:
+def _generate(shape: Shape, *, plain: bool, is_async: bool) -> tuple[str, dict[int, int]]:
     source = _Source()
-    named = len(stages) <= _NAMED_LIMIT
-    params = ", ".join(f"s{i}" for i in range(len(stages))) if named else "S"
+    named = len(shape) <= _NAMED_LIMIT
+    stage_params = [f"s{i}" for i in range(len(shape))] if named else ["S"]
+    params = ", ".join(["_raised", "_note_raised", "_failed", *stage_params])
     source.add(f"def _make({params}):")
     source.add(f"    {'async ' if is_async else ''}def run(x):")
     source.add("        try:")
     source.add("            pass")
-    _stage_lines(source, stages, plain=plain, is_async=is_async)
+    _stage_lines(source, shape, plain=plain, is_async=is_async)
     source.add("        except Exception as e:")
     if plain:
         source.add("            _note_raised(e, x)")
@@ -114,10 +135,34 @@ def _generate(
     return "\n".join(source.lines) + "\n", source.stage_of_line
 
 
+@functools.lru_cache(maxsize=512)
+def _maker(shape: Shape, plain: bool, is_async: bool) -> tuple[Callable[..., Any], dict[int, int]]:
+    """The generated ``_make`` for one shape, and its bytecode offset -> stage index map.
+
+    Cached by shape (bounded; it holds no user function), so a new pipeline of a known shape
+    costs no code generation or ``compile()``.
+    """
+    source, stage_of_line = _generate(shape, plain=plain, is_async=is_async)
+    namespace: dict[str, Any] = {
+        "_S": Success,
+        "_F": Failure,
+        "_new": object.__new__,
+        "_set_inner": set_inner,
+    }
+    if is_async and any(blocking for _, _, blocking in shape):
+        import anyio.to_thread  # loaded only for pipelines that need a worker thread
+
+        namespace["_thread"] = anyio.to_thread.run_sync
+    exec(compile(source, _register_source(source), "exec"), namespace)
+    make: Callable[..., Any] = namespace["_make"]
+    run_code = next(c for c in make.__code__.co_consts if isinstance(c, CodeType))
+    return make, _stage_offsets(run_code, stage_of_line)
+
+
 def compile_stages(
     stages: Sequence[Stage], *, plain: bool, is_async: bool, label: str = "pipeline"
 ) -> Callable[[Any], Any]:
-    """Generate and return the runner for ``stages``.
+    """Return the runner for ``stages``, its code generated once per shape.
 
     ``plain=False`` returns ``Success``/``Failure``; ``plain=True`` returns the value or raises
     the original exception with a PEP 678 note. ``is_async=True`` returns a coroutine function
@@ -130,8 +175,7 @@ def compile_stages(
         7
     """
     total = len(stages)
-    source, stage_of_line = _generate(stages, plain=plain, is_async=is_async)
-    stage_at: dict[int, int] = {}  # bytecode offset -> stage index, filled once compiled
+    make, stage_at = _maker(shape_of(stages), plain, is_async)
     raised_notes = [note_prefix(s.name, i + 1, total, "raised") for i, s in enumerate(stages)]
     returned_notes = [note_prefix(s.name, i + 1, total, "returned") for i, s in enumerate(stages)]
 
@@ -163,26 +207,11 @@ def compile_stages(
             return unwrap_failed(container)
         return container
 
-    namespace: dict[str, Any] = {
-        "_S": Success,
-        "_F": Failure,
-        "_new": object.__new__,
-        "_set_inner": set_inner,
-        "_raised": raised,
-        "_note_raised": note_raised,
-        "_failed": failed,
-    }
-    if is_async and any(stage.blocking for stage in stages):
-        import anyio.to_thread  # loaded only for pipelines that need a worker thread
-
-        namespace["_thread"] = anyio.to_thread.run_sync
-    exec(compile(source, _register_source(source), "exec"), namespace)
     targets = [_call_target(stage) for stage in stages]
     bound = targets if total <= _NAMED_LIMIT else [tuple(targets)]
-    runner: Callable[[Any], Any] = namespace["_make"](*bound)
+    runner: Callable[[Any], Any] = make(raised, note_raised, failed, *bound)
     # tracebacks and pdb show the pipeline's name for the generated frame
     runner.__code__ = runner.__code__.replace(co_name=label, co_qualname=label)
-    stage_at.update(_stage_offsets(runner.__code__, stage_of_line))
     return runner
 
 
@@ -195,8 +224,9 @@ def _register_source(source: str) -> str:
 
     Examples:
         >>> import linecache
-        >>> linecache.getline(_register_source("x = 1\\n"), 1)
-        'x = 1\\n'
+        >>> source = "x = 1" + chr(10)
+        >>> linecache.getline(_register_source(source), 1) == source
+        True
     """
     filename = f"<wumbo generated {hash(source) & 0xFFFFFFFF:08x}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)

@@ -23,6 +23,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
@@ -38,7 +39,7 @@ from wumbo.core.result import (
 )
 from wumbo.core.stage import Returns, Stage
 
-__all__ = ["interpret_stages"]
+__all__ = ["call_stages", "interpret_stages"]
 
 Walk = Generator[tuple[int, Any], Any, Any]
 """Yields ``(stage index, value)`` calls; is sent each return (or thrown each raise)."""
@@ -73,6 +74,31 @@ def _walk(stages: Sequence[Stage], value: Any, plain: bool) -> Walk:
     return value if plain else Success(value)
 
 
+def call_stages(
+    stages: Sequence[Stage], targets: Sequence[Callable[[Any], Any]], plain: bool, value: Any
+) -> Any:
+    """Run ``stages`` (calling ``targets``, their callables) on ``value``: the sync driver.
+
+    Examples:
+        >>> from wumbo.core.stage import Stage
+        >>> stages = (Stage.of(str.strip), Stage.of(int))
+        >>> call_stages(stages, [s.fn for s in stages], False, " 7 ")
+        <Success: 7>
+    """
+    walk = _walk(stages, value, plain)
+    try:
+        index, value = next(walk)
+        while True:
+            try:
+                returned = targets[index](value)
+            except Exception as error:
+                index, value = walk.throw(error)
+            else:
+                index, value = walk.send(returned)
+    except StopIteration as done:
+        return done.value
+
+
 def interpret_stages(
     stages: Sequence[Stage], *, plain: bool, is_async: bool, label: str = "pipeline"
 ) -> Callable[[Any], Any]:
@@ -91,22 +117,7 @@ def interpret_stages(
     """
     targets = [checked_call(stage) if stage.check else stage.fn for stage in stages]
     if not is_async:
-
-        def run(value: Any) -> Any:
-            walk = _walk(stages, value, plain)
-            try:
-                index, value = next(walk)
-                while True:
-                    try:
-                        returned = targets[index](value)
-                    except Exception as error:
-                        index, value = walk.throw(error)
-                    else:
-                        index, value = walk.send(returned)
-            except StopIteration as done:
-                return done.value
-
-        return run
+        return functools.partial(call_stages, stages, targets, plain)
 
     async def arun(value: Any) -> Any:
         import anyio.to_thread

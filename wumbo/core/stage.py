@@ -20,6 +20,7 @@ import inspect
 import sys
 import types
 import typing
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -27,6 +28,7 @@ from typing import Any, Final
 from returns.result import Failure, Result, Success
 
 from wumbo.core.result import bounded_repr
+from wumbo.core.steps import AsyncStep, SyncStep
 
 __all__ = ["MISSING", "Returns", "Stage", "describe", "import_object", "module_level_wrapper"]
 
@@ -149,6 +151,55 @@ def _unary_signature(fn: Callable[..., Any], name: str) -> inspect.Signature | N
     return signature
 
 
+class _Inspection(typing.NamedTuple):
+    """What inspecting a callable tells about it as a stage (no reference to the callable)."""
+
+    name: str
+    is_async: bool
+    returns: Returns
+    in_hint: object
+    out_hint: object
+
+
+_inspections: weakref.WeakKeyDictionary[Any, _Inspection] = weakref.WeakKeyDictionary()
+"""Inspections by callable, so a pipeline built again from the same functions costs no
+signature or hint look-up. Weak keys, and values that do not refer to the callable, keep no
+function alive."""
+
+
+def _inspect(fn: Callable[[Any], Any]) -> _Inspection:
+    name = _callable_name(fn)
+    if type(fn) in (SyncStep, AsyncStep):  # wumbo's own steps: nothing to look up
+        return _Inspection(name, isinstance(fn, AsyncStep), Returns.UNKNOWN, Any, Any)
+    signature = _unary_signature(fn, name)
+    hints = _resolved_hints(_hint_target(fn))
+    out_hint = hints.get("return", MISSING)
+    returns = _classify(out_hint)
+    in_hint: object = MISSING
+    if signature is not None and signature.parameters:
+        first = next(iter(signature.parameters.values()))
+        in_hint = hints.get(first.name, MISSING)
+    return _Inspection(name, _is_async(fn), returns, in_hint, _value_hint(out_hint, returns))
+
+
+def _inspected(fn: Callable[[Any], Any]) -> _Inspection:
+    """``fn``'s inspection, cached; callables without weak references are inspected each time.
+
+    Examples:
+        >>> def double(n: int) -> int:
+        ...     return n * 2
+        >>> _inspected(double) is _inspected(double), _inspected(double).in_hint
+        (True, <class 'int'>)
+    """
+    try:
+        known = _inspections.get(fn)
+    except TypeError:  # not weakly referenceable or not hashable (len, some callables)
+        return _inspect(fn)
+    if known is None:
+        known = _inspections[fn] = _inspect(fn)
+    return known
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Stage:
     """A callable and what composition knows about it: name, sync or async, return kind, hints.
@@ -196,24 +247,16 @@ class Stage:
         """
         if not callable(fn):
             raise TypeError(f"expected a callable stage taking one argument, got {describe(fn)}")
-        stage_name = name or _callable_name(fn)
-        signature = _unary_signature(fn, stage_name)
-        hints = _resolved_hints(_hint_target(fn))
-        out_hint = hints.get("return", MISSING)
-        returns = _classify(out_hint)
-        in_hint: object = MISSING
-        if signature is not None and signature.parameters:
-            first = next(iter(signature.parameters.values()))
-            in_hint = hints.get(first.name, MISSING)
+        known = _inspected(fn)
         return cls(
-            fn=fn,
-            name=stage_name,
-            is_async=_is_async(fn),
-            returns=returns,
-            in_hint=in_hint,
-            out_hint=_value_hint(out_hint, returns),
-            blocking=blocking,
-            check=check,
+            fn,
+            name or known.name,
+            known.is_async,
+            known.returns,
+            known.in_hint,
+            known.out_hint,
+            blocking,
+            check,
         )
 
     def replace(

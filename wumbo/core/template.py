@@ -42,6 +42,7 @@ from typing_extensions import TypeVar
 from wumbo.core.bridge import run_sync
 from wumbo.core.checking import check_fit
 from wumbo.core.compile import compile_stages
+from wumbo.core.interpret import call_stages, interpret_stages
 from wumbo.core.many import MapOptions, Progress, runner
 from wumbo.core.result import StageError
 from wumbo.core.stage import MISSING, Stage, describe, import_object, module_level_wrapper
@@ -67,6 +68,8 @@ F4 = TypeVar("F4")
 F5 = TypeVar("F5")
 
 _NAME_PARTS = 6
+_INTERPRETED_CALLS = 2
+"""A pipeline's first calls run on the reference interpreter; the next one compiles it."""
 
 
 def _stages_of(operand: object, site: Callable[[], str]) -> tuple[Stage, ...]:
@@ -258,8 +261,6 @@ class Template(Generic[A, B, E]):
 
     def _compiled(self, *, plain: bool, is_async: bool) -> Callable[[Any], Any]:
         if os.environ.get("WUMBO_NO_CODEGEN"):  # the reference interpreter, for debugging
-            from wumbo.core.interpret import interpret_stages
-
             return interpret_stages(self._stages, plain=plain, is_async=is_async)
         return compile_stages(self._stages, plain=plain, is_async=is_async, label=self.__name__)
 
@@ -274,8 +275,23 @@ class Template(Generic[A, B, E]):
         # backed by a C attrgetter avoids a Python-level ``__call__`` frame on every call.
         __call__ = property(operator.attrgetter("_call"))
 
+    def _interprets(self) -> bool:
+        """Whether this call runs on the reference interpreter instead of compiling now.
+
+        A pipeline's first calls are interpreted, so a pipeline built and called once (as in a
+        function that builds its pipeline) never pays for code generation; the call after that
+        compiles. Async and checked pipelines compile at once.
+        """
+        calls: int = self.__dict__.get("_interpreted_calls", 0)
+        if calls >= _INTERPRETED_CALLS or any(s.is_async or s.check for s in self._stages):
+            return False
+        object.__setattr__(self, "_interpreted_calls", calls + 1)
+        return True
+
     def _call(self, value: Any) -> Any:
-        """The Result call path before it is compiled: compile, store, run."""
+        """The Result call path before it is compiled: interpret, or compile, store and run."""
+        if self._interprets():
+            return call_stages(self._stages, [s.fn for s in self._stages], False, value)
         return self._runner("_call")(value)
 
     def run(self, value: A) -> B:
@@ -295,6 +311,8 @@ class Template(Generic[A, B, E]):
             ...     print(error.__notes__[-1])
             wumbo: stage 'int' (1 of 1) raised this on input 'twelve'
         """
+        if self._interprets():
+            return call_stages(self._stages, [s.fn for s in self._stages], True, value)  # type: ignore[no-any-return]
         return self._runner("run")(value)  # type: ignore[no-any-return]
 
     async def acall(self, value: A) -> Result[B, E | StageError]:

@@ -1,0 +1,70 @@
+"""Building a pipeline where it is used stays cheap: caches by callable and by shape."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from returns.result import Success
+
+from wumbo import map_items, template
+from wumbo.core import compile as compile_module
+from wumbo.core.stage import Stage
+
+
+def inc(n: int) -> int:
+    return n + 1
+
+
+def test_pipelines_of_the_same_shape_share_their_generated_code() -> None:
+    def build_and_use() -> None:
+        pipeline = template(inc) | inc | (lambda n: n * 2)
+        for _ in range(3):  # the first calls are interpreted, the third compiles
+            assert pipeline(1) == Success(6)
+
+    build_and_use()
+    before = compile_module._maker.cache_info()
+    build_and_use()
+    after = compile_module._maker.cache_info()
+    assert after.misses == before.misses
+    assert after.hits == before.hits + 1
+
+
+def test_the_first_calls_are_interpreted_then_the_pipeline_compiles() -> None:
+    pipeline = template(inc) | inc
+    assert pipeline(1) == Success(3)
+    assert pipeline.run(1) == 3
+    assert "_call" not in pipeline.__dict__
+    assert "run" not in pipeline.__dict__
+    assert pipeline(1) == Success(3)
+    assert "_call" in pipeline.__dict__  # compiled: later calls go straight to generated code
+    assert pipeline.run(2) == 4
+    assert "run" in pipeline.__dict__
+
+
+def test_the_interpreted_first_calls_fail_like_compiled_ones() -> None:
+    pipeline = template(int) | inc
+    interpreted = pipeline("x").failure()
+    pipeline(1)
+    compiled = pipeline("x").failure()
+    assert (interpreted.stage, interpreted.position, interpreted.input) == ("int", 1, "x")
+    assert (compiled.stage, compiled.position, compiled.input) == ("int", 1, "x")
+
+
+def test_caches_keep_no_function_alive() -> None:
+    refs = []
+    for offset in range(50):
+        function = eval(f"lambda n: n + {offset}")  # a fresh function each time
+        refs.append(weakref.ref(function))
+        pipeline = template(function) | inc | map_items(function)
+        for _ in range(3):
+            pipeline(1)
+        del function, pipeline
+    gc.collect()
+    assert [ref for ref in refs if ref() is not None] == []
+
+
+def test_an_inspection_is_reused_but_options_still_apply() -> None:
+    plain, named = Stage.of(inc), Stage.of(inc, name="increment", blocking=True)
+    assert plain.name == "inc"
+    assert (named.name, named.blocking, named.in_hint) == ("increment", True, int)
