@@ -26,6 +26,7 @@ SUITES = {
     "framework": "benchmarks.framework",
     "serve": "benchmarks.serve",
     "imports": "benchmarks.imports",
+    "build": "benchmarks.build",
 }
 """Suite name -> module; the order here is the order ``python -m benchmarks`` runs them."""
 
