@@ -50,7 +50,9 @@ def test_map_of_sync_stages_yields_one_result_per_item() -> None:
     assert results == [Success(n * 2) for n in range(50)]
 
 
-def test_map_of_async_stages_runs_on_a_background_loop(thread_count: int) -> None:
+def test_map_of_async_stages_runs_on_a_background_loop(
+    threads_before: frozenset[threading.Thread],
+) -> None:
     results = list(template(adouble).map(range(50), concurrency=7))
     assert results == [Success(n * 2) for n in range(50)]
 
@@ -202,7 +204,29 @@ async def test_cancelling_amap_stops_in_flight_items() -> None:
     assert running == 0
 
 
-def test_breaking_out_of_map_stops_the_background_loop(thread_count: int) -> None:
+@pytest.mark.anyio
+async def test_a_cancelled_amap_raises_the_cancellation_instead_of_ending() -> None:
+    async def hang_after_one(n: int) -> int:
+        if n:
+            await anyio.sleep_forever()
+        return n
+
+    consumed: list[int] = []
+    with anyio.CancelScope() as scope:
+        async with aclosing(
+            agen(template(hang_after_one).amap(range(6), concurrency=4))
+        ) as results:
+            async for result in results:
+                consumed.append(result.unwrap())
+                scope.cancel()  # the workers end first; the loop must not end as if complete
+            consumed.append(-1)  # never reached: the cancellation ends the loop
+    assert scope.cancelled_caught
+    assert consumed == [0]
+
+
+def test_breaking_out_of_map_stops_the_background_loop(
+    threads_before: frozenset[threading.Thread],
+) -> None:
     stopped = threading.Event()
 
     async def hang_after_three(n: int) -> int:
@@ -215,10 +239,10 @@ def test_breaking_out_of_map_stops_the_background_loop(thread_count: int) -> Non
 
     results = gen(template(hang_after_three).map(range(100), concurrency=4))
     assert [next(results), next(results), next(results)] == [Success(0), Success(1), Success(2)]
-    assert threading.active_count() > thread_count  # the loop thread runs
+    assert set(threading.enumerate()) - threads_before  # the loop thread runs
     results.close()
     assert stopped.is_set()
-    # the thread_count fixture checks that the loop thread is gone
+    # the threads_before fixture checks that the loop thread is gone
 
 
 def test_failure_from_stage_is_kept_as_declared() -> None:
