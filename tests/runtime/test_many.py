@@ -16,6 +16,7 @@ from wumbo import StageError, template
 from wumbo.core.many import Progress
 from wumbo.runtime import ItemTimeout
 
+from .conftest import threads_started_since
 from .stages import adouble, double
 
 T = TypeVar("T")
@@ -243,6 +244,23 @@ def test_breaking_out_of_map_stops_the_background_loop(
     results.close()
     assert stopped.is_set()
     # the threads_before fixture checks that the loop thread is gone
+
+
+def test_a_thread_of_an_earlier_test_ending_hides_no_new_thread() -> None:
+    # Why the check above counts no threads: a thread left by an earlier test (an idle anyio
+    # worker lives 10 s) that ends meanwhile cancels the loop thread out of the count.
+    release = threading.Event()
+    earlier = threading.Thread(target=release.wait, name="earlier-test")
+    earlier.start()
+    before, count_before = frozenset(threading.enumerate()), threading.active_count()
+    results = gen(template(adouble).map(range(10), concurrency=2))
+    assert next(results) == Success(0)  # the loop thread runs
+    release.set()
+    earlier.join()
+    assert threading.active_count() == count_before  # a count no longer sees it
+    assert threads_started_since(before, seconds=0)  # its identity does
+    results.close()
+    assert not threads_started_since(before)
 
 
 def test_failure_from_stage_is_kept_as_declared() -> None:

@@ -94,17 +94,35 @@ def _resolve(outer: Future[Any], inner: Future[Any]) -> None:
         return
     error = inner.exception()
     if error is None:
-        _settle_outer(outer, functools.partial(outer.set_result, inner.result()))
+        _set_unless_done(outer, functools.partial(outer.set_result, inner.result()))
     else:
-        _settle_outer(outer, functools.partial(outer.set_exception, error))
+        _set_unless_done(outer, functools.partial(outer.set_exception, error))
 
 
-def _settle_outer(outer: Future[Any], settle: Callable[[], None]) -> None:
-    """Run ``settle`` unless ``outer`` is already done (its owner may cancel it at any time)."""
+def _set_unless_done(future: Future[Any], settle: Callable[[], None]) -> None:
+    """Run ``settle`` (which sets ``future``) unless ``future`` is done already.
+
+    An outer future may be cancelled by its owner at any time: its result is unwanted then.
+    """
     try:
         settle()
-    except InvalidStateError:  # cancelled by its owner just now: the result is unwanted
+    except InvalidStateError:
         return
+
+
+def _lost() -> BrokenProcessPool:
+    return BrokenProcessPool("the process pool broke before this item was sent to a worker")
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Kill every worker process of ``pool``.
+
+    Also what a broken pool needs before it is shut down: on Python 3.11 a worker started by a
+    ``submit`` while the pool was breaking escapes CPython's own termination, and the pool's
+    manager thread would wait for that idle worker for ever.
+    """
+    for process in list((pool._processes or {}).values()):
+        process.kill()
 
 
 class SupervisedProcessPool(Executor):
@@ -220,7 +238,7 @@ class SupervisedProcessPool(Executor):
                 self._replace(self._generation)
                 continue
             except Exception as error:  # no process could start, the interpreter is exiting
-                _settle_outer(job.outer, functools.partial(job.outer.set_exception, error))
+                _set_unless_done(job.outer, functools.partial(job.outer.set_exception, error))
                 return
             break
         job.inner, job.generation, job.alone = inner, self._generation, alone
@@ -240,7 +258,13 @@ class SupervisedProcessPool(Executor):
         self._generation += 1
         self._pool = self._new_pool()
         self.replacements += 1
+        _kill(broken)  # see _kill: CPython 3.11 may have left a worker it waits for
         broken.shutdown(wait=True)
+        # Its manager thread has ended. On 3.11 an item submitted while the pool was breaking
+        # is never failed by it: fail it here, so that it is re-run like the others.
+        for job in self._running:
+            if job.generation == generation and job.inner is not None:
+                _set_unless_done(job.inner, functools.partial(job.inner.set_exception, _lost()))
 
     def _settle(self, job: _Job, inner: Future[Any]) -> None:
         """``inner`` (the future of ``job`` in a pool) is done."""
@@ -256,7 +280,7 @@ class SupervisedProcessPool(Executor):
                 if job.generation in self._innocent_generations:
                     self._waiting.appendleft(job)
                 elif job.alone:
-                    _settle_outer(job.outer, functools.partial(job.outer.set_exception, error))
+                    _set_unless_done(job.outer, functools.partial(job.outer.set_exception, error))
                 else:
                     self._suspects.append(job)
             else:
@@ -289,9 +313,7 @@ class SupervisedProcessPool(Executor):
             self._kill_workers()
 
     def _kill_workers(self) -> None:
-        processes = self._pool._processes
-        for process in list((processes or {}).values()):
-            process.kill()
+        _kill(self._pool)
 
     def _stop(self, cancel: bool) -> None:
         """Shutdown reached the supervisor: with ``cancel``, drop and stop every item."""
