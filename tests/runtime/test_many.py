@@ -69,13 +69,21 @@ def test_failures_are_results_too() -> None:
 
 @pytest.mark.anyio
 async def test_amap_in_order_and_as_completed() -> None:
+    finished: dict[int, anyio.Event] = {}
+
     async def finish_in_reverse(n: int) -> int:
-        await anyio.sleep((5 - n) * 0.01)
+        # n waits for n + 1 to finish (4 waits for nobody): events, not sleeps, set the order
+        if n + 1 < 5:
+            await finished[n + 1].wait()
+        await anyio.sleep(0)
+        finished[n].set()
         return n
 
     pipeline = template(finish_in_reverse)
+    finished.update({n: anyio.Event() for n in range(5)})
     ordered = [r.unwrap() async for r in pipeline.amap(range(5), concurrency=5)]
     assert ordered == [0, 1, 2, 3, 4]
+    finished.update({n: anyio.Event() for n in range(5)})
     completed = [r.unwrap() async for r in pipeline.amap(range(5), concurrency=5, ordered=False)]
     assert completed == [4, 3, 2, 1, 0]
 
