@@ -26,7 +26,7 @@ def scheduler() -> Iterator[str]:
         protocol="tcp",
         host="127.0.0.1",
         scheduler_port=0,
-        dashboard_address=None,
+        dashboard_address=":0",  # a free port, never 8787
     )
     try:
         yield str(cluster.scheduler_address)

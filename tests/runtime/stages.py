@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import time
 
 import anyio
@@ -26,6 +27,15 @@ def crash_on(n: int) -> int:
         os._exit(1)
     if n == 5:
         ctypes.string_at(0)  # reads address 0: SIGSEGV
+    return n * 2
+
+
+def exit_on(n: int) -> int:
+    """Calls ``sys.exit(3)`` on 3 and raises ``KeyboardInterrupt`` on 5, else doubles."""
+    if n == 3:
+        sys.exit(3)
+    if n == 5:
+        raise KeyboardInterrupt
     return n * 2
 
 

@@ -44,7 +44,7 @@ def threads(stage: Any, size: int) -> Dispatcher:
 
 @pytest.mark.parametrize("ordered", [True, False])
 def test_fast_items_share_tasks_and_each_gets_its_own_result(
-    ordered: bool, thread_count: int
+    ordered: bool, threads_before: frozenset[threading.Thread]
 ) -> None:
     dispatcher = threads(double, 8)
     seen: list[Progress] = []
@@ -56,7 +56,7 @@ def test_fast_items_share_tasks_and_each_gets_its_own_result(
     assert [progress.done for progress in seen] == list(range(1, ITEMS + 1))
 
 
-def test_a_failing_item_in_a_chunk_fails_alone(thread_count: int) -> None:
+def test_a_failing_item_in_a_chunk_fails_alone(threads_before: frozenset[threading.Thread]) -> None:
     texts = [str(n) if n % 97 else "x" for n in range(ITEMS)]
     dispatcher = threads(int, 8)
     results = list(drive(dispatcher, texts, Window(8, True), Tally(None, ITEMS), None, None))
@@ -70,7 +70,9 @@ def test_a_failing_item_in_a_chunk_fails_alone(thread_count: int) -> None:
             assert error.input == "x"
 
 
-def test_the_pull_ahead_bound_holds_with_fast_items(thread_count: int) -> None:
+def test_the_pull_ahead_bound_holds_with_fast_items(
+    threads_before: frozenset[threading.Thread],
+) -> None:
     source = CountingSource()
     dispatcher = threads(double, 4)
     results = drive(dispatcher, source, Window(4, True), Tally(None, None), None, None)
@@ -84,7 +86,9 @@ def test_the_pull_ahead_bound_holds_with_fast_items(thread_count: int) -> None:
     assert source.pulled <= ITEMS + 2 * 4
 
 
-def test_breaking_out_of_a_chunked_map_leaves_no_thread(thread_count: int) -> None:
+def test_breaking_out_of_a_chunked_map_leaves_no_thread(
+    threads_before: frozenset[threading.Thread],
+) -> None:
     results = template(double).map(CountingSource(), concurrency=64, executor="threads")
     assert isinstance(results, Generator)
     with closing(results):
@@ -92,7 +96,7 @@ def test_breaking_out_of_a_chunked_map_leaves_no_thread(thread_count: int) -> No
     assert first == [Success(n * 2) for n in range(ITEMS)]
 
 
-def test_slow_items_each_get_their_own_task(thread_count: int) -> None:
+def test_slow_items_each_get_their_own_task(threads_before: frozenset[threading.Thread]) -> None:
     def wait_a_millisecond(n: int) -> int:  # an I/O wait: far slower than a hand-off
         time.sleep(0.001)
         return n
@@ -104,14 +108,18 @@ def test_slow_items_each_get_their_own_task(thread_count: int) -> None:
     assert dispatcher.chunk_limit() == 1
 
 
-def test_with_a_timeout_every_item_gets_its_own_task(thread_count: int) -> None:
+def test_with_a_timeout_every_item_gets_its_own_task(
+    threads_before: frozenset[threading.Thread],
+) -> None:
     dispatcher = threads(double, 8)
     results = list(drive(dispatcher, range(500), Window(8, True), Tally(None, 500), 60.0, None))
     assert results == [Success(n * 2) for n in range(500)]
     assert dispatcher.tasks == 500
 
 
-def test_a_cancelled_chunk_stops_before_its_next_item(thread_count: int) -> None:
+def test_a_cancelled_chunk_stops_before_its_next_item(
+    threads_before: frozenset[threading.Thread],
+) -> None:
     started = threading.Event()
     ran: list[int] = []
 
@@ -133,7 +141,9 @@ def test_a_cancelled_chunk_stops_before_its_next_item(thread_count: int) -> None
     assert finished.empty()
 
 
-def test_the_chunk_limit_stays_within_its_maximum(thread_count: int) -> None:
+def test_the_chunk_limit_stays_within_its_maximum(
+    threads_before: frozenset[threading.Thread],
+) -> None:
     dispatcher = threads(double, 1)
     finished: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
     dispatcher.sender(finished)(0, list(range(1_000)))
@@ -165,7 +175,9 @@ def test_other_executors_get_one_item_per_task() -> None:
         dispatcher.sender(finished)(0, [1, 2])
 
 
-def test_a_chunk_whose_items_turn_slow_shares_out_the_rest(thread_count: int) -> None:
+def test_a_chunk_whose_items_turn_slow_shares_out_the_rest(
+    threads_before: frozenset[threading.Thread],
+) -> None:
     def first_is_slow(n: int) -> int:  # the first item waits on I/O far beyond a chunk's time
         if n == 0:
             time.sleep(0.001)

@@ -12,17 +12,17 @@ from contextlib import closing
 from typing import Any, cast
 
 import anyio
-import psutil  # type: ignore[import-untyped]
 import pytest
 from returns.result import Result, Success
 
 from wumbo import template
 from wumbo.runtime import ItemTimeout, SupervisedProcessPool, WorkerLost
 
+from .conftest import worker_processes, workers_started_since
 from .stages import crash_on, double, pid_of, sleep_then_double
 
 
-def test_threads_run_every_item_once(thread_count: int) -> None:
+def test_threads_run_every_item_once(threads_before: frozenset[threading.Thread]) -> None:
     results = list(template(double).map(range(200), concurrency=4, executor="threads"))
     assert results == [Success(n * 2) for n in range(200)]
 
@@ -116,28 +116,24 @@ def test_thread_timeout_fails_the_item_at_the_deadline() -> None:
 
 def test_process_timeout_kills_the_stuck_process() -> None:
     pipeline = template(sleep_then_double)
-    before = set(psutil.Process().children(recursive=True))
-    results = list(pipeline.map([0, 600, 1, 2], concurrency=2, timeout=1.0, executor="processes"))
+    before = worker_processes()
+    results = list(pipeline.map([0, 600, 1, 2], concurrency=2, timeout=4.0, executor="processes"))
     assert [r for i, r in enumerate(results) if i != 1] == [Success(0), Success(2), Success(4)]
     assert isinstance(results[1].failure(), ItemTimeout)
-    left = set(psutil.Process().children(recursive=True)) - before
-    assert not [p for p in left if p.is_running() and "forkserver" not in " ".join(p.cmdline())]
+    assert not workers_started_since(before, seconds=0)  # shut down before the run returned
 
 
-def test_breaking_out_of_a_process_map_leaves_no_worker(thread_count: int) -> None:
-    before = set(psutil.Process().children(recursive=True))
+def test_breaking_out_of_a_process_map_leaves_no_worker(
+    threads_before: frozenset[threading.Thread],
+) -> None:
+    before = worker_processes()
     results = template(sleep_then_double).map(
         [0, 600, 600, 600], concurrency=2, executor="processes"
     )
     with closing(cast(Generator[Result[int, Any], None, None], results)):
         assert next(results) == Success(0)
-    workers = [
-        p
-        for p in set(psutil.Process().children(recursive=True)) - before
-        if "forkserver" not in " ".join(p.cmdline())
-    ]
-    _, alive = psutil.wait_procs(workers, timeout=10)
-    assert not alive
+        assert worker_processes() - before  # the workers run
+    assert not workers_started_since(before, seconds=0)  # ended before close() returned
 
 
 @pytest.mark.anyio

@@ -16,6 +16,7 @@ from wumbo import StageError, template
 from wumbo.core.many import Progress
 from wumbo.runtime import ItemTimeout
 
+from .conftest import threads_started_since
 from .stages import adouble, double
 
 T = TypeVar("T")
@@ -50,7 +51,9 @@ def test_map_of_sync_stages_yields_one_result_per_item() -> None:
     assert results == [Success(n * 2) for n in range(50)]
 
 
-def test_map_of_async_stages_runs_on_a_background_loop(thread_count: int) -> None:
+def test_map_of_async_stages_runs_on_a_background_loop(
+    threads_before: frozenset[threading.Thread],
+) -> None:
     results = list(template(adouble).map(range(50), concurrency=7))
     assert results == [Success(n * 2) for n in range(50)]
 
@@ -66,13 +69,21 @@ def test_failures_are_results_too() -> None:
 
 @pytest.mark.anyio
 async def test_amap_in_order_and_as_completed() -> None:
+    finished: dict[int, anyio.Event] = {}
+
     async def finish_in_reverse(n: int) -> int:
-        await anyio.sleep((5 - n) * 0.01)
+        # n waits for n + 1 to finish (4 waits for nobody): events, not sleeps, set the order
+        if n + 1 < 5:
+            await finished[n + 1].wait()
+        await anyio.sleep(0)
+        finished[n].set()
         return n
 
     pipeline = template(finish_in_reverse)
+    finished.update({n: anyio.Event() for n in range(5)})
     ordered = [r.unwrap() async for r in pipeline.amap(range(5), concurrency=5)]
     assert ordered == [0, 1, 2, 3, 4]
+    finished.update({n: anyio.Event() for n in range(5)})
     completed = [r.unwrap() async for r in pipeline.amap(range(5), concurrency=5, ordered=False)]
     assert completed == [4, 3, 2, 1, 0]
 
@@ -202,7 +213,29 @@ async def test_cancelling_amap_stops_in_flight_items() -> None:
     assert running == 0
 
 
-def test_breaking_out_of_map_stops_the_background_loop(thread_count: int) -> None:
+@pytest.mark.anyio
+async def test_a_cancelled_amap_raises_the_cancellation_instead_of_ending() -> None:
+    async def hang_after_one(n: int) -> int:
+        if n:
+            await anyio.sleep_forever()
+        return n
+
+    consumed: list[int] = []
+    with anyio.CancelScope() as scope:
+        async with aclosing(
+            agen(template(hang_after_one).amap(range(6), concurrency=4))
+        ) as results:
+            async for result in results:
+                consumed.append(result.unwrap())
+                scope.cancel()  # the workers end first; the loop must not end as if complete
+            consumed.append(-1)  # never reached: the cancellation ends the loop
+    assert scope.cancelled_caught
+    assert consumed == [0]
+
+
+def test_breaking_out_of_map_stops_the_background_loop(
+    threads_before: frozenset[threading.Thread],
+) -> None:
     stopped = threading.Event()
 
     async def hang_after_three(n: int) -> int:
@@ -215,10 +248,27 @@ def test_breaking_out_of_map_stops_the_background_loop(thread_count: int) -> Non
 
     results = gen(template(hang_after_three).map(range(100), concurrency=4))
     assert [next(results), next(results), next(results)] == [Success(0), Success(1), Success(2)]
-    assert threading.active_count() > thread_count  # the loop thread runs
+    assert set(threading.enumerate()) - threads_before  # the loop thread runs
     results.close()
     assert stopped.is_set()
-    # the thread_count fixture checks that the loop thread is gone
+    # the threads_before fixture checks that the loop thread is gone
+
+
+def test_a_thread_of_an_earlier_test_ending_hides_no_new_thread() -> None:
+    # Why the check above counts no threads: a thread left by an earlier test (an idle anyio
+    # worker lives 10 s) that ends meanwhile cancels the loop thread out of the count.
+    release = threading.Event()
+    earlier = threading.Thread(target=release.wait, name="earlier-test")
+    earlier.start()
+    before, count_before = frozenset(threading.enumerate()), threading.active_count()
+    results = gen(template(adouble).map(range(10), concurrency=2))
+    assert next(results) == Success(0)  # the loop thread runs
+    release.set()
+    earlier.join()
+    assert threading.active_count() == count_before  # a count no longer sees it
+    assert threads_started_since(before, seconds=0)  # its identity does
+    results.close()
+    assert not threads_started_since(before)
 
 
 def test_failure_from_stage_is_kept_as_declared() -> None:

@@ -50,6 +50,7 @@ from collections.abc import (
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 from anyio.abc import TaskGroup
 from returns.result import Failure, Result
 
@@ -186,6 +187,9 @@ class Run:
                     await self._ready.wait()
             if self._source_error is not None:
                 raise self._source_error
+            # Workers cancelled from outside may end (and wake this task) before the
+            # cancellation reaches it here: raise it rather than end as if the run completed.
+            await anyio.lowlevel.checkpoint_if_cancelled()
             completed = True
         finally:
             if finally_ is not None:

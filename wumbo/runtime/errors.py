@@ -44,7 +44,10 @@ class WorkerLost(_ItemError):
 
     ``error`` holds what the executor reported (``BrokenProcessPool``, Dask's
     ``KilledWorker``, ...). Only the item that killed its worker gets this failure; the other
-    items that were in flight are re-run and yield their own results.
+    items that were in flight are re-run and yield their own results. A stage that raises
+    ``SystemExit`` (``sys.exit()``), ``KeyboardInterrupt`` or another ``BaseException`` that is
+    not an ``Exception`` in a worker process fails its item the same way, with a
+    ``RuntimeError`` naming what it raised as ``error``.
 
     Examples:
         >>> error = WorkerLost.of("p", 2, "x", OSError("exit code 1"))

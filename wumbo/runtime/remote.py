@@ -5,6 +5,11 @@ be pickled fails the run with a ``TypeError`` naming it. :class:`RemoteCall` car
 pickled pipeline; each worker process unpickles it once and keeps it in a small cache, so an
 item costs the pickling of the item and its result, not of the whole pipeline.
 
+A stage that raises ``SystemExit`` (``sys.exit()``), ``KeyboardInterrupt`` or any other
+``BaseException`` that is not an ``Exception`` would end its worker process: in a worker that
+fails the item alone, as :class:`~wumbo.runtime.WorkerLost` (the same as a worker that dies
+with ``os._exit``), and the worker goes on with the next item.
+
 Examples:
     >>> import pickle
     >>> from wumbo import template
@@ -20,9 +25,10 @@ import uuid
 from collections import OrderedDict
 from typing import Any, Final
 
-from returns.result import Result
+from returns.result import Failure, Result
 
 from wumbo.core.template import Template
+from wumbo.runtime.errors import WorkerLost
 
 __all__ = ["RemoteCall", "check_picklable"]
 
@@ -71,6 +77,9 @@ class RemoteCall:
         >>> from wumbo import template
         >>> RemoteCall.of(template(str.upper))("a")
         <Success: A>
+        >>> import sys
+        >>> print(RemoteCall.of(template(sys.exit))(3).failure())
+        the worker running pipeline 'exit' on input 3 died: RuntimeError: a stage raised SystemExit(3) in the worker process
     """
 
     __slots__ = ("blob", "key")
@@ -99,7 +108,13 @@ class RemoteCall:
                 _cache.popitem(last=False)
         else:
             _cache.move_to_end(self.key)
-        return pipeline(item)
+        try:
+            return pipeline(item)
+        except Exception:
+            raise
+        except BaseException as error:  # would end the worker: fail this item alone
+            exited = RuntimeError(f"a stage raised {error!r} in the worker process")
+            return Failure(WorkerLost.of(pipeline.__name__, len(pipeline.stages), item, exited))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (RemoteCall, (self.key, self.blob))
