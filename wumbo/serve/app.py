@@ -6,7 +6,8 @@ route                                    answer
 ``GET /healthz``                         200 while the process is alive
 ``GET /readyz``                          200 once the templates are loaded; 503 from the
                                          moment a shutdown starts
-``GET /metrics``                         per-template calls, failures, latency (Prometheus)
+``GET /metrics``                         per-template calls, failures, latency (Prometheus), of
+                                         the templates the caller may see
 ``GET /templates``                       the templates the caller may use, with metadata
 ``GET /templates/{name}``                one template's metadata (``name`` or an alias)
 ``POST /templates/{name}/run``           a JSON body in, ``{"template", "output"}`` out
@@ -159,8 +160,24 @@ class _Service:
         status = "shutting_down" if self.state.shutting_down else "starting"
         return JSONResponse({"status": status}, status_code=503)
 
+    def visible_metrics(self, request: Request) -> Callable[[str], bool] | None:
+        """Which templates' figures the caller may see (``None``: all), or a 401/403."""
+        if not self.tokens.enabled:
+            return None
+        authorization = request.headers.get("authorization")
+        role = self.settings.metrics_role
+        if role is None and authorization is None:
+            return lambda name: False  # an anonymous scrape sees the gauges only
+        user = self.tokens.authenticate(authorization)
+        if role is None:
+            return lambda name: self.catalog.allows(user, name)
+        if user is None or role not in user.roles:
+            raise ServeError(403, "forbidden", "this token may not read the metrics")
+        return None
+
     async def metrics_text(self, request: Request) -> Response:
-        return Response(self.metrics.render(), media_type=METRICS_CONTENT_TYPE)
+        visible = self.visible_metrics(request)
+        return Response(self.metrics.render(visible), media_type=METRICS_CONTENT_TYPE)
 
     async def list_templates(self, request: Request) -> Response:
         return JSONResponse({"templates": self.catalog.records(self.user(request))})
