@@ -16,8 +16,12 @@ route                                    answer
 =======================================  ===================================================
 
 Errors are JSON (see :mod:`wumbo.serve.errors`): 400 malformed JSON, 401 no or unknown token,
-403 a token without a granted role, 404 unknown template, 413 body too large, 415 a body that
-is not declared as JSON, 422 the template failed, 503 busy (with ``Retry-After``), 504 timeout.
+403 a token without a granted role, 404 unknown template, 408 a body (or the first ``map``
+line) that did not arrive within ``body_seconds``, 413 body too large, 415 a body that is not
+declared as JSON, 422 the template failed, 503 busy (with ``Retry-After``), 504 timeout.
+
+A request takes a concurrency slot only once its body (for ``map``, its first line) is in, so
+clients that send slowly keep nobody out.
 
 Examples:
     >>> import httpx
@@ -43,7 +47,7 @@ from time import perf_counter
 from returns.result import Success
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -55,7 +59,7 @@ from wumbo.serve.jsonio import OutputNotJSON, decode_json, encode_json
 from wumbo.serve.limits import ConcurrencyGate, call_with_deadline, read_limited_body
 from wumbo.serve.metrics import METRICS_CONTENT_TYPE, ServeMetrics
 from wumbo.serve.settings import ServeSettings
-from wumbo.serve.streaming import JsonLinesResponse, input_lines, map_records
+from wumbo.serve.streaming import InputLine, JsonLinesResponse, input_lines, map_records
 
 __all__ = ["JSON_LINES_TYPES", "JSON_TYPES", "ServerState", "create_app"]
 
@@ -129,6 +133,7 @@ class _Service:
             settings.max_concurrency, retry_after_seconds=settings.retry_after_seconds
         )
         self.metrics = ServeMetrics()
+        self.metrics.requests.labels("running").set_function(lambda: self.gate.in_use)
 
     def answering(self, endpoint: _Endpoint) -> _Endpoint:
         """``endpoint`` with its ServeErrors (and bugs, as 500) turned into JSON responses."""
@@ -138,6 +143,9 @@ class _Service:
                 return await endpoint(request)
             except ServeError as error:
                 return _error_response(error)
+            except ClientDisconnect:
+                _logger.info("%s %s: the client went away", request.method, request.url.path)
+                return Response(status_code=499)  # nobody is left to read it
             except Exception as error:
                 _logger.exception("%s %s failed", request.method, request.url.path)
                 return _error_response(internal_error(error, debug=self.settings.debug))
@@ -189,15 +197,17 @@ class _Service:
     async def run(self, request: Request) -> Response:
         served = self.served(request)
         _media_type(request, JSON_TYPES)
-        slot = self.gate.enter()
+        settings = self.settings
+        with self.metrics.requests.labels("reading").track_inprogress():
+            raw = await read_limited_body(
+                request.headers, request.stream(), settings.max_body_bytes, settings.body_seconds
+            )
+        value = decode_json(raw)
+        slot = self.gate.enter()  # only once the body is in: slow clients hold no slot
         try:
-            limit = self.settings.max_body_bytes
-            value = decode_json(await read_limited_body(request.headers, request.stream(), limit))
             started = perf_counter()
             try:
-                result = await call_with_deadline(
-                    served.pipeline, value, self.settings.timeout_seconds
-                )
+                result = await call_with_deadline(served.pipeline, value, settings.timeout_seconds)
             except ServeError:
                 self.metrics.record(served.name, perf_counter() - started, "error")
                 raise
@@ -206,7 +216,7 @@ class _Service:
         elapsed = perf_counter() - started
         if not isinstance(result, Success):
             self.metrics.record(served.name, elapsed, "failure")
-            raise template_failure(result.failure(), debug=self.settings.debug)
+            raise template_failure(result.failure(), debug=settings.debug)
         self.metrics.record(served.name, elapsed, "success")
         try:
             output = encode_json(result.unwrap())
@@ -218,17 +228,37 @@ class _Service:
     async def map(self, request: Request) -> Response:
         served = self.served(request)
         _media_type(request, JSON_LINES_TYPES)
-        slot = self.gate.enter()
         settings = self.settings
+        lines = input_lines(request.stream(), settings.max_body_bytes, settings.body_seconds)
+        try:
+            with self.metrics.requests.labels("reading").track_inprogress():
+                first = await anext(lines, None)
+            if first is not None and first.problem is not None and first.problem.status == 408:
+                raise first.problem
+            slot = self.gate.enter()  # only once a first line is in
+        except BaseException:
+            await lines.aclose()
+            raise
         records = map_records(
             served,
-            input_lines(request.stream(), settings.max_body_bytes),
+            _starting_with(first, lines),
             concurrency=settings.map_concurrency,
             timeout=settings.timeout_seconds,
             debug=settings.debug,
             observe=self.metrics.record,
         )
         return JsonLinesResponse(records, slot)
+
+
+async def _starting_with(
+    first: InputLine | None, rest: AsyncGenerator[InputLine, None]
+) -> AsyncGenerator[InputLine, None]:
+    """``first`` (when there is one), then ``rest``, closing ``rest`` when done."""
+    async with contextlib.aclosing(rest):
+        if first is not None:
+            yield first
+        async for line in rest:
+            yield line
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

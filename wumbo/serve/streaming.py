@@ -35,6 +35,7 @@ import logging
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass
+from math import inf
 from time import perf_counter
 from typing import Any
 
@@ -49,7 +50,7 @@ from wumbo.runtime.errors import ItemTimeout
 from wumbo.serve.catalog import ServedTemplate
 from wumbo.serve.errors import ServeError, template_failure
 from wumbo.serve.jsonio import OutputNotJSON, decode_json, encode_json
-from wumbo.serve.limits import Slot, too_large
+from wumbo.serve.limits import Slot, too_large, too_slow
 from wumbo.serve.metrics import Outcome
 
 __all__ = [
@@ -97,9 +98,12 @@ def _parsed(number: int, raw: bytes, limit: int) -> InputLine | None:
         return InputLine(number, problem=problem)
 
 
-async def input_lines(chunks: AsyncIterable[bytes], limit: int) -> AsyncIterator[InputLine]:
+async def input_lines(
+    chunks: AsyncIterable[bytes], limit: int, seconds: float = inf
+) -> AsyncGenerator[InputLine, None]:
     """The non-blank lines of a streamed body, parsed, in order; a line longer than ``limit``
-    bytes is reported (413) without being kept in memory.
+    bytes is reported (413) without being kept in memory; a line the client takes longer than
+    ``seconds`` to send ends the lines with a 408 problem (the rest of the body is not read).
 
     Examples:
         >>> import anyio
@@ -114,10 +118,23 @@ async def input_lines(chunks: AsyncIterable[bytes], limit: int) -> AsyncIterator
     number = 0
     pending = bytearray()
     too_long = False  # the current line is over the limit: its bytes are dropped
-    async for chunk in chunks:
+    iterator = aiter(chunks)
+    left = seconds  # of waiting for the client, for the current line
+    while True:
+        started, timed_out, chunk = anyio.current_time(), True, None
+        with anyio.move_on_after(left):
+            chunk = await anext(iterator, None)
+            timed_out = False
+        if timed_out:
+            yield InputLine(number + 1, problem=too_slow(seconds, f"line {number + 1}"))
+            return
+        if chunk is None:
+            break
+        left -= anyio.current_time() - started
         start = 0
         while (end := chunk.find(b"\n", start)) != -1:
             number += 1
+            left = seconds
             if too_long:
                 line: InputLine | None = InputLine(
                     number, problem=too_large(limit, f"line {number}")
