@@ -60,6 +60,7 @@ from wumbo.serve.limits import ConcurrencyGate, call_with_deadline, read_limited
 from wumbo.serve.metrics import METRICS_CONTENT_TYPE, ServeMetrics
 from wumbo.serve.settings import ServeSettings
 from wumbo.serve.streaming import InputLine, JsonLinesResponse, input_lines, map_records
+from wumbo.serve.threads import AbandonedThreads
 
 __all__ = ["JSON_LINES_TYPES", "JSON_TYPES", "ServerState", "create_app"]
 
@@ -132,7 +133,11 @@ class _Service:
         self.gate = ConcurrencyGate(
             settings.max_concurrency, retry_after_seconds=settings.retry_after_seconds
         )
+        self.threads = AbandonedThreads(
+            settings.max_abandoned_threads, retry_after_seconds=settings.retry_after_seconds
+        )
         self.metrics = ServeMetrics()
+        self.metrics.abandoned_threads.set_function(lambda: self.threads.count)
         self.metrics.requests.labels("running").set_function(lambda: self.gate.in_use)
 
     def answering(self, endpoint: _Endpoint) -> _Endpoint:
@@ -207,9 +212,12 @@ class _Service:
         try:
             started = perf_counter()
             try:
-                result = await call_with_deadline(served.pipeline, value, settings.timeout_seconds)
-            except ServeError:
-                self.metrics.record(served.name, perf_counter() - started, "error")
+                result = await call_with_deadline(
+                    served.pipeline, value, settings.timeout_seconds, self.threads
+                )
+            except ServeError as error:
+                if error.status == 504:
+                    self.metrics.record(served.name, perf_counter() - started, "error")
                 raise
         finally:
             slot.release()
@@ -246,6 +254,7 @@ class _Service:
             timeout=settings.timeout_seconds,
             debug=settings.debug,
             observe=self.metrics.record,
+            threads=self.threads,
         )
         return JsonLinesResponse(records, slot)
 

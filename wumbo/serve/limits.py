@@ -38,6 +38,7 @@ from returns.result import Result
 
 from wumbo.core.template import Template
 from wumbo.serve.errors import ServeError
+from wumbo.serve.threads import AbandonedThreads
 
 __all__ = [
     "ConcurrencyGate",
@@ -122,9 +123,16 @@ async def read_limited_body(
 
 
 async def call_with_deadline(
-    pipeline: Template[Any, Any, Any], value: object, seconds: float
+    pipeline: Template[Any, Any, Any],
+    value: object,
+    seconds: float,
+    threads: AbandonedThreads | None = None,
 ) -> Result[Any, Any]:
     """``pipeline``'s Result for ``value``, or a 504 when it takes longer than ``seconds``.
+
+    A sync pipeline runs in a worker thread, started through ``threads`` (a 503 when too many
+    abandoned ones still run), which counts the thread as abandoned if the call times out or
+    is cancelled before the thread ends.
 
     Examples:
         >>> import anyio
@@ -140,7 +148,13 @@ async def call_with_deadline(
         with anyio.fail_after(seconds):
             if pipeline.is_async:
                 return await pipeline.acall(value)
-            return await anyio.to_thread.run_sync(pipeline, value, abandon_on_cancel=True)
+            call = (threads or AbandonedThreads(1, retry_after_seconds=1)).start()
+            try:
+                return await anyio.to_thread.run_sync(
+                    call.run, pipeline, value, abandon_on_cancel=True
+                )
+            finally:
+                call.abandon()  # nothing happens when the call has finished
     except TimeoutError:
         raise ServeError(
             504,

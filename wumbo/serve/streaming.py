@@ -34,7 +34,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import inf
 from time import perf_counter
 from typing import Any
@@ -52,6 +52,7 @@ from wumbo.serve.errors import ServeError, template_failure
 from wumbo.serve.jsonio import OutputNotJSON, decode_json, encode_json
 from wumbo.serve.limits import Slot, too_large, too_slow
 from wumbo.serve.metrics import Outcome
+from wumbo.serve.threads import AbandonedThreads, ThreadCall
 
 __all__ = [
     "JSON_LINES",
@@ -83,6 +84,8 @@ class InputLine:
     number: int
     value: object = None
     problem: ServeError | None = None
+    call: ThreadCall | None = None
+    """How a sync template's thread runs it (set when the line is started)."""
 
 
 def _parsed(number: int, raw: bytes, limit: int) -> InputLine | None:
@@ -184,7 +187,8 @@ def _answerer(
         if line.problem is not None:
             return Failure(line.problem)
         started = perf_counter()
-        return measured(core(line.value), started)
+        result = core(line.value) if line.call is None else line.call.run(core, line.value)
+        return measured(result, started)
 
     return template(answer, name=name), "threads"
 
@@ -211,29 +215,51 @@ async def map_records(
     timeout: float,
     debug: bool = False,
     observe: Observe | None = None,
+    threads: AbandonedThreads | None = None,
 ) -> AsyncGenerator[bytes, None]:
     """One encoded output line per input line, in input order, computed by ``amap`` with at
     most ``concurrency`` lines in flight, each within ``timeout`` seconds (else a 504 record).
 
     Sync templates run on the runtime's worker threads (so a timeout can abandon them), async
-    ones on the event loop. ``observe`` hears about every template call (metrics).
+    ones on the event loop. ``observe`` hears about every template call (metrics). Sync lines
+    start through ``threads``: once too many abandoned calls still run, a line gets a 503
+    record instead of running.
     """
-    numbers: deque[int] = deque()  # lines pulled by amap and not answered yet: <= concurrency
+    # Lines pulled by amap and not answered yet (<= concurrency), with their thread calls.
+    pending: deque[tuple[int, ThreadCall | None]] = deque()
+    answerer, executor = _answerer(served, observe)
+
+    def started(line: InputLine) -> InputLine:
+        if executor is None or threads is None or line.problem is not None:
+            return line
+        try:
+            return replace(line, call=threads.start())
+        except ServeError as refused:  # too many abandoned threads: this line is not run
+            return replace(line, problem=refused)
 
     async def numbered() -> AsyncIterator[InputLine]:
         async for line in lines:
-            numbers.append(line.number)
+            line = started(line)
+            pending.append((line.number, line.call))
             yield line
 
-    answerer, executor = _answerer(served, observe)
     results = answerer.amap(
         numbered(), concurrency=concurrency, ordered=True, timeout=timeout, executor=executor
     )
-    async for result in results:
-        timed_out = isinstance(result, Failure) and isinstance(result.failure(), ItemTimeout)
-        if observe is not None and timed_out:
-            observe(served.name, timeout, "error")
-        yield _record(numbers.popleft(), result, debug)
+    try:
+        async for result in results:
+            timed_out = isinstance(result, Failure) and isinstance(result.failure(), ItemTimeout)
+            number, call = pending.popleft()
+            if timed_out:
+                if call is not None:
+                    call.abandon()
+                if observe is not None:
+                    observe(served.name, timeout, "error")
+            yield _record(number, result, debug)
+    finally:
+        for _, call in pending:  # the stream ended early: its running lines are abandoned
+            if call is not None:
+                call.abandon()
 
 
 class JsonLinesResponse(Response):
