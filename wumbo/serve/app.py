@@ -41,12 +41,13 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from time import perf_counter
 
 from returns.result import Success
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -54,6 +55,7 @@ from starlette.routing import Route
 from wumbo.framework import TemplateRegistry, UserContext, get_registry
 from wumbo.serve.auth import TokenTable
 from wumbo.serve.catalog import Catalog, ServedTemplate
+from wumbo.serve.draining import Draining, InFlight
 from wumbo.serve.errors import ServeError, internal_error, template_failure
 from wumbo.serve.jsonio import OutputNotJSON, decode_json, encode_json
 from wumbo.serve.limits import ConcurrencyGate, call_with_deadline, read_limited_body
@@ -79,7 +81,8 @@ _Endpoint = Callable[[Request], Awaitable[Response]]
 
 @dataclass
 class ServerState:
-    """What ``/readyz`` reports: templates loaded, and whether a shutdown has begun.
+    """What ``/readyz`` reports: templates loaded, and whether a shutdown has begun; and the
+    template requests in flight, which a shutdown drains (see :mod:`wumbo.serve.draining`).
 
     Examples:
         >>> state = ServerState()
@@ -93,6 +96,7 @@ class ServerState:
 
     loaded: bool = False
     shutting_down: bool = False
+    in_flight: InFlight = field(default_factory=InFlight, repr=False)
 
     @property
     def ready(self) -> bool:
@@ -319,9 +323,15 @@ def create_app(
         Route("/templates/{name}/run", answering(service.run), methods=["POST"]),
         Route("/templates/{name}/map", answering(service.map), methods=["POST"]),
     ]
+    draining = Middleware(
+        Draining,
+        in_flight=server_state.in_flight,
+        retry_after_seconds=settings.retry_after_seconds,
+    )
     return Starlette(
         debug=False,
         routes=routes,
+        middleware=[draining],
         lifespan=lifespan,
         exception_handlers={HTTPException: _http_error},
     )

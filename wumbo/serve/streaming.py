@@ -68,6 +68,12 @@ _logger = logging.getLogger("wumbo.serve")
 JSON_LINES = "application/x-ndjson"
 """The media type of ``map``'s response (JSON Lines)."""
 
+_CUT = ServeError(
+    503,
+    "shutting_down",
+    "the server shut down before this stream ended: the lines without a record were not answered",
+)
+
 Observe = Callable[[str, float, Outcome], None]
 """Told about each template call: template name, seconds, outcome (metrics)."""
 
@@ -301,6 +307,11 @@ class JsonLinesResponse(Response):
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except (ClientDisconnect, OSError):
             _logger.info("a map client went away before its stream ended")
+        except anyio.get_cancelled_exc_class():
+            with anyio.move_on_after(1, shield=True):  # a shutdown cut the stream: say so
+                last = encode_json(_CUT.body()) + b"\n"
+                await send({"type": "http.response.body", "body": last, "more_body": False})
+            raise
         finally:
             self._slot.release()
             with anyio.CancelScope(shield=True):
