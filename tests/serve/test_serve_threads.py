@@ -22,7 +22,7 @@ LINES = {"Content-Type": "application/x-ndjson"}
 def server() -> Iterator[BackgroundServer]:
     settings = ServeSettings(
         port=0,
-        timeout_seconds=0.05,
+        timeout_seconds=0.2,
         max_abandoned_threads=BOUND,
         retry_after_seconds=4,
         map_concurrency=1,
@@ -42,20 +42,34 @@ def abandoned(server: BackgroundServer) -> float:
     return float(line.rsplit(" ", 1)[1])
 
 
+def time_out_until_refused(url: str) -> list[int]:
+    """Run ``block`` until it is refused; the statuses. A call that timed out before its
+    thread started left no thread behind: it does not count towards the bound."""
+    statuses: list[int] = []
+    with httpx.Client(base_url=url, timeout=WAIT_LIMIT) as http:
+        while 503 not in statuses and len(statuses) < 40:
+            statuses.append(http.post("/templates/block/run", json=len(statuses)).status_code)
+    return statuses
+
+
 def test_timeouts_past_the_bound_get_503_and_no_more_threads(server: BackgroundServer) -> None:
-    threads_before = threading.active_count()
+    statuses = time_out_until_refused(server.url)
     with httpx.Client(base_url=server.url, timeout=WAIT_LIMIT) as http:
-        statuses = [http.post("/templates/block/run", json=n).status_code for n in range(12)]
-        refused = http.post("/templates/block/run", json=99)
+        assert statuses[-1] == 503
+        assert set(statuses[:-1]) == {504}
+        assert len(statuses) > BOUND
+        assert BLOCKER.blocked == BOUND
+        threads_at_the_bound = threading.active_count()
+        refused = [http.post("/templates/block/run", json=n) for n in range(10)]
         assert http.post("/templates/forever/run", json=2).status_code == 504  # async: runs
-    assert statuses == [504] * BOUND + [503] * (12 - BOUND)
-    assert refused.headers["retry-after"] == "4"
-    assert refused.headers["content-type"] == "application/json"
-    error = refused.json()["error"]
-    assert (error["status"], error["code"], error["limit"]) == (503, "abandoned_threads", BOUND)
+    assert [response.status_code for response in refused] == [503] * 10
+    assert threading.active_count() <= threads_at_the_bound  # 503s start no thread
     assert BLOCKER.blocked == BOUND
+    assert refused[0].headers["retry-after"] == "4"
+    assert refused[0].headers["content-type"] == "application/json"
+    error = refused[0].json()["error"]
+    assert (error["status"], error["code"], error["limit"]) == (503, "abandoned_threads", BOUND)
     assert abandoned(server) == BOUND
-    assert threading.active_count() <= threads_before + BOUND
 
     BLOCKER.release.set()
     wait_until(lambda: abandoned(server) == 0, "the abandoned threads ended")
@@ -64,10 +78,7 @@ def test_timeouts_past_the_bound_get_503_and_no_more_threads(server: BackgroundS
 
 
 def test_map_lines_past_the_bound_get_503_records(server: BackgroundServer) -> None:
-    run = f"{server.url}/templates/block/run"
-    assert [httpx.post(run, json=n, timeout=WAIT_LIMIT).status_code for n in range(BOUND)] == [
-        504
-    ] * BOUND
+    assert time_out_until_refused(server.url)[-1] == 503
     response = httpx.post(
         f"{server.url}/templates/block/map",
         content=b"1\n2\n\n3\n",
@@ -90,5 +101,5 @@ def test_a_stuck_map_leaves_at_most_its_concurrency_in_threads(server: Backgroun
     )
     records = [json.loads(line) for line in response.text.splitlines()]
     assert [record["error"]["status"] for record in records] == [504] * 5
-    assert BLOCKER.blocked == 1  # map_concurrency: the later lines never got a thread
-    assert abandoned(server) == 1
+    assert BLOCKER.blocked <= 1  # map_concurrency: the later lines never got a thread
+    assert abandoned(server) <= 1
