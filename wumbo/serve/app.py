@@ -18,7 +18,8 @@ route                                    answer
 Errors are JSON (see :mod:`wumbo.serve.errors`): 400 malformed JSON, 401 no or unknown token,
 403 a token without a granted role, 404 unknown template, 408 a body (or the first ``map``
 line) that did not arrive within ``body_seconds``, 413 body too large, 415 a body that is not
-declared as JSON, 422 the template failed, 503 busy (with ``Retry-After``), 504 timeout.
+declared as JSON, 422 the template failed, 503 busy, too many abandoned threads or shutting
+down (with ``Retry-After``), 504 timeout.
 
 A request takes a concurrency slot only once its body (for ``map``, its first line) is in, so
 clients that send slowly keep nobody out.

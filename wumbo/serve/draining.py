@@ -1,11 +1,12 @@
 """Shutting down without dropping anyone: the requests in flight, waited for and then cut.
 
-:class:`InFlight` knows the template requests in progress. When a shutdown begins it
-:meth:`~InFlight.close`\\ s: new template requests get a JSON 503 (``shutting_down``, with
-``Retry-After``) while the server still listens, so probes and late clients are answered rather
-than refused. :meth:`~InFlight.drain` waits until the requests in flight have finished, at most
-the grace period, then cancels the rest; each cancelled request is answered with the same
-JSON 503 (a ``map`` stream already under way ends with one such record, without ``line``).
+:class:`InFlight` knows the template requests in progress. When a shutdown begins,
+:meth:`~InFlight.close` turns new template requests away with a JSON 503 (``shutting_down``,
+with ``Retry-After``) while the server still listens, so probes and late clients are answered
+rather than refused. :meth:`~InFlight.drain` waits until the requests in flight have
+finished, at most the grace period, then cancels the rest; each cancelled request is answered
+with the same JSON 503 (a ``map`` stream already under way ends with one such record, without
+``line``).
 
 :class:`Draining` is the ASGI middleware that does this around the application (``/healthz``,
 ``/readyz`` and ``/metrics`` are not template requests: they are always answered).
