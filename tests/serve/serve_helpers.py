@@ -100,10 +100,43 @@ class Hold(BaseTemplate[Any]):
         return value
 
 
+class Blocker:
+    """Holds every ``block`` call until released; counts the calls blocked right now."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self._lock = threading.Lock()
+        self.blocked = 0
+
+    def wait(self) -> None:
+        with self._lock:
+            self.blocked += 1
+        try:
+            if not self.release.wait(WAIT_LIMIT * 6):
+                raise TimeoutError("the blocker was never released")
+        finally:
+            with self._lock:
+                self.blocked -= 1
+
+
+BLOCKER = Blocker()
+
+
+class Block(BaseTemplate[Any]):
+    """A sync template that blocks (in its thread) until BLOCKER is released."""
+
+    def _get_metadata(self) -> TemplateMetadata:
+        return TemplateMetadata("block")
+
+    def _execute_core(self, value: Any, *, context: object) -> Any:
+        BLOCKER.wait()
+        return value
+
+
 def make_registry() -> TemplateRegistry:
     """An isolated registry of the test templates (``double`` has the alias ``twice``)."""
     registry = TemplateRegistry(isolated=True)
     registry.register(Double, aliases=["twice"])
-    for cls in (Explode, Forever, Unjsonable, Hold):
+    for cls in (Explode, Forever, Unjsonable, Hold, Block):
         registry.register(cls)
     return registry

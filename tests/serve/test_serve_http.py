@@ -39,12 +39,13 @@ def error_of(response: httpx.Response, status: int) -> dict[str, object]:
 
 def test_health_and_readiness(client: httpx.Client) -> None:
     assert client.get("/healthz").json() == {"status": "alive"}
-    assert client.get("/readyz").json() == {"status": "ready", "templates": 5}
+    assert client.get("/readyz").json() == {"status": "ready", "templates": 6}
 
 
 def test_listing_and_metadata(client: httpx.Client) -> None:
     listed = client.get("/templates").json()["templates"]
     assert [entry["name"] for entry in listed] == [
+        "block",
         "double",
         "explode",
         "forever",

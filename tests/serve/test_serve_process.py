@@ -1,4 +1,6 @@
-"""``python -m wumbo.serve`` as a real process: graceful SIGTERM, and one-line usage errors."""
+"""``python -m wumbo.serve`` as a real process: graceful SIGTERM (answering while it drains,
+cutting what runs past the grace period with a JSON 503, exiting whatever its threads do), and
+one-line usage errors."""
 
 from __future__ import annotations
 
@@ -7,13 +9,15 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
+from raw_http import wait_until
 from serve_helpers import WAIT_LIMIT
+
+from wumbo.serve.server import CLOSING_SECONDS, EXIT_MARGIN_SECONDS
 
 PLUGINS = Path(__file__).parent / "plugins"
 IN_FLIGHT = 3
@@ -45,19 +49,11 @@ def wait_until_ready(process: subprocess.Popen[str]) -> None:
     raise AssertionError(f"the server exited with {process.wait(WAIT_LIMIT)} before starting")
 
 
-def refused_soon(port: int) -> bool:
-    """True once a new connection to ``port`` is refused (the server stopped listening)."""
-    pause = threading.Event()  # never set: a bounded pause between attempts
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=WAIT_LIMIT).close()
-        except ConnectionRefusedError:
-            return True
-        pause.wait(0.05)
-    return False
+def status_of(url: str) -> int:
+    return httpx.get(url, timeout=WAIT_LIMIT).status_code
 
 
-def test_sigterm_finishes_in_flight_requests_and_refuses_new_ones() -> None:
+def test_sigterm_finishes_in_flight_requests_and_answers_meanwhile() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     arguments = (str(PLUGINS), "--port", str(port), "--shutdown-seconds", "15")
@@ -76,13 +72,79 @@ def test_sigterm_finishes_in_flight_requests_and_refuses_new_ones() -> None:
                 ]
                 held = [test_side.accept()[0] for _ in range(IN_FLIGHT)]  # all inside
                 process.send_signal(signal.SIGTERM)
-                assert refused_soon(port)
+                # Still listening: the probe hears of the shutdown, new work is turned away.
+                wait_until(lambda: status_of(f"{url}/readyz") == 503, "readyz turned 503")
+                ready = httpx.get(f"{url}/readyz", timeout=WAIT_LIMIT)
+                assert ready.json() == {"status": "shutting_down"}
+                assert status_of(f"{url}/healthz") == 200
+                late = httpx.post(f"{url}/templates/wait_for_test/run", json=1, timeout=WAIT_LIMIT)
+                assert (late.status_code, late.headers["content-type"]) == (503, "application/json")
+                assert late.json()["error"]["code"] == "shutting_down"
+                assert late.headers["retry-after"] == "1"
                 for number, connection in enumerate(held):
                     with connection:
                         connection.sendall(f"done {number}".encode())
                 outputs = sorted(future.result(WAIT_LIMIT).json()["output"] for future in requests)
             assert outputs == [f"done {number}" for number in range(IN_FLIGHT)]
             assert process.wait(WAIT_LIMIT) == 0
+            with pytest.raises(httpx.ConnectError):
+                httpx.get(f"{url}/readyz", timeout=WAIT_LIMIT)
+        finally:
+            if process.poll() is None:
+                process.kill()
+
+
+GRACE = 1
+LAST_CALL = GRACE + CLOSING_SECONDS + EXIT_MARGIN_SECONDS
+
+
+def test_sigterm_cuts_a_hung_template_with_json_and_exits() -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    arguments = (str(PLUGINS), "--port", str(port), "--shutdown-seconds", str(GRACE))
+    with start(*arguments) as process, ThreadPoolExecutor(2) as pool:
+        try:
+            wait_until_ready(process)
+            assert process.stderr is not None
+            log = pool.submit(process.stderr.read)
+            with socket.create_server(("127.0.0.1", 0)) as test_side:
+                test_side.settimeout(WAIT_LIMIT)
+                run_url = f"{url}/templates/block_forever/run"
+                hung = pool.submit(
+                    httpx.post, run_url, json=test_side.getsockname()[1], timeout=WAIT_LIMIT
+                )
+                test_side.accept()[0].close()  # the template is running, and never returns
+                process.send_signal(signal.SIGTERM)
+                answer = hung.result(WAIT_LIMIT)
+            assert (answer.status_code, answer.headers["content-type"]) == (503, "application/json")
+            error = answer.json()["error"]
+            assert (error["status"], error["code"]) == (503, "shutting_down")
+            assert "shut down before this request finished" in error["message"]
+            assert process.wait(LAST_CALL + 2) == 0  # the stuck thread does not keep it alive
+            assert "still run after the shutdown" in log.result(WAIT_LIMIT)
+        finally:
+            if process.poll() is None:
+                process.kill()
+
+
+def test_sigterm_exits_although_a_template_hangs_past_its_timeout() -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    arguments = (str(PLUGINS), "--port", str(port), "--timeout", "0.2", "--shutdown-seconds", "5")
+    with start(*arguments) as process, ThreadPoolExecutor(2) as pool:
+        try:
+            wait_until_ready(process)
+            assert process.stderr is not None
+            log = pool.submit(process.stderr.read)
+            with socket.create_server(("127.0.0.1", 0)) as test_side:
+                test_side.settimeout(WAIT_LIMIT)
+                run_url = f"{url}/templates/block_forever/run"
+                answer = httpx.post(run_url, json=test_side.getsockname()[1], timeout=WAIT_LIMIT)
+                test_side.accept()[0].close()
+            assert answer.status_code == 504  # its thread is abandoned, still blocked
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(LAST_CALL + 2) == 0  # nothing in flight: no grace to wait
+            assert "1 thread(s) still run after the shutdown" in log.result(WAIT_LIMIT)
         finally:
             if process.poll() is None:
                 process.kill()

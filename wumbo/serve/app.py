@@ -6,7 +6,8 @@ route                                    answer
 ``GET /healthz``                         200 while the process is alive
 ``GET /readyz``                          200 once the templates are loaded; 503 from the
                                          moment a shutdown starts
-``GET /metrics``                         per-template calls, failures, latency (Prometheus)
+``GET /metrics``                         per-template calls, failures, latency (Prometheus), of
+                                         the templates the caller may see
 ``GET /templates``                       the templates the caller may use, with metadata
 ``GET /templates/{name}``                one template's metadata (``name`` or an alias)
 ``POST /templates/{name}/run``           a JSON body in, ``{"template", "output"}`` out
@@ -15,8 +16,13 @@ route                                    answer
 =======================================  ===================================================
 
 Errors are JSON (see :mod:`wumbo.serve.errors`): 400 malformed JSON, 401 no or unknown token,
-403 a token without a granted role, 404 unknown template, 413 body too large, 415 a body that
-is not declared as JSON, 422 the template failed, 503 busy (with ``Retry-After``), 504 timeout.
+403 a token without a granted role, 404 unknown template, 408 a body (or the first ``map``
+line) that did not arrive within ``body_seconds``, 413 body too large, 415 a body that is not
+declared as JSON, 422 the template failed, 503 busy, too many abandoned threads or shutting
+down (with ``Retry-After``), 504 timeout.
+
+A request takes a concurrency slot only once its body (for ``map``, its first line) is in, so
+clients that send slowly keep nobody out.
 
 Examples:
     >>> import httpx
@@ -36,25 +42,28 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from time import perf_counter
 
 from returns.result import Success
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wumbo.framework import TemplateRegistry, UserContext, get_registry
 from wumbo.serve.auth import TokenTable
 from wumbo.serve.catalog import Catalog, ServedTemplate
+from wumbo.serve.draining import Draining, InFlight
 from wumbo.serve.errors import ServeError, internal_error, template_failure
 from wumbo.serve.jsonio import OutputNotJSON, decode_json, encode_json
 from wumbo.serve.limits import ConcurrencyGate, call_with_deadline, read_limited_body
 from wumbo.serve.metrics import METRICS_CONTENT_TYPE, ServeMetrics
 from wumbo.serve.settings import ServeSettings
-from wumbo.serve.streaming import JsonLinesResponse, input_lines, map_records
+from wumbo.serve.streaming import InputLine, JsonLinesResponse, input_lines, map_records
+from wumbo.serve.threads import AbandonedThreads
 
 __all__ = ["JSON_LINES_TYPES", "JSON_TYPES", "ServerState", "create_app"]
 
@@ -73,7 +82,8 @@ _Endpoint = Callable[[Request], Awaitable[Response]]
 
 @dataclass
 class ServerState:
-    """What ``/readyz`` reports: templates loaded, and whether a shutdown has begun.
+    """What ``/readyz`` reports: templates loaded, and whether a shutdown has begun; and the
+    template requests in flight, which a shutdown drains (see :mod:`wumbo.serve.draining`).
 
     Examples:
         >>> state = ServerState()
@@ -87,6 +97,7 @@ class ServerState:
 
     loaded: bool = False
     shutting_down: bool = False
+    in_flight: InFlight = field(default_factory=InFlight, repr=False)
 
     @property
     def ready(self) -> bool:
@@ -127,7 +138,12 @@ class _Service:
         self.gate = ConcurrencyGate(
             settings.max_concurrency, retry_after_seconds=settings.retry_after_seconds
         )
+        self.threads = AbandonedThreads(
+            settings.max_abandoned_threads, retry_after_seconds=settings.retry_after_seconds
+        )
         self.metrics = ServeMetrics()
+        self.metrics.abandoned_threads.set_function(lambda: self.threads.count)
+        self.metrics.requests.labels("running").set_function(lambda: self.gate.in_use)
 
     def answering(self, endpoint: _Endpoint) -> _Endpoint:
         """``endpoint`` with its ServeErrors (and bugs, as 500) turned into JSON responses."""
@@ -137,6 +153,9 @@ class _Service:
                 return await endpoint(request)
             except ServeError as error:
                 return _error_response(error)
+            except ClientDisconnect:
+                _logger.info("%s %s: the client went away", request.method, request.url.path)
+                return Response(status_code=499)  # nobody is left to read it
             except Exception as error:
                 _logger.exception("%s %s failed", request.method, request.url.path)
                 return _error_response(internal_error(error, debug=self.settings.debug))
@@ -159,8 +178,24 @@ class _Service:
         status = "shutting_down" if self.state.shutting_down else "starting"
         return JSONResponse({"status": status}, status_code=503)
 
+    def visible_metrics(self, request: Request) -> Callable[[str], bool] | None:
+        """Which templates' figures the caller may see (``None``: all), or a 401/403."""
+        if not self.tokens.enabled:
+            return None
+        authorization = request.headers.get("authorization")
+        role = self.settings.metrics_role
+        if role is None and authorization is None:
+            return lambda name: False  # an anonymous scrape sees the gauges only
+        user = self.tokens.authenticate(authorization)
+        if role is None:
+            return lambda name: self.catalog.allows(user, name)
+        if user is None or role not in user.roles:
+            raise ServeError(403, "forbidden", "this token may not read the metrics")
+        return None
+
     async def metrics_text(self, request: Request) -> Response:
-        return Response(self.metrics.render(), media_type=METRICS_CONTENT_TYPE)
+        visible = self.visible_metrics(request)
+        return Response(self.metrics.render(visible), media_type=METRICS_CONTENT_TYPE)
 
     async def list_templates(self, request: Request) -> Response:
         return JSONResponse({"templates": self.catalog.records(self.user(request))})
@@ -172,24 +207,29 @@ class _Service:
     async def run(self, request: Request) -> Response:
         served = self.served(request)
         _media_type(request, JSON_TYPES)
-        slot = self.gate.enter()
+        settings = self.settings
+        with self.metrics.requests.labels("reading").track_inprogress():
+            raw = await read_limited_body(
+                request.headers, request.stream(), settings.max_body_bytes, settings.body_seconds
+            )
+        value = decode_json(raw)
+        slot = self.gate.enter()  # only once the body is in: slow clients hold no slot
         try:
-            limit = self.settings.max_body_bytes
-            value = decode_json(await read_limited_body(request.headers, request.stream(), limit))
             started = perf_counter()
             try:
                 result = await call_with_deadline(
-                    served.pipeline, value, self.settings.timeout_seconds
+                    served.pipeline, value, settings.timeout_seconds, self.threads
                 )
-            except ServeError:
-                self.metrics.record(served.name, perf_counter() - started, "error")
+            except ServeError as error:
+                if error.status == 504:
+                    self.metrics.record(served.name, perf_counter() - started, "error")
                 raise
         finally:
             slot.release()
         elapsed = perf_counter() - started
         if not isinstance(result, Success):
             self.metrics.record(served.name, elapsed, "failure")
-            raise template_failure(result.failure(), debug=self.settings.debug)
+            raise template_failure(result.failure(), debug=settings.debug)
         self.metrics.record(served.name, elapsed, "success")
         try:
             output = encode_json(result.unwrap())
@@ -201,17 +241,38 @@ class _Service:
     async def map(self, request: Request) -> Response:
         served = self.served(request)
         _media_type(request, JSON_LINES_TYPES)
-        slot = self.gate.enter()
         settings = self.settings
+        lines = input_lines(request.stream(), settings.max_body_bytes, settings.body_seconds)
+        try:
+            with self.metrics.requests.labels("reading").track_inprogress():
+                first = await anext(lines, None)
+            if first is not None and first.problem is not None and first.problem.status == 408:
+                raise first.problem
+            slot = self.gate.enter()  # only once a first line is in
+        except BaseException:
+            await lines.aclose()
+            raise
         records = map_records(
             served,
-            input_lines(request.stream(), settings.max_body_bytes),
+            _starting_with(first, lines),
             concurrency=settings.map_concurrency,
             timeout=settings.timeout_seconds,
             debug=settings.debug,
             observe=self.metrics.record,
+            threads=self.threads,
         )
         return JsonLinesResponse(records, slot)
+
+
+async def _starting_with(
+    first: InputLine | None, rest: AsyncGenerator[InputLine, None]
+) -> AsyncGenerator[InputLine, None]:
+    """``first`` (when there is one), then ``rest``, closing ``rest`` when done."""
+    async with contextlib.aclosing(rest):
+        if first is not None:
+            yield first
+        async for line in rest:
+            yield line
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
@@ -263,9 +324,15 @@ def create_app(
         Route("/templates/{name}/run", answering(service.run), methods=["POST"]),
         Route("/templates/{name}/map", answering(service.map), methods=["POST"]),
     ]
+    draining = Middleware(
+        Draining,
+        in_flight=server_state.in_flight,
+        retry_after_seconds=settings.retry_after_seconds,
+    )
     return Starlette(
         debug=False,
         routes=routes,
+        middleware=[draining],
         lifespan=lifespan,
         exception_handlers={HTTPException: _http_error},
     )

@@ -16,15 +16,20 @@ Examples:
     >>> served = catalog.lookup("check", UserContext("ada", {"ops"}))
     >>> served.name, served.pipeline.run(5)
     ('validator', [{'value': 5, 'valid': True, 'errors': []}])
-    >>> catalog.lookup("check", UserContext("bob", {"intern"}))
+    >>> catalog.lookup("check", UserContext("bob", {"intern"}))  # no role named to the caller
     Traceback (most recent call last):
     ...
-    wumbo.serve.errors.ServeError: Access denied to template 'validator' for user 'bob': needs one of the roles ['ops'], user has ['intern']
+    wumbo.serve.errors.ServeError: this token may not use template 'validator'
+    >>> catalog.lookup("validatr", UserContext("bob", {"intern"}))  # nor a template it may not use
+    Traceback (most recent call last):
+    ...
+    wumbo.serve.errors.ServeError: no template named 'validatr' is served
 """
 
 from __future__ import annotations
 
 import difflib
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +47,8 @@ from wumbo.serve.errors import ServeError
 from wumbo.serve.settings import SettingsError
 
 __all__ = ["ALL_TEMPLATES", "Catalog", "ServedTemplate", "metadata_record"]
+
+_logger = logging.getLogger("wumbo.serve")
 
 ALL_TEMPLATES = "*"
 """The grant key that stands for every served template."""
@@ -183,16 +190,21 @@ class Catalog:
 
     def lookup(self, name: str, user: UserContext | None) -> ServedTemplate:
         """The served template ``name`` (or an alias) for ``user``: a 404
-        :class:`~wumbo.serve.errors.ServeError` when it is not served, 403 when the access
-        control refuses."""
+        :class:`~wumbo.serve.errors.ServeError` when it is not served (suggesting only
+        templates ``user`` may use), 403 when the access control refuses (naming neither the
+        roles needed nor the user)."""
         canonical = self._canonical.get(name)
         if canonical is None:
-            raise _not_served(name, self._canonical)
+            usable = [alias for alias, of in self._canonical.items() if self.allows(user, of)]
+            raise _not_served(name, usable)
         try:
             if self._secured:
                 instance = self._registry.get(canonical, user_context=user)
             else:
                 instance = self._registry.get(canonical)
         except PermissionDenied as denied:
-            raise ServeError(403, "forbidden", str(denied)) from None
+            _logger.info("refused: %s", denied)  # the roles are for the operator, not the caller
+            raise ServeError(
+                403, "forbidden", f"this token may not use template {canonical!r}"
+            ) from None
         return ServedTemplate(canonical, instance.as_template())

@@ -8,8 +8,8 @@ Bearer tokens come from a file or the environment, never from the command line.
 
 Examples:
     >>> args = build_parser().parse_args(["myapp.templates", "--port", "9000", "--grant", "*=ops"])
-    >>> args.modules, args.port, args.grants
-    (['myapp.templates'], 9000, ['*=ops'])
+    >>> args.modules, args.port, args.grants, args.body_seconds
+    (['myapp.templates'], 9000, ['*=ops'], None)
     >>> run(build_parser().parse_args(["--host", "0.0.0.0"]))
     2
 """
@@ -22,6 +22,9 @@ import sys
 from pathlib import Path
 
 from wumbo.serve.settings import (
+    OPTIONS,
+    Kind,
+    Option,
     ServeSettings,
     SettingsError,
     parse_roles_table,
@@ -45,49 +48,44 @@ examples:
 """
 
 
+_TYPES: dict[Kind, type[int] | type[float] | type[str]] = {
+    "text": str,
+    "port": int,
+    "whole": int,
+    "number": float,
+    "names": str,
+    "roles": str,
+}
+
+
+def _help(name: str, option: Option) -> str:
+    """The option's help, with its default when it has one worth showing."""
+    default: object = ServeSettings.__dataclass_fields__[name].default
+    if isinstance(default, bool) or not isinstance(default, str | int | float):
+        return option.help
+    return f"{option.help} (default {default})"
+
+
 def _define(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add every option of :data:`~wumbo.serve.settings.OPTIONS` to ``parser``."""
     add = parser.add_argument
-    add(
-        "modules",
-        nargs="*",
-        metavar="MODULE",
-        help="modules or plugin directories whose templates to register before serving",
-    )
-    add("--host", help="the address to listen on (default 127.0.0.1)")
-    add("--port", type=int, help="the TCP port (default 8080; 0 picks a free one)")
-    add(
-        "--allow-remote",
-        action="store_true",
-        default=None,
-        help="allow a --host that is not loopback (other machines can then connect)",
-    )
-    add(
-        "--template",
-        dest="templates",
-        action="append",
-        metavar="NAME",
-        help="serve only this template (repeatable; default: every registered one)",
-    )
+    add("modules", nargs="*", metavar="MODULE", help=OPTIONS["modules"].help)
     add("--tokens-file", type=Path, metavar="PATH", help="bearer tokens: TOKEN=ROLE,... lines")
-    add(
-        "--grant",
-        dest="grants",
-        action="append",
-        metavar="NAME=ROLE[,ROLE]",
-        help="let these roles use template NAME ('*': every template); repeatable",
-    )
-    add("--max-body-bytes", type=int, metavar="N", help="largest run body / map line (1 MiB)")
-    add("--timeout", type=float, metavar="SECONDS", help="time per run or map line (30)")
-    add("--max-concurrency", type=int, metavar="N", help="requests at once, then 503 (64)")
-    add("--map-concurrency", type=int, metavar="N", help="lines of one map in flight (8)")
-    add("--retry-after", type=int, metavar="SECONDS", help="Retry-After of a 503 (1)")
-    add("--shutdown-seconds", type=int, metavar="SECONDS", help="drain time on SIGTERM (10)")
-    add(
-        "--debug",
-        action="store_true",
-        default=None,
-        help="send tracebacks of failures to clients (never in production)",
-    )
+    for name, option in OPTIONS.items():
+        if option.flag is None:
+            continue
+        if option.kind == "switch":
+            add(option.flag, dest=name, action="store_true", default=None, help=option.help)
+        else:
+            repeated = option.kind in ("names", "roles")
+            add(
+                option.flag,
+                dest=name,
+                type=_TYPES[option.kind],
+                action="append" if repeated else "store",
+                metavar=option.metavar,
+                help=_help(name, option),
+            )
     return parser
 
 
@@ -137,25 +135,14 @@ def settings_from_args(args: argparse.Namespace) -> ServeSettings:
         >>> settings.port, settings.max_concurrency
         (0, 2)
     """
-    tokens = None if args.tokens_file is None else read_tokens_file(args.tokens_file)
-    grants = None if not args.grants else parse_roles_table(";".join(args.grants), "--grant")
-    return settings_from_env(
-        os.environ,
-        host=args.host,
-        port=args.port,
-        allow_remote=args.allow_remote,
-        modules=tuple(args.modules) or None,
-        templates=None if not args.templates else tuple(args.templates),
-        tokens=tokens,
-        grants=grants,
-        max_body_bytes=args.max_body_bytes,
-        timeout_seconds=args.timeout,
-        max_concurrency=args.max_concurrency,
-        map_concurrency=args.map_concurrency,
-        retry_after_seconds=args.retry_after,
-        shutdown_seconds=args.shutdown_seconds,
-        debug=args.debug,
+    given = {name: getattr(args, name) for name in OPTIONS}
+    given["modules"] = tuple(args.modules) or None
+    given["templates"] = None if not args.templates else tuple(args.templates)
+    given["grants"] = (
+        None if not args.grants else parse_roles_table(";".join(args.grants), "--grant")
     )
+    tokens = None if args.tokens_file is None else read_tokens_file(args.tokens_file)
+    return settings_from_env(os.environ, tokens=tokens, **given)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,6 +1,11 @@
 """JSON in and out: strict decoding that says where a body is wrong (400), and encoding of
 template outputs that refuses what JSON cannot hold.
 
+Hostile documents get the same 400 as any malformed JSON, on every Python version: nesting
+deeper than :data:`MAX_DEPTH` levels (which would otherwise exhaust the parser's recursion),
+and integers longer than Python converts (``sys.get_int_max_str_digits()``, 4300 digits by
+default).
+
 Examples:
     >>> decode_json(b'{"n": 1}')
     {'n': 1}
@@ -8,6 +13,10 @@ Examples:
     Traceback (most recent call last):
     ...
     wumbo.serve.errors.ServeError: malformed JSON at line 1, column 7: Expecting value
+    >>> decode_json(b"[" * 600 + b"]" * 600)
+    Traceback (most recent call last):
+    ...
+    wumbo.serve.errors.ServeError: malformed JSON: nested deeper than 500 levels
     >>> encode_json({"total": 3})
     b'{"total": 3}'
 """
@@ -15,10 +24,16 @@ Examples:
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterable
+from typing import cast
 
 from wumbo.serve.errors import ServeError
 
-__all__ = ["OutputNotJSON", "decode_json", "encode_json"]
+__all__ = ["MAX_DEPTH", "OutputNotJSON", "decode_json", "encode_json"]
+
+MAX_DEPTH = 500
+"""The deepest nesting of arrays and objects a request may hold (``[]`` is one level)."""
 
 
 class OutputNotJSON(TypeError):
@@ -32,8 +47,41 @@ class OutputNotJSON(TypeError):
     """
 
 
+class _NotJSONConstant(ValueError):
+    """``NaN`` or ``Infinity`` in a request: Python's parser accepts them, JSON does not."""
+
+
 def _no_constant(name: str) -> object:
-    raise ValueError(f"{name} is not valid JSON")
+    raise _NotJSONConstant(f"{name} is not valid JSON")
+
+
+def _children(item: object) -> Iterable[object] | None:
+    """The values inside a list or dict; ``None`` for anything else."""
+    if isinstance(item, dict):
+        return cast("dict[str, object]", item).values()
+    return cast("list[object]", item) if isinstance(item, list) else None
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether ``value`` nests lists and dicts more than ``limit`` levels (no recursion)."""
+    stack = [(value, 0)]  # a container at depth d is on level d + 1
+    while stack:
+        item, depth = stack.pop()
+        children = _children(item)
+        if children is not None:
+            if depth >= limit:
+                return True
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _too_deep(where: str) -> ServeError:
+    return ServeError(
+        400,
+        "malformed_json",
+        f"{where}malformed JSON: nested deeper than {MAX_DEPTH} levels",
+        details={"max_depth": MAX_DEPTH},
+    )
 
 
 def decode_json(raw: bytes, where: str = "") -> object:
@@ -49,9 +97,13 @@ def decode_json(raw: bytes, where: str = "") -> object:
         Traceback (most recent call last):
         ...
         wumbo.serve.errors.ServeError: malformed JSON at line 1, column 1: Expecting value (the body is empty)
+        >>> decode_json(b"1" * 5000)
+        Traceback (most recent call last):
+        ...
+        wumbo.serve.errors.ServeError: malformed JSON: a number has more than 4300 digits
     """
     try:
-        return json.loads(raw, parse_constant=_no_constant)
+        value = json.loads(raw, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         empty = " (the body is empty)" if not raw.strip() else ""
         raise ServeError(
@@ -61,20 +113,35 @@ def decode_json(raw: bytes, where: str = "") -> object:
             f"{error.msg}{empty}",
             details={"line": error.lineno, "column": error.colno},
         ) from None
-    except (UnicodeDecodeError, ValueError) as error:
+    except RecursionError:
+        raise _too_deep(where) from None
+    except (UnicodeDecodeError, _NotJSONConstant) as error:
         raise ServeError(400, "malformed_json", f"{where}malformed JSON: {error}") from None
+    except ValueError:  # the only other one: an integer longer than Python converts
+        raise ServeError(
+            400,
+            "malformed_json",
+            f"{where}malformed JSON: a number has more than {sys.get_int_max_str_digits()} digits",
+        ) from None
+    # Python may parse deeper documents than the limit (3.13 does): refuse them all the same.
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and _deeper_than(value, MAX_DEPTH):
+        raise _too_deep(where)
+    return value
 
 
 def encode_json(value: object) -> bytes:
-    """The JSON text of ``value`` as UTF-8 bytes; :class:`OutputNotJSON` when it has none.
+    """The JSON text of ``value`` as UTF-8 bytes; :class:`OutputNotJSON` when it has none
+    (including values nested too deeply for the encoder).
 
     Examples:
-        >>> encode_json(float("nan"))
+        >>> encode_json(float("nan"))  # the reason's wording depends on the Python version
         Traceback (most recent call last):
         ...
-        wumbo.serve.jsonio.OutputNotJSON: the template's output is not JSON: Out of range float values are not JSON compliant
+        wumbo.serve.jsonio.OutputNotJSON: the template's output is not JSON: Out of range float values are not JSON compliant...
     """
     try:
         return json.dumps(value, allow_nan=False).encode("utf-8")
+    except RecursionError:
+        raise OutputNotJSON("the template's output is not JSON: it is nested too deeply") from None
     except (TypeError, ValueError) as error:
         raise OutputNotJSON(f"the template's output is not JSON: {error}") from None

@@ -1,7 +1,10 @@
-"""The server's limits: request body size (413), time per call (504), requests at once (503).
+"""The server's limits: body size (413), time to send a body (408), time per call (504),
+requests at once (503).
 
 * :func:`read_limited_body` reads a request body and stops with a 413 as soon as it is larger
-  than allowed (a ``Content-Length`` that says so is refused before reading anything).
+  than allowed (a ``Content-Length`` that says so is refused before reading anything), and with
+  a 408 when it has not all arrived in time. The server reads a body before it takes a
+  concurrency slot, so slow clients cannot keep others out.
 * :func:`call_with_deadline` runs a template on one input within a time limit: an async
   template is cancelled at the deadline; a sync one runs in a worker thread (so it never stalls
   the event loop) that is abandoned at the deadline, since Python cannot stop a thread.
@@ -26,6 +29,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Mapping
+from math import inf
 from typing import Any
 
 import anyio
@@ -34,8 +38,16 @@ from returns.result import Result
 
 from wumbo.core.template import Template
 from wumbo.serve.errors import ServeError
+from wumbo.serve.threads import AbandonedThreads
 
-__all__ = ["ConcurrencyGate", "Slot", "call_with_deadline", "read_limited_body", "too_large"]
+__all__ = [
+    "ConcurrencyGate",
+    "Slot",
+    "call_with_deadline",
+    "read_limited_body",
+    "too_large",
+    "too_slow",
+]
 
 
 def too_large(limit: int, what: str = "the request body") -> ServeError:
@@ -53,10 +65,29 @@ def too_large(limit: int, what: str = "the request body") -> ServeError:
     )
 
 
+def too_slow(seconds: float, what: str = "the request body") -> ServeError:
+    """The 408 error for a body (or line) that did not arrive within ``seconds``; it asks for
+    the connection to be closed, since the rest of the body is never read.
+
+    Examples:
+        >>> error = too_slow(2.5)
+        >>> error.status, error.message, error.headers
+        (408, 'the request body did not arrive within 2.5 s', {'Connection': 'close'})
+    """
+    return ServeError(
+        408,
+        "body_timeout",
+        f"{what} did not arrive within {seconds:g} s",
+        details={"body_seconds": seconds},
+        headers={"Connection": "close"},
+    )
+
+
 async def read_limited_body(
-    headers: Mapping[str, str], chunks: AsyncIterable[bytes], limit: int
+    headers: Mapping[str, str], chunks: AsyncIterable[bytes], limit: int, seconds: float = inf
 ) -> bytes:
-    """The whole body from ``chunks``, or a 413 once it exceeds ``limit`` bytes.
+    """The whole body from ``chunks``, or a 413 once it exceeds ``limit`` bytes, or a 408 when
+    it has not all arrived within ``seconds``.
 
     Examples:
         >>> import anyio
@@ -69,22 +100,39 @@ async def read_limited_body(
         Traceback (most recent call last):
         ...
         wumbo.serve.errors.ServeError: the request body is larger than the limit of 100 bytes
+        >>> async def stalled():
+        ...     yield b"[1, "
+        ...     await anyio.sleep_forever()
+        >>> anyio.run(read_limited_body, {}, stalled(), 100, 0.01)
+        Traceback (most recent call last):
+        ...
+        wumbo.serve.errors.ServeError: the request body did not arrive within 0.01 s
     """
     declared = headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise too_large(limit)
     body = bytearray()
-    async for chunk in chunks:
-        body += chunk
-        if len(body) > limit:
-            raise too_large(limit)
+    with anyio.move_on_after(seconds) as deadline:
+        async for chunk in chunks:
+            body += chunk
+            if len(body) > limit:
+                raise too_large(limit)
+    if deadline.cancelled_caught:
+        raise too_slow(seconds)
     return bytes(body)
 
 
 async def call_with_deadline(
-    pipeline: Template[Any, Any, Any], value: object, seconds: float
+    pipeline: Template[Any, Any, Any],
+    value: object,
+    seconds: float,
+    threads: AbandonedThreads | None = None,
 ) -> Result[Any, Any]:
     """``pipeline``'s Result for ``value``, or a 504 when it takes longer than ``seconds``.
+
+    A sync pipeline runs in a worker thread, started through ``threads`` (a 503 when too many
+    abandoned ones still run), which counts the thread as abandoned if the call times out or
+    is cancelled before the thread ends.
 
     Examples:
         >>> import anyio
@@ -100,7 +148,13 @@ async def call_with_deadline(
         with anyio.fail_after(seconds):
             if pipeline.is_async:
                 return await pipeline.acall(value)
-            return await anyio.to_thread.run_sync(pipeline, value, abandon_on_cancel=True)
+            call = (threads or AbandonedThreads(1, retry_after_seconds=1)).start()
+            try:
+                return await anyio.to_thread.run_sync(
+                    call.run, pipeline, value, abandon_on_cancel=True
+                )
+            finally:
+                call.abandon()  # nothing happens when the call has finished
     except TimeoutError:
         raise ServeError(
             504,

@@ -2,9 +2,11 @@
 background thread (for tests and notebooks).
 
 :func:`run_server` binds the socket itself (so a busy port is a clear error before anything
-starts) and serves until SIGTERM or SIGINT. Then it stops accepting connections at once,
-``/readyz`` answers 503, requests in flight get up to ``shutdown_seconds`` to finish (after
-that they are cancelled), and it returns the exit status: 0 after SIGTERM, 130 after Ctrl-C.
+starts) and serves until SIGTERM or SIGINT. Then ``/readyz`` answers 503 and new template
+requests a JSON 503 (``shutting_down``) while requests in flight get up to ``shutdown_seconds``
+to finish; the socket still listens meanwhile. Requests still running then are cancelled and
+answered with a JSON 503, the socket is closed, and the process exits: 0 after SIGTERM, 130
+after Ctrl-C, even when template threads still run (they are left behind).
 
 :class:`BackgroundServer` runs the same server on a thread of the current process, on a free
 port when ``port=0``; leaving the ``with`` block stops it the same graceful way.
@@ -20,13 +22,16 @@ Examples:
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import signal
 import socket
 import sys
 import threading
-from collections.abc import Generator
+import time
+from collections.abc import Callable, Generator
 from types import FrameType, TracebackType
-from typing import Any
+from typing import Any, NoReturn
 
 import uvicorn
 
@@ -34,9 +39,17 @@ from wumbo.framework import TemplateRegistry
 from wumbo.serve.app import ServerState, create_app
 from wumbo.serve.settings import ServeSettings, SettingsError
 
-__all__ = ["BackgroundServer", "bind_socket", "run_server"]
+__all__ = [
+    "CLOSING_SECONDS",
+    "EXIT_MARGIN_SECONDS",
+    "BackgroundServer",
+    "bind_socket",
+    "run_server",
+]
 
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+_logger = logging.getLogger("wumbo.serve")
 
 
 def bind_socket(settings: ServeSettings) -> socket.socket:
@@ -63,13 +76,25 @@ def bind_socket(settings: ServeSettings) -> socket.socket:
     return sock
 
 
-class _GracefulServer(uvicorn.Server):
-    """uvicorn's server, told about our state on a stop signal, and not re-raising it."""
+CLOSING_SECONDS = 2
+"""After the grace period, how long the answers of cancelled requests have to go out before
+uvicorn closes the connections."""
 
-    def __init__(self, config: uvicorn.Config, state: ServerState) -> None:
+EXIT_MARGIN_SECONDS = 3
+"""On top of the grace period and :data:`CLOSING_SECONDS`, how long :func:`run_server` lets
+a stuck shutdown take before it ends the process anyway."""
+
+
+class _GracefulServer(uvicorn.Server):
+    """uvicorn's server, told about our state on a stop signal, and not re-raising it; its
+    shutdown first drains the requests in flight while it still listens."""
+
+    def __init__(self, config: uvicorn.Config, state: ServerState, grace_seconds: float) -> None:
         super().__init__(config)
         self.state = state
+        self.grace_seconds = grace_seconds
         self.stopped_by: int | None = None
+        self.on_stop: Callable[[int], None] | None = None
 
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
@@ -87,7 +112,22 @@ class _GracefulServer(uvicorn.Server):
         self.state.shutting_down = True
         if self.stopped_by is None:
             self.stopped_by = sig
+            if self.on_stop is not None:
+                self.on_stop(sig)
         super().handle_exit(sig, frame)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.state.shutting_down = True
+        in_flight = self.state.in_flight
+        in_flight.close()  # still listening: new template requests get 503, probes answers
+        cut = await in_flight.drain(self.grace_seconds, give_up=lambda: self.force_exit)
+        if cut:
+            _logger.warning(
+                "cancelled %d request(s) still running after the %g s grace period",
+                cut,
+                self.grace_seconds,
+            )
+        await super().shutdown(sockets)
 
 
 def _server(
@@ -98,11 +138,36 @@ def _server(
     config = uvicorn.Config(
         app,
         lifespan="on",
-        timeout_graceful_shutdown=settings.shutdown_seconds,
+        timeout_graceful_shutdown=CLOSING_SECONDS,
         server_header=False,
         **options,
     )
-    return _GracefulServer(config, state)
+    return _GracefulServer(config, state, settings.shutdown_seconds)
+
+
+def _exit_status(sig: int | None) -> int:
+    return 130 if sig == signal.SIGINT else 0
+
+
+def _end_process(status: int, why: str) -> NoReturn:
+    """End the process now, whatever its other threads do (Python cannot stop them)."""
+    print(f"wumbo serve: {why}; exiting without waiting for them", file=sys.stderr)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def _exit_if_threads_run_on(status: int) -> None:
+    """End the process when threads other than this one still run (templates abandoned past
+    their timeout): the interpreter would wait for them at exit, maybe for ever."""
+    current = threading.current_thread()
+    others = [t for t in threading.enumerate() if t is not current and not t.daemon]
+    deadline = time.monotonic() + 1.0  # idle worker threads are ending: give them a moment
+    for thread in others:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if running := [thread for thread in others if thread.is_alive()]:
+        _end_process(status, f"{len(running)} thread(s) still run after the shutdown")
 
 
 def run_server(settings: ServeSettings, registry: TemplateRegistry | None = None) -> int:
@@ -110,13 +175,30 @@ def run_server(settings: ServeSettings, registry: TemplateRegistry | None = None
 
     ``registry`` defaults to the shared one (plugins included). A busy port or a bad setting
     raises :class:`~wumbo.serve.settings.SettingsError` before anything is served.
+
+    This function owns the process: after a stop signal, the process ends within
+    ``shutdown_seconds`` + :data:`CLOSING_SECONDS` + :data:`EXIT_MARGIN_SECONDS`, whatever its
+    threads do. When template threads still run once the server has stopped (sync templates
+    abandoned past their timeout), it ends the process at once with ``os._exit`` and the same
+    status, rather than let the interpreter wait for them.
     """
     server = _server(settings, registry)
+    last_call = settings.shutdown_seconds + CLOSING_SECONDS + EXIT_MARGIN_SECONDS
+
+    def watchdog(sig: int) -> None:
+        why = f"the shutdown took longer than {last_call:g} s"
+        timer = threading.Timer(last_call, _end_process, (_exit_status(sig), why))
+        timer.daemon = True
+        timer.start()
+
+    server.on_stop = watchdog
     with bind_socket(settings) as sock:
         url = ServeSettings(host=settings.host, port=sock.getsockname()[1], allow_remote=True)
         print(f"wumbo serve: serving on {url.address} (stop: SIGTERM or Ctrl-C)", file=sys.stderr)
         server.run(sockets=[sock])
-    return 130 if server.stopped_by == signal.SIGINT else 0
+    status = _exit_status(server.stopped_by)
+    _exit_if_threads_run_on(status)
+    return status
 
 
 class BackgroundServer:

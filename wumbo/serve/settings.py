@@ -4,18 +4,13 @@ Each setting has an environment variable (read by :func:`settings_from_env`); co
 options override them. Bad values raise :class:`SettingsError` saying what was expected and
 what came. Binding to an address other than loopback needs ``allow_remote``.
 
-* ``host`` (``WUMBO_SERVE_HOST``, default ``127.0.0.1``), ``port`` (``WUMBO_SERVE_PORT``,
-  ``8080``), ``allow_remote`` (``WUMBO_SERVE_ALLOW_REMOTE``, off; ``1``/``true``/``yes``/``on``);
-* ``modules`` and ``templates`` (``WUMBO_SERVE_MODULES``, ``WUMBO_SERVE_TEMPLATES``,
-  comma-separated; empty ``templates`` serves every registered template);
-* ``tokens`` (``WUMBO_SERVE_TOKENS``, or a file named by ``WUMBO_SERVE_TOKENS_FILE``; none: no
-  authentication) and ``grants`` (``WUMBO_SERVE_GRANTS``: ``NAME=ROLE,ROLE;...``, ``*`` for
-  every template);
-* ``max_body_bytes`` (``WUMBO_SERVE_MAX_BODY_BYTES``, 1 MiB), ``timeout_seconds``
-  (``WUMBO_SERVE_TIMEOUT``, 30), ``max_concurrency`` (``WUMBO_SERVE_MAX_CONCURRENCY``, 64),
-  ``map_concurrency`` (``WUMBO_SERVE_MAP_CONCURRENCY``, 8), ``retry_after_seconds``
-  (``WUMBO_SERVE_RETRY_AFTER``, 1), ``shutdown_seconds`` (``WUMBO_SERVE_SHUTDOWN_SECONDS``, 10),
-  ``debug`` (``WUMBO_SERVE_DEBUG``, off).
+Every field of :class:`ServeSettings` but ``tokens`` is an option, and :data:`OPTIONS` is
+the one table of them: each one's environment variable (``WUMBO_SERVE_`` and its name, e.g.
+``WUMBO_SERVE_BODY_SECONDS``), command-line flag, kind and help. Switches take
+``1``/``true``/``yes``/``on`` (or ``0``/``false``/``no``/``off``); names are comma-separated;
+grants are ``NAME=ROLE,ROLE;...`` (``*`` for every template). Tokens come from
+``WUMBO_SERVE_TOKENS`` or a file named by ``WUMBO_SERVE_TOKENS_FILE`` (none: no
+authentication).
 
 Tokens are ``TOKEN=ROLE[,ROLE...]`` entries separated by ``;`` (or one per line in a tokens
 file, ``#`` starting a comment); they never appear on the command line, where other users of
@@ -37,12 +32,15 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 __all__ = [
     "ENV_PREFIX",
+    "OPTIONS",
+    "Kind",
+    "Option",
     "ServeSettings",
     "SettingsError",
     "is_loopback",
@@ -119,13 +117,38 @@ def parse_roles_table(text: str, what: str) -> dict[str, frozenset[str]]:
     return table
 
 
-_WHOLE_NUMBERS = (
-    "max_body_bytes",
-    "max_concurrency",
-    "map_concurrency",
-    "retry_after_seconds",
-    "shutdown_seconds",
-)
+Kind = Literal["text", "port", "whole", "number", "switch", "names", "roles"]
+"""How a setting is written: free text, a port, a positive whole number, a positive number, an
+on/off switch, comma-separated names, or ``KEY=ROLE[,ROLE...]`` entries."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """How one setting is given: its environment variable (after ``WUMBO_SERVE_``), its
+    command-line flag (``None``: the command line has its own way, e.g. positional modules),
+    its kind, and the help line of both.
+
+    Examples:
+        >>> option = OPTIONS["body_seconds"]
+        >>> option.env, option.flag, option.kind
+        ('BODY_SECONDS', '--body-seconds', 'number')
+    """
+
+    env: str
+    flag: str | None
+    kind: Kind
+    help: str
+    metavar: str | None = None
+
+
+def _option(
+    default: Any, env: str, flag: str | None, kind: Kind, help: str, metavar: str | None = None
+) -> Any:
+    """A dataclass field that is also an option (its metadata holds the :class:`Option`)."""
+    metadata = {"option": Option(env, flag, kind, help, metavar)}
+    if isinstance(default, dict):
+        return field(default_factory=dict[str, frozenset[str]], metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 def _unchecked(value: object) -> object:
@@ -142,38 +165,115 @@ def _positive_number(name: str, value: object, *, whole: bool) -> None:
 
 @dataclass(frozen=True)
 class ServeSettings:
-    """The settings of one server (immutable; checked when created).
+    """The settings of one server (immutable; checked when created). Every field but
+    ``tokens`` is an option (see :data:`OPTIONS`).
 
     Examples:
         >>> ServeSettings().max_concurrency, ServeSettings(tokens={"s3cret": frozenset({"a"})})
-        (64, ServeSettings(host='127.0.0.1', port=8080, allow_remote=False, modules=(), templates=(), grants={}, max_body_bytes=1048576, timeout_seconds=30.0, max_concurrency=64, map_concurrency=8, retry_after_seconds=1, shutdown_seconds=10, debug=False, tokens=<1 hidden>))
+        (64, ServeSettings(host='127.0.0.1', port=8080, allow_remote=False, modules=(), templates=(), grants={}, max_body_bytes=1048576, body_seconds=10.0, timeout_seconds=30.0, max_concurrency=64, map_concurrency=8, max_abandoned_threads=16, retry_after_seconds=1, shutdown_seconds=10, metrics_role=None, debug=False, tokens=<1 hidden>))
     """
 
-    host: str = "127.0.0.1"
+    host: str = _option(
+        "127.0.0.1", "HOST", "--host", "text", "the address to listen on", "ADDRESS"
+    )
     """The address to listen on; anything but loopback needs ``allow_remote``."""
-    port: int = 8080
+    port: int = _option(8080, "PORT", "--port", "port", "the TCP port; 0 picks a free one", "N")
     """The TCP port (0: any free port)."""
-    allow_remote: bool = False
+    allow_remote: bool = _option(
+        False,
+        "ALLOW_REMOTE",
+        "--allow-remote",
+        "switch",
+        "allow a --host that is not loopback (other machines can then connect)",
+    )
     """Allow listening on a non-loopback address."""
-    modules: tuple[str, ...] = ()
+    modules: tuple[str, ...] = _option(
+        (), "MODULES", None, "names", "modules or plugin directories to load before serving"
+    )
     """Modules (or plugin directories) to load before serving; their templates register."""
-    templates: tuple[str, ...] = ()
+    templates: tuple[str, ...] = _option(
+        (),
+        "TEMPLATES",
+        "--template",
+        "names",
+        "serve only this template (repeatable; default: every registered one)",
+        "NAME",
+    )
     """Serve only these templates (names or aliases); empty: every registered one."""
-    grants: Mapping[str, frozenset[str]] = field(default_factory=dict[str, frozenset[str]])
+    grants: Mapping[str, frozenset[str]] = _option(
+        {},
+        "GRANTS",
+        "--grant",
+        "roles",
+        "let these roles use template NAME ('*': every template); repeatable",
+        "NAME=ROLE[,ROLE]",
+    )
     """Template name (or ``*`` for all) -> the roles allowed to use it (with tokens)."""
-    max_body_bytes: int = 1 << 20
+    max_body_bytes: int = _option(
+        1 << 20, "MAX_BODY_BYTES", "--max-body-bytes", "whole", "largest run body / map line", "N"
+    )
     """Largest ``run`` body, and largest line of a ``map`` body, in bytes."""
-    timeout_seconds: float = 30.0
+    body_seconds: float = _option(
+        10.0,
+        "BODY_SECONDS",
+        "--body-seconds",
+        "number",
+        "time a client has to send a run body or one map line, then 408",
+        "SECONDS",
+    )
+    """How long a client may take to send a ``run`` body (or one ``map`` line) before a 408."""
+    timeout_seconds: float = _option(
+        30.0, "TIMEOUT", "--timeout", "number", "time per run or map line, then 504", "SECONDS"
+    )
     """How long one ``run`` (or one ``map`` line) may take before a 504."""
-    max_concurrency: int = 64
+    max_concurrency: int = _option(
+        64, "MAX_CONCURRENCY", "--max-concurrency", "whole", "requests at once, then 503", "N"
+    )
     """Template requests handled at once; more get 503 with ``Retry-After``."""
-    map_concurrency: int = 8
+    map_concurrency: int = _option(
+        8, "MAP_CONCURRENCY", "--map-concurrency", "whole", "lines of one map in flight", "N"
+    )
     """Lines of one ``map`` request in flight at once."""
-    retry_after_seconds: int = 1
+    max_abandoned_threads: int = _option(
+        16,
+        "MAX_ABANDONED_THREADS",
+        "--max-abandoned-threads",
+        "whole",
+        "sync template calls still running after their timeout, then 503",
+        "N",
+    )
+    """Sync template calls still running in threads after their client got a 504 (Python
+    cannot stop a thread); once this many are, sync templates get 503 until some finish."""
+    retry_after_seconds: int = _option(
+        1, "RETRY_AFTER", "--retry-after", "whole", "Retry-After of a 503", "SECONDS"
+    )
     """The ``Retry-After`` of a 503."""
-    shutdown_seconds: int = 10
-    """On SIGTERM, how long in-flight requests may take to finish."""
-    debug: bool = False
+    shutdown_seconds: int = _option(
+        10,
+        "SHUTDOWN_SECONDS",
+        "--shutdown-seconds",
+        "whole",
+        "on SIGTERM, time for requests in flight to finish, then the process exits",
+        "SECONDS",
+    )
+    """On SIGTERM, how long in-flight requests may take to finish; then the process exits."""
+    metrics_role: str | None = _option(
+        None,
+        "METRICS_ROLE",
+        "--metrics-role",
+        "text",
+        "GET /metrics needs a token with this role (and then shows every template)",
+        "ROLE",
+    )
+    """With tokens: the role ``GET /metrics`` needs; ``None``: metrics show each caller only
+    the templates it may use."""
+    debug: bool = _option(
+        False,
+        "DEBUG",
+        "--debug",
+        "switch",
+        "send tracebacks of failures to clients (never in production)",
+    )
     """Send tracebacks of failures to clients (never in production)."""
     tokens: Mapping[str, frozenset[str]] = field(
         default_factory=dict[str, frozenset[str]], repr=False
@@ -191,13 +291,21 @@ class ServeSettings:
                 f"refusing to listen on {self.host}, which is not a loopback address: pass "
                 f"--allow-remote (or {ENV_PREFIX}ALLOW_REMOTE=1) to serve other machines"
             )
-        for name in _WHOLE_NUMBERS:
-            _positive_number(name, getattr(self, name), whole=True)
-        _positive_number("timeout_seconds", self.timeout_seconds, whole=False)
+        for name, option in OPTIONS.items():
+            if option.kind in ("whole", "number"):
+                _positive_number(name, getattr(self, name), whole=option.kind == "whole")
         if self.grants and not self.tokens:
             raise SettingsError(
                 "grants need tokens: without tokens nobody is authenticated, so roles would "
                 "never be checked; set tokens (or drop the grants)"
+            )
+        role = _unchecked(self.metrics_role)
+        if role is not None and (not isinstance(role, str) or not role.strip()):
+            raise SettingsError(f"metrics_role must be a role name, got {role!r}")
+        if role is not None and not self.tokens:
+            raise SettingsError(
+                "metrics_role needs tokens: without tokens nobody has a role; set tokens "
+                "(or drop metrics_role)"
             )
 
     def __repr__(self) -> str:
@@ -218,6 +326,14 @@ class ServeSettings:
         """
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+
+OPTIONS: Mapping[str, Option] = {
+    f.name: f.metadata["option"] for f in fields(ServeSettings) if "option" in f.metadata
+}
+"""Every setting that is an option, by field name, in the order of the fields: the one place
+the command line (:mod:`wumbo.serve.cli`) and the environment (:func:`settings_from_env`)
+learn what exists."""
 
 
 def _flag(name: str, text: str) -> bool:
@@ -241,6 +357,23 @@ def _number(name: str, text: str, kind: type[int] | type[float]) -> Any:
 
 def _names(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _from_text(option: Option, text: str) -> Any:
+    """The value of an environment variable, read as ``option`` says."""
+    match option.kind:
+        case "text":
+            return text.strip()
+        case "port" | "whole":
+            return _number(option.env, text, int)
+        case "number":
+            return _number(option.env, text, float)
+        case "switch":
+            return _flag(option.env, text)
+        case "names":
+            return _names(text)
+        case "roles":
+            return parse_roles_table(text, f"{ENV_PREFIX}{option.env}")
 
 
 def read_tokens_file(path: Path) -> dict[str, frozenset[str]]:
@@ -282,27 +415,9 @@ def settings_from_env(environ: Mapping[str, str] | None = None, **overrides: Any
         return env.get(ENV_PREFIX + name)
 
     values: dict[str, Any] = {}
-    if (text := get("HOST")) is not None:
-        values["host"] = text.strip()
-    for name, key, kind in (
-        ("PORT", "port", int),
-        ("MAX_BODY_BYTES", "max_body_bytes", int),
-        ("MAX_CONCURRENCY", "max_concurrency", int),
-        ("MAP_CONCURRENCY", "map_concurrency", int),
-        ("RETRY_AFTER", "retry_after_seconds", int),
-        ("TIMEOUT", "timeout_seconds", float),
-        ("SHUTDOWN_SECONDS", "shutdown_seconds", int),
-    ):
-        if (text := get(name)) is not None:
-            values[key] = _number(name, text, kind)
-    for name, key in (("ALLOW_REMOTE", "allow_remote"), ("DEBUG", "debug")):
-        if (text := get(name)) is not None:
-            values[key] = _flag(name, text)
-    for name, key in (("MODULES", "modules"), ("TEMPLATES", "templates")):
-        if (text := get(name)) is not None:
-            values[key] = _names(text)
-    if (text := get("GRANTS")) is not None:
-        values["grants"] = parse_roles_table(text, f"{ENV_PREFIX}GRANTS")
+    for key, option in OPTIONS.items():
+        if (text := get(option.env)) is not None:
+            values[key] = _from_text(option, text)
     tokens: dict[str, frozenset[str]] = {}
     if (text := get("TOKENS_FILE")) is not None and text.strip():
         tokens.update(read_tokens_file(Path(text.strip())))

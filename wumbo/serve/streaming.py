@@ -34,7 +34,8 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from math import inf
 from time import perf_counter
 from typing import Any
 
@@ -49,8 +50,9 @@ from wumbo.runtime.errors import ItemTimeout
 from wumbo.serve.catalog import ServedTemplate
 from wumbo.serve.errors import ServeError, template_failure
 from wumbo.serve.jsonio import OutputNotJSON, decode_json, encode_json
-from wumbo.serve.limits import Slot, too_large
+from wumbo.serve.limits import Slot, too_large, too_slow
 from wumbo.serve.metrics import Outcome
+from wumbo.serve.threads import AbandonedThreads, ThreadCall
 
 __all__ = [
     "JSON_LINES",
@@ -65,6 +67,12 @@ _logger = logging.getLogger("wumbo.serve")
 
 JSON_LINES = "application/x-ndjson"
 """The media type of ``map``'s response (JSON Lines)."""
+
+_CUT = ServeError(
+    503,
+    "shutting_down",
+    "the server shut down before this stream ended: the lines without a record were not answered",
+)
 
 Observe = Callable[[str, float, Outcome], None]
 """Told about each template call: template name, seconds, outcome (metrics)."""
@@ -82,6 +90,8 @@ class InputLine:
     number: int
     value: object = None
     problem: ServeError | None = None
+    call: ThreadCall | None = None
+    """How a sync template's thread runs it (set when the line is started)."""
 
 
 def _parsed(number: int, raw: bytes, limit: int) -> InputLine | None:
@@ -97,9 +107,12 @@ def _parsed(number: int, raw: bytes, limit: int) -> InputLine | None:
         return InputLine(number, problem=problem)
 
 
-async def input_lines(chunks: AsyncIterable[bytes], limit: int) -> AsyncIterator[InputLine]:
+async def input_lines(
+    chunks: AsyncIterable[bytes], limit: int, seconds: float = inf
+) -> AsyncGenerator[InputLine, None]:
     """The non-blank lines of a streamed body, parsed, in order; a line longer than ``limit``
-    bytes is reported (413) without being kept in memory.
+    bytes is reported (413) without being kept in memory; a line the client takes longer than
+    ``seconds`` to send ends the lines with a 408 problem (the rest of the body is not read).
 
     Examples:
         >>> import anyio
@@ -114,10 +127,23 @@ async def input_lines(chunks: AsyncIterable[bytes], limit: int) -> AsyncIterator
     number = 0
     pending = bytearray()
     too_long = False  # the current line is over the limit: its bytes are dropped
-    async for chunk in chunks:
+    iterator = aiter(chunks)
+    left = seconds  # of waiting for the client, for the current line
+    while True:
+        started, timed_out, chunk = anyio.current_time(), True, None
+        with anyio.move_on_after(left):
+            chunk = await anext(iterator, None)
+            timed_out = False
+        if timed_out:
+            yield InputLine(number + 1, problem=too_slow(seconds, f"line {number + 1}"))
+            return
+        if chunk is None:
+            break
+        left -= anyio.current_time() - started
         start = 0
         while (end := chunk.find(b"\n", start)) != -1:
             number += 1
+            left = seconds
             if too_long:
                 line: InputLine | None = InputLine(
                     number, problem=too_large(limit, f"line {number}")
@@ -167,7 +193,8 @@ def _answerer(
         if line.problem is not None:
             return Failure(line.problem)
         started = perf_counter()
-        return measured(core(line.value), started)
+        result = core(line.value) if line.call is None else line.call.run(core, line.value)
+        return measured(result, started)
 
     return template(answer, name=name), "threads"
 
@@ -194,29 +221,51 @@ async def map_records(
     timeout: float,
     debug: bool = False,
     observe: Observe | None = None,
+    threads: AbandonedThreads | None = None,
 ) -> AsyncGenerator[bytes, None]:
     """One encoded output line per input line, in input order, computed by ``amap`` with at
     most ``concurrency`` lines in flight, each within ``timeout`` seconds (else a 504 record).
 
     Sync templates run on the runtime's worker threads (so a timeout can abandon them), async
-    ones on the event loop. ``observe`` hears about every template call (metrics).
+    ones on the event loop. ``observe`` hears about every template call (metrics). Sync lines
+    start through ``threads``: once too many abandoned calls still run, a line gets a 503
+    record instead of running.
     """
-    numbers: deque[int] = deque()  # lines pulled by amap and not answered yet: <= concurrency
+    # Lines pulled by amap and not answered yet (<= concurrency), with their thread calls.
+    pending: deque[tuple[int, ThreadCall | None]] = deque()
+    answerer, executor = _answerer(served, observe)
+
+    def started(line: InputLine) -> InputLine:
+        if executor is None or threads is None or line.problem is not None:
+            return line
+        try:
+            return replace(line, call=threads.start())
+        except ServeError as refused:  # too many abandoned threads: this line is not run
+            return replace(line, problem=refused)
 
     async def numbered() -> AsyncIterator[InputLine]:
         async for line in lines:
-            numbers.append(line.number)
+            line = started(line)
+            pending.append((line.number, line.call))
             yield line
 
-    answerer, executor = _answerer(served, observe)
     results = answerer.amap(
         numbered(), concurrency=concurrency, ordered=True, timeout=timeout, executor=executor
     )
-    async for result in results:
-        timed_out = isinstance(result, Failure) and isinstance(result.failure(), ItemTimeout)
-        if observe is not None and timed_out:
-            observe(served.name, timeout, "error")
-        yield _record(numbers.popleft(), result, debug)
+    try:
+        async for result in results:
+            timed_out = isinstance(result, Failure) and isinstance(result.failure(), ItemTimeout)
+            number, call = pending.popleft()
+            if timed_out:
+                if call is not None:
+                    call.abandon()
+                if observe is not None:
+                    observe(served.name, timeout, "error")
+            yield _record(number, result, debug)
+    finally:
+        for _, call in pending:  # the stream ended early: its running lines are abandoned
+            if call is not None:
+                call.abandon()
 
 
 class JsonLinesResponse(Response):
@@ -258,6 +307,11 @@ class JsonLinesResponse(Response):
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         except (ClientDisconnect, OSError):
             _logger.info("a map client went away before its stream ended")
+        except anyio.get_cancelled_exc_class():
+            with anyio.move_on_after(1, shield=True):  # a shutdown cut the stream: say so
+                last = encode_json(_CUT.body()) + b"\n"
+                await send({"type": "http.response.body", "body": last, "more_body": False})
+            raise
         finally:
             self._slot.release()
             with anyio.CancelScope(shield=True):
