@@ -1,0 +1,107 @@
+"""The zygote: a clean process, started once, that keeps the next sandbox run ready.
+
+The caller starts ``python -I -c BOOT PATHS TEMPDIR`` with a ``SOCK_SEQPACKET`` control socket
+as its stdin. :func:`main` probes the kernel (:class:`SandboxCapabilities`), sends the result as
+its first message, then serves requests: each is a JSON object (the modules the job's pickle
+names, to import once so every later run finds them loaded, and the shape of the run: which
+namespaces, which uid) with one file descriptor, the call's socket. It hands the socket to a
+supervisor it forked **ahead** of the call (see :func:`wumbo.decorators._sandbox_supervisor.
+stand_by`), with that run's namespaces, init and worker already in place, and at once forks the
+next one. A standby of another shape, or forked before a module the call needs was loaded, is
+discarded (its channel closed: it cleans up and exits) and a fresh one forked. Supervisors are
+reaped by the kernel (``SIGCHLD`` ignored). The zygote never runs a stage itself, so each call
+starts from the same state. End of file on the control socket (the caller closed it, or died)
+ends the zygote, and with it the standby.
+
+Examples:
+    >>> "_sandbox_zygote import main" in BOOT
+    True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import signal
+import socket
+import sys
+from typing import Any, Final
+
+from wumbo.decorators._sandbox_capabilities import SandboxCapabilities
+from wumbo.decorators._sandbox_supervisor import stand_by
+
+__all__ = ["BOOT", "main"]
+
+BOOT: Final = (
+    "import sys, json; sys.path[:] = json.loads(sys.argv[1]); "
+    "from wumbo.decorators._sandbox_zygote import main; main()"
+)
+_MESSAGE: Final = 1 << 16
+_LAZY_STDLIB: Final = ("encodings.idna",)
+"""Loaded lazily by the standard library (every socket address goes through the idna codec),
+so loaded here, while the interpreter's files are still readable to the run's user."""
+
+
+def _preload(modules: list[str]) -> bool:
+    """Import ``modules``; whether any of them was new."""
+    new = False
+    for name in modules:
+        if name not in sys.modules:
+            new = True
+            with contextlib.suppress(Exception):  # the run will report a real problem
+                importlib.import_module(name)
+    return new
+
+
+class _Standby:
+    """A supervisor forked ahead of its call, and the channel that will hand it the call."""
+
+    def __init__(self, control: socket.socket, shape: dict[str, Any], tempdir: str) -> None:
+        self.key = json.dumps(shape, sort_keys=True)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        if os.fork() == 0:
+            control.close()
+            ours.close()
+            stand_by(theirs, shape, tempdir)
+        theirs.close()
+        self.channel = ours
+
+    def hand_over(self, fd: int) -> None:
+        """Give it the call's socket; it serves the call and exits."""
+        with self.channel:
+            socket.send_fds(self.channel, [b"call"], [fd])
+
+    def discard(self) -> None:
+        """Close its channel: it cleans up and exits."""
+        self.channel.close()
+
+
+def main() -> None:
+    """Serve sandbox calls on the control socket (stdin) until it closes."""
+    tempdir = sys.argv[2]
+    control = socket.socket(fileno=0)
+    _preload(list(_LAZY_STDLIB))
+    control.sendall(json.dumps(SandboxCapabilities.probe().as_dict()).encode())
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors reaped by the kernel
+    standby: _Standby | None = None
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, _MESSAGE, 1)
+        except OSError:
+            return
+        if not message:
+            return
+        if not fds:
+            continue
+        request = json.loads(message)
+        shape: dict[str, Any] = request["shape"]
+        stale = _preload(request["modules"])
+        if standby is not None and (stale or standby.key != json.dumps(shape, sort_keys=True)):
+            standby.discard()
+            standby = None
+        current = standby or _Standby(control, shape, tempdir)
+        current.hand_over(fds[0])
+        os.close(fds[0])
+        standby = _Standby(control, shape, tempdir)
