@@ -133,7 +133,10 @@ def open_many(count: int) -> int:
 
 
 def left_behind(error: SandboxError) -> list[str]:
-    """Processes (zombies included) still in the sandbox's session or owned by its uid."""
+    """Processes (zombies included) still in the sandbox's session or owned by its uid.
+
+    The supervisor itself (``error.pid``, root) exits right after its report: not counted.
+    """
     assert error.pid is not None
     found = []
     for entry in Path("/proc").iterdir():
@@ -143,6 +146,8 @@ def left_behind(error: SandboxError) -> list[str]:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             owner = entry.stat().st_uid
         except (OSError, IndexError):
+            continue
+        if int(entry.name) == error.pid:
             continue
         if int(fields[3]) == error.pid or (error.uid is not None and owner == error.uid):
             found.append(f"{entry.name} ({fields[0]})")

@@ -34,6 +34,7 @@ __all__ = [
     "landlock_restrict",
     "loopback_up",
     "map_own_user",
+    "setns",
     "unshare",
 ]
 
@@ -66,6 +67,11 @@ def _check(result: int, what: str) -> int:
 def unshare(flags: int) -> None:
     """Move the calling process into new namespaces (``CLONE_NEW*`` flags)."""
     _check(_libc.unshare(ctypes.c_int(flags)), "unshare")
+
+
+def setns(fd: int, nstype: int) -> None:
+    """Set this process's namespace of ``nstype`` (for PID: its future children's) to ``fd``'s."""
+    _check(_libc.setns(ctypes.c_int(fd), ctypes.c_int(nstype)), "setns")
 
 
 def map_own_user(uid: int, gid: int) -> None:

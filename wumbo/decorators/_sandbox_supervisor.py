@@ -1,15 +1,16 @@
 """The supervisor of one sandbox run, forked by the zygote ahead of the call it will serve.
 
-:func:`stand_by` prepares a run before any call needs it: it makes the scratch folder, enters
-a new PID namespace (a user namespace first when not root), and forks init, which enters the
-network namespace and forks the worker (see :mod:`wumbo.decorators._sandbox_worker`). Then it
-waits on its channel from the zygote. When a call comes (the call's socket, passed over the
+The zygote forks it as pid 1 of a new PID namespace. :func:`stand_by` prepares the run before
+any call needs it: it enters a new network namespace (loopback only, unless the caller's
+network was asked for) and forks the worker (see :mod:`wumbo.decorators._sandbox_worker`),
+which waits for its job. Then it waits on its channel from the zygote. When a call comes (the call's socket, passed over the
 channel) it says its pid and scratch folder, reads the limits and the pickled job, hands
 both to the worker, and watches: it reads the result and output pipes within their bounds,
 enforces the wall-clock deadline and watches the call socket (its end of file means the caller
-is gone or cancelled). Then it kills init (and with it the whole namespace) and anything
-re-parented to it, reaps everything, removes the scratch folder and writes its report: a
-pickle of plain values. It judges nothing the worker wrote: the worker's bytes go on as they
+is gone or cancelled). Then, as the namespace's init, it kills every other process in it
+(``kill(-1)``: the worker and anything it started, wherever it moved), reaps them all with the
+worker's exit status and CPU time (``wait4``), removes the scratch folder (made when the call
+came) and writes its report: a pickle of plain values. It judges nothing the worker wrote: the worker's bytes go on as they
 came, for the caller's restricted unpickler. If the channel closes without a call (the
 zygote discarded it, or died), it cleans up and exits.
 
@@ -39,7 +40,7 @@ import traceback
 from typing import Any, Final, NoReturn
 
 from wumbo.decorators import _sandbox_kernel as kernel
-from wumbo.decorators._sandbox_worker import FRAME_SLACK, run_init
+from wumbo.decorators._sandbox_worker import FRAME_SLACK, run_worker
 
 __all__ = ["read_frame", "stand_by", "write_frame"]
 
@@ -84,8 +85,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _children() -> list[int]:
-    me = os.getpid()
-    with open(f"/proc/{me}/task/{me}/children", encoding="ascii") as f:
+    with open("/proc/thread-self/children", encoding="ascii") as f:
         return [int(pid) for pid in f.read().split()]
 
 
@@ -94,12 +94,22 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
+def _kill_all(group: int) -> None:
+    """Kill every process of the run: as the namespace's init, every other process in it;
+    without a PID namespace, the worker's group and every child (re-parented ones too)."""
+    if os.getpid() == 1:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(-1, signal.SIGKILL)
+        return
+    _kill(-group)
+    for pid in _children():
+        _kill(pid)
+
+
 def _reap_everything(group: int) -> None:
-    """Kill init's group and every process re-parented to us, until none is left."""
+    """Kill and reap every process of the run, until none is left."""
     while True:
-        _kill(-group)
-        for pid in _children():
-            _kill(pid)
+        _kill_all(group)
         try:
             os.waitpid(-1, 0)
         except ChildProcessError:
@@ -144,14 +154,14 @@ class _Capture:
 
 
 def _watch(
-    init: int, call: socket.socket, result: _Capture, output: _Capture, wall_seconds: float
+    worker: int, call: socket.socket, result: _Capture, output: _Capture, wall_seconds: float
 ) -> str | None:
-    """Wait for init within the deadline and bounds; the limit it broke, if any."""
+    """Wait for the worker within the deadline and bounds; the limit it broke, if any."""
     deadline = time.monotonic() + wall_seconds
     selector = selectors.DefaultSelector()
     for capture in (result, output):
         selector.register(capture.fd, selectors.EVENT_READ, capture)
-    pidfd = os.pidfd_open(init)
+    pidfd = os.pidfd_open(worker)
     selector.register(pidfd, selectors.EVENT_READ, "exited")
     selector.register(call, selectors.EVENT_READ, "caller")
     try:
@@ -177,47 +187,50 @@ def _watch(
 
 
 class _Run:
-    """One prepared run: scratch folder, namespaces, init and a worker waiting for its job."""
+    """One prepared run: its network namespace and a worker waiting for its job."""
 
-    def __init__(self, shape: dict[str, Any], tempdir: str) -> None:
+    def __init__(
+        self, shape: dict[str, Any], tempdir: str, host_pid: int, pid_error: str | None
+    ) -> None:
         self.shape = shape
         uid = shape["uid"]
         self.fresh = uid == "fresh"
-        self.run_as: int | None = shape["uid_base"] + os.getpid() if self.fresh else uid
+        self.host_pid = host_pid
+        self.run_as: int | None = shape["uid_base"] + host_pid if self.fresh else uid
         self.scratch = os.path.join(tempdir, f"wumbo-sandbox-{secrets.token_hex(8)}")
         self.refused: str | None = None
         self.missing: list[str] = []
-        if shape["new_pid"]:
-            self._enter_pid_namespace()
-        self.pipes = {name: os.pipe() for name in ("job", "result", "output", "status")}
-        self.init = os.fork()
-        if self.init == 0:
-            run_init(shape["new_network"], shape["strict"], self.pipes)
+        if pid_error is not None:
+            self._lacking(f"PID namespace: {pid_error}")
+        if shape["new_network"]:
+            try:
+                kernel.unshare(kernel.CLONE_NEWNET)
+                kernel.loopback_up()
+            except OSError as error:
+                self._lacking(f"network namespace: {error}")
+        self.pipes = {name: os.pipe() for name in ("job", "result", "output")}
+        self.worker = os.fork()
+        if self.worker == 0:
+            run_worker(self.pipes)
         for name, (read_end, write_end) in self.pipes.items():
             os.close(read_end if name == "job" else write_end)
         with contextlib.suppress(OSError):
-            os.setpgid(self.init, self.init)
+            os.setpgid(self.worker, self.worker)
+        self.worker_in_proc = _children()[0]  # its pid as /proc (the caller's namespace) says
+        self.status: tuple[int, float] | None = None
 
-    def _enter_pid_namespace(self) -> None:
-        own_user = self.shape["user_namespace"]
-        flags = kernel.CLONE_NEWPID | (kernel.CLONE_NEWUSER if own_user else 0)
-        uid, gid = os.getuid(), os.getgid()
-        try:
-            kernel.unshare(flags)
-            if own_user:
-                kernel.map_own_user(uid, gid)
-        except OSError as error:
-            if self.shape["strict"]:
-                self.refused = f"PID namespace: {error}"
-            else:
-                self.missing.append(f"PID namespace ({error})")
+    def _lacking(self, protection: str) -> None:
+        if self.shape["strict"]:
+            self.refused = self.refused or protection
+        else:
+            self.missing.append(protection)
 
     def serve(self, call: socket.socket) -> None:
         """Run the call that came on ``call``; write the report to it."""
         os.mkdir(self.scratch, 0o700)  # made now: a standby leaves no folder behind
         if self.run_as is not None:
             os.chown(self.scratch, self.run_as, self.run_as)
-        write_frame(call, json.dumps({"pid": os.getpid(), "scratch": self.scratch}).encode())
+        write_frame(call, json.dumps({"pid": self.host_pid, "scratch": self.scratch}).encode())
         config: dict[str, Any] = json.loads(read_frame(call))
         payload = read_frame(call)
         if self.refused is not None:
@@ -229,7 +242,7 @@ class _Run:
         job["scratch"] = self.scratch
         data = json.dumps(job).encode()
         job_w = self.pipes["job"][1]
-        with contextlib.suppress(OSError):  # a worker that died early: seen by init
+        with contextlib.suppress(OSError):  # a worker that died early: seen by its status
             _write_all(job_w, struct.pack("!Q", len(data)) + data + payload)
         os.close(job_w)
         report = self._supervise(call, config)
@@ -240,34 +253,41 @@ class _Run:
         limit: int = config["max_result_bytes"]
         result = _Capture(self.pipes["result"][0], limit + FRAME_SLACK + 1)
         output = _Capture(self.pipes["output"][0], config["max_output_bytes"])
-        status = _Capture(self.pipes["status"][0], 1 << 16)
-        broken = _watch(self.init, call, result, output, config["wall_seconds"])
+        broken = _watch(self.worker, call, result, output, config["wall_seconds"])
         self.stop()
-        for capture in (result, output, status):
+        for capture in (result, output):
             capture.drain()
-        relay: dict[str, Any] = json.loads(bytes(status.data) or b"{}")
-        if relay.get("failed") and not broken:
-            return {"isolation": str(relay["failed"])}
         if broken is None and output.overflow:
             broken = "output_too_large"
         if broken is None and result.overflow:
             broken = "result_too_large"
-        worker_status = relay.get("status")
+        status, cpu = self.status or (None, 0.0)
         return {
             "broken": broken,
             "output": bytes(output.data),
             "message": bytes(result.data),  # passed on as it came: never judged here
-            "cpu": float(relay.get("cpu", 0.0)),
-            "exit_code": None
-            if worker_status is None
-            else os.waitstatus_to_exitcode(worker_status),
-            "missing": [*self.missing, *relay.get("missing", [])],
+            "cpu": cpu,
+            "exit_code": None if status is None else os.waitstatus_to_exitcode(status),
+            "missing": self.missing,
         }
 
     def stop(self) -> None:
-        """Kill init (pid 1: every process of the namespace dies with it) and reap all."""
-        _kill(self.init)
-        _reap_everything(self.init)
+        """Kill every process of the run; keep the worker's status; reap all."""
+        _kill_all(self.worker)
+        if self.status is None:
+            ran = self._run_time()
+            with contextlib.suppress(ChildProcessError):
+                _, status, usage = os.wait4(self.worker, 0)
+                self.status = (status, max(ran, usage.ru_utime + usage.ru_stime))
+        _reap_everything(self.worker)
+
+    def _run_time(self) -> float:
+        """The worker's CPU time as the scheduler counted it (exact; rusage is sampled)."""
+        try:
+            with open(f"/proc/{self.worker_in_proc}/schedstat", encoding="ascii") as f:
+                return int(f.read().split()[0]) / 1e9
+        except (OSError, ValueError, IndexError):
+            return 0.0
 
     def remove_scratch(self) -> None:
         """Remove the scratch folder and everything in it."""
@@ -282,15 +302,21 @@ def _occupy_standard_fds() -> None:
     os.close(fd)
 
 
-def stand_by(channel: socket.socket, shape: dict[str, Any], tempdir: str) -> NoReturn:
-    """Prepare a run, wait for its call on ``channel``, serve it, clean up, exit."""
+def stand_by(
+    channel: socket.socket, shape: dict[str, Any], tempdir: str, pid_error: str | None
+) -> NoReturn:
+    """Prepare a run, wait for its call on ``channel``, serve it, clean up, exit.
+
+    The zygote first sends this process's pid as its own PID namespace does not show it.
+    """
     code = 0
     try:
+        host_pid = int(channel.recv(32))
         os.setsid()
         _occupy_standard_fds()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        _prctl(_PR_SET_CHILD_SUBREAPER, 1)
-        run = _Run(shape, tempdir)
+        _prctl(_PR_SET_CHILD_SUBREAPER, 1)  # without a PID namespace: orphans come here
+        run = _Run(shape, tempdir, host_pid, pid_error)
         try:
             _, fds, _, _ = socket.recv_fds(channel, 16, 1)
             if fds:

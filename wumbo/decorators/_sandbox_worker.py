@@ -1,9 +1,7 @@
-"""The processes of one sandbox run: init (pid 1 of its namespace) and the worker.
+"""The worker of one sandbox run: the process that runs the stage.
 
-:func:`run_init` is forked by the run's supervisor into a new PID namespace. It enters a new
-network namespace (loopback only, unless the caller's network was asked for), forks the
-**worker** and relays the worker's exit status and CPU time to the supervisor. The worker,
-forked ahead of the call, waits for its job on a pipe, then:
+:func:`run_worker` is forked by the run's supervisor (pid 1 of the run's PID namespace, already
+in its network namespace) ahead of the call. It waits for its job on a pipe, then:
 
 * applies the resource limits (``RLIMIT_CPU``, ``RLIMIT_AS``, ``RLIMIT_NOFILE``,
   ``RLIMIT_FSIZE``, no core files),
@@ -43,7 +41,7 @@ from returns.result import Failure, Result
 from wumbo.core.result import StageError
 from wumbo.decorators import _sandbox_kernel as kernel
 
-__all__ = ["run_init"]
+__all__ = ["FRAME_SLACK", "run_worker"]
 
 _PR_SET_NO_NEW_PRIVS: Final = 38
 _CHUNK: Final = 1 << 16
@@ -210,42 +208,15 @@ def _worker(job_fd: int, result_fd: int) -> NoReturn:
     os._exit(code)
 
 
-def run_init(new_network: bool, strict: bool, pipes: dict[str, tuple[int, int]]) -> NoReturn:
-    """Pid 1 of the run: enter the network namespace, fork the worker, relay how it ended.
-
-    The worker waits for its job on the ``job`` pipe; init reports on the ``status`` pipe the
-    worker's wait status and CPU time (or why it could not start it) as JSON.
-    """
-    status_w = pipes["status"][1]
-    missing: list[str] = []
-    try:
-        if new_network:
-            try:
-                kernel.unshare(kernel.CLONE_NEWNET)
-                kernel.loopback_up()
-            except OSError as error:
-                if strict:
-                    raise
-                missing.append(f"network namespace ({error})")
-        worker = os.fork()
-        if worker == 0:
-            job_r, output_w, result_w = pipes["job"][0], pipes["output"][1], pipes["result"][1]
-            os.dup2(output_w, 1)
-            os.dup2(output_w, 2)
-            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-            keep = sorted((job_r, result_w))
-            os.closerange(3, keep[0])
-            os.closerange(keep[0] + 1, keep[1])
-            os.closerange(keep[1] + 1, os.sysconf("SC_OPEN_MAX"))
-            _worker(job_r, result_w)
-        for read_end, write_end in pipes.values():
-            os.close(read_end)
-            if write_end != status_w:
-                os.close(write_end)
-        _, status, usage = os.wait4(worker, 0)
-        report = {"status": status, "cpu": usage.ru_utime + usage.ru_stime, "missing": missing}
-    except BaseException as error:
-        report = {"status": None, "cpu": 0.0, "missing": missing, "failed": repr(error)}
-    with contextlib.suppress(OSError):
-        _write_all(status_w, json.dumps(report).encode())
-    os._exit(0)
+def run_worker(pipes: dict[str, tuple[int, int]]) -> NoReturn:
+    """The worker's process: keep the job and result pipes, make the output pipe its stdout and
+    stderr, wait for the job, run it and exit."""
+    job_r, output_w, result_w = pipes["job"][0], pipes["output"][1], pipes["result"][1]
+    os.dup2(output_w, 1)
+    os.dup2(output_w, 2)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    keep = sorted((job_r, result_w))
+    os.closerange(3, keep[0])
+    os.closerange(keep[0] + 1, keep[1])
+    os.closerange(keep[1] + 1, os.sysconf("SC_OPEN_MAX"))
+    _worker(job_r, result_w)

@@ -5,9 +5,10 @@ as its stdin. :func:`main` probes the kernel (:class:`SandboxCapabilities`), sen
 its first message, then serves requests: each is a JSON object (the modules the job's pickle
 names, to import once so every later run finds them loaded, and the shape of the run: which
 namespaces, which uid) with one file descriptor, the call's socket. It hands the socket to a
-supervisor it forked **ahead** of the call (see :func:`wumbo.decorators._sandbox_supervisor.
-stand_by`), with that run's namespaces, init and worker already in place, and at once forks the
-next one. A standby of another shape, or forked before a module the call needs was loaded, is
+supervisor it forked **ahead** of the call, as pid 1 of a new PID namespace (``unshare``, fork,
+then ``setns`` back; see :func:`wumbo.decorators._sandbox_supervisor.stand_by`), with that run's
+network namespace and worker already in place, and at once forks the next one. Not root, it
+first enters a user namespace of its own (mapping its own uid), once. A standby of another shape, or forked before a module the call needs was loaded, is
 discarded (its channel closed: it cleans up and exits) and a fresh one forked. Supervisors are
 reaped by the kernel (``SIGCHLD`` ignored). The zygote never runs a stage itself, so each call
 starts from the same state. End of file on the control socket (the caller closed it, or died)
@@ -29,6 +30,7 @@ import socket
 import sys
 from typing import Any, Final
 
+from wumbo.decorators import _sandbox_kernel as kernel
 from wumbo.decorators._sandbox_capabilities import SandboxCapabilities
 from wumbo.decorators._sandbox_supervisor import stand_by
 
@@ -58,14 +60,26 @@ def _preload(modules: list[str]) -> bool:
 class _Standby:
     """A supervisor forked ahead of its call, and the channel that will hand it the call."""
 
-    def __init__(self, control: socket.socket, shape: dict[str, Any], tempdir: str) -> None:
+    def __init__(
+        self, control: socket.socket, shape: dict[str, Any], tempdir: str, own_pid_ns: int
+    ) -> None:
         self.key = json.dumps(shape, sort_keys=True)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        if os.fork() == 0:
+        pid_error: str | None = None
+        if shape["new_pid"]:
+            try:
+                kernel.unshare(kernel.CLONE_NEWPID)  # the next child is pid 1 of a new one
+            except OSError as error:
+                pid_error = str(error)
+        pid = os.fork()
+        if pid == 0:
             control.close()
             ours.close()
-            stand_by(theirs, shape, tempdir)
+            stand_by(theirs, shape, tempdir, pid_error)
+        if shape["new_pid"] and pid_error is None:
+            kernel.setns(own_pid_ns, kernel.CLONE_NEWPID)  # later children: ours again
         theirs.close()
+        ours.send(str(pid).encode())
         self.channel = ours
 
     def hand_over(self, fd: int) -> None:
@@ -83,7 +97,13 @@ def main() -> None:
     tempdir = sys.argv[2]
     control = socket.socket(fileno=0)
     _preload(list(_LAZY_STDLIB))
-    control.sendall(json.dumps(SandboxCapabilities.probe().as_dict()).encode())
+    capabilities = SandboxCapabilities.probe()
+    if not capabilities.uid_switch and capabilities.user_namespace:
+        uid, gid = os.getuid(), os.getgid()
+        kernel.unshare(kernel.CLONE_NEWUSER)  # capabilities for the other namespaces
+        kernel.map_own_user(uid, gid)
+    own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
+    control.sendall(json.dumps(capabilities.as_dict()).encode())
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors reaped by the kernel
     standby: _Standby | None = None
     while True:
@@ -101,7 +121,7 @@ def main() -> None:
         if standby is not None and (stale or standby.key != json.dumps(shape, sort_keys=True)):
             standby.discard()
             standby = None
-        current = standby or _Standby(control, shape, tempdir)
+        current = standby or _Standby(control, shape, tempdir, own_pid_ns)
         current.hand_over(fds[0])
         os.close(fds[0])
-        standby = _Standby(control, shape, tempdir)
+        standby = _Standby(control, shape, tempdir, own_pid_ns)
