@@ -2,7 +2,8 @@
 
 * :func:`unshare`: ``unshare(2)`` (``os.unshare`` exists only from Python 3.12);
 * :func:`loopback_up`: bring ``lo`` up in a fresh network namespace;
-* :func:`landlock_abi` and :func:`landlock_restrict`: Landlock's version, and a ruleset that
+* :func:`landlock_abi`, :class:`LandlockRules` and :func:`landlock_restrict`: Landlock's
+  version, and a ruleset that
   allows reading (and executing) only below some paths and writing only below others, and (ABI
   6+) scopes signals and abstract UNIX sockets to the sandbox;
 * :func:`drop_capabilities`: clear every capability (a non-root caller's user namespace).
@@ -29,6 +30,7 @@ __all__ = [
     "CLONE_NEWNET",
     "CLONE_NEWPID",
     "CLONE_NEWUSER",
+    "LandlockRules",
     "drop_capabilities",
     "landlock_abi",
     "landlock_restrict",
@@ -133,30 +135,48 @@ def _allow(ruleset: int, numbers: tuple[int, int, int], path: str, rights: int) 
         os.close(fd)
 
 
+class LandlockRules:
+    """A Landlock ruleset being built: reads below some paths, everything below others.
+
+    :meth:`enforce` binds this process and its children to it (``CAP_SYS_ADMIN`` or
+    ``no_new_privs`` first); every file access the rules do not allow is refused.
+    """
+
+    def __init__(self) -> None:
+        abi, numbers = landlock_abi(), _syscalls()
+        if abi < 1 or numbers is None:
+            raise OSError("Landlock is not available on this kernel")
+        self._numbers, self._handled = numbers, _handled_fs(abi)
+        scoped = _SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL if abi >= 6 else 0
+        attr = struct.pack("=QQQ", self._handled, 0, scoped)
+        size = 24 if abi >= 6 else 16 if abi >= 4 else 8
+        buffer = ctypes.create_string_buffer(attr[:size], size)
+        self._fd = _check(
+            _libc.syscall(numbers[0], buffer, ctypes.c_size_t(size), 0), "landlock_create_ruleset"
+        )
+
+    def allow(self, paths: Iterable[str], *, write: bool) -> None:
+        """Allow reading (and executing) below ``paths``; with ``write``, every operation."""
+        for path in paths:
+            _allow(self._fd, self._numbers, path, self._handled if write else _READ)
+
+    def enforce(self) -> None:
+        """Restrict this process (and its future children) to the rules; close the ruleset."""
+        try:
+            _check(_libc.syscall(self._numbers[2], self._fd, 0), "landlock_restrict_self")
+        finally:
+            os.close(self._fd)
+
+
 def landlock_restrict(readable: Iterable[str], writable: Iterable[str]) -> None:
     """Allow reads below ``readable``, every file operation below ``writable``, nothing else.
 
     Needs ``no_new_privs`` (or ``CAP_SYS_ADMIN``) first; binds this process and its children.
     """
-    abi, numbers = landlock_abi(), _syscalls()
-    if abi < 1 or numbers is None:
-        raise OSError("Landlock is not available on this kernel")
-    handled = _handled_fs(abi)
-    scoped = _SCOPE_ABSTRACT_UNIX_SOCKET | _SCOPE_SIGNAL if abi >= 6 else 0
-    attr = struct.pack("=QQQ", handled, 0, scoped)
-    size = 24 if abi >= 6 else 16 if abi >= 4 else 8
-    buffer = ctypes.create_string_buffer(attr[:size], size)
-    ruleset = _check(
-        _libc.syscall(numbers[0], buffer, ctypes.c_size_t(size), 0), "landlock_create_ruleset"
-    )
-    try:
-        for path in readable:
-            _allow(ruleset, numbers, path, _READ)
-        for path in writable:
-            _allow(ruleset, numbers, path, handled)
-        _check(_libc.syscall(numbers[2], ruleset, 0), "landlock_restrict_self")
-    finally:
-        os.close(ruleset)
+    rules = LandlockRules()
+    rules.allow(readable, write=False)
+    rules.allow(writable, write=True)
+    rules.enforce()
 
 
 class _CapHeader(ctypes.Structure):

@@ -227,6 +227,7 @@ class SandboxRun:
             write_frame(call, payload)
             report = read_frame(call)
             finished = True
+            zygote.ready()
             return report
         except TimeoutError:
             raise self._error(

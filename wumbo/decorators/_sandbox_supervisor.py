@@ -211,7 +211,7 @@ class _Run:
         self.pipes = {name: os.pipe() for name in ("job", "result", "output")}
         self.worker = os.fork()
         if self.worker == 0:
-            run_worker(self.pipes)
+            run_worker(self.pipes, shape["landlock"])
         for name, (read_end, write_end) in self.pipes.items():
             os.close(read_end if name == "job" else write_end)
         with contextlib.suppress(OSError):

@@ -98,19 +98,26 @@ def _drop_privileges(config: dict[str, Any]) -> None:
     _prctl(_PR_SET_NO_NEW_PRIVS, 1)
 
 
-def _readable(config: dict[str, Any]) -> list[str]:
+def _prepared_rules() -> kernel.LandlockRules:
+    """The rules every run shares, built before the call: reads below the interpreter's
+    prefixes, ``sys.path`` (not ``/``), the loader's and time zone's files, a few devices."""
+    rules = kernel.LandlockRules()
     prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     entries = [entry for entry in sys.path if entry and os.path.abspath(entry) != "/"]
-    return [*prefixes, *entries, *_SYSTEM_READABLE, *_DEVICES, *config["readable"]]
+    rules.allow([*prefixes, *entries, *_SYSTEM_READABLE, *_DEVICES], write=False)
+    rules.allow(["/dev/null"], write=True)
+    return rules
 
 
-def _confine(config: dict[str, Any]) -> None:
+def _confine(config: dict[str, Any], rules: kernel.LandlockRules | None) -> None:
     scratch: str = config["scratch"]
     os.chdir(scratch)
     os.environ["TMPDIR"] = scratch
     tempfile.tempdir = scratch
-    if config["landlock"]:
-        kernel.landlock_restrict(_readable(config), [scratch, "/dev/null", *config["writable"]])
+    if rules is not None:
+        rules.allow(config["readable"], write=False)
+        rules.allow([scratch, *config["writable"]], write=True)
+        rules.enforce()
 
 
 def _without_input(result: Result[Any, Any]) -> Result[Any, Any]:
@@ -153,7 +160,7 @@ def _pickled(result: Result[Any, Any], config: dict[str, Any]) -> bytes:
     return b"".join(buffer.parts)
 
 
-def _run_job(payload: bytes, config: dict[str, Any]) -> bytes:
+def _run_job(payload: bytes, config: dict[str, Any], rules: kernel.LandlockRules | None) -> bytes:
     _apply_limits(config)
     try:
         inner, value, backend = pickle.loads(payload)
@@ -163,7 +170,7 @@ def _run_job(payload: bytes, config: dict[str, Any]) -> bytes:
         return b"Pran out of memory while loading the stage"
     except Exception as error:
         return f"Pcould not be loaded in the sandbox: {error!r}".encode()
-    _confine(config)
+    _confine(config, rules)
     _drop_privileges(config)
     result = anyio.run(inner.acall, value, backend=backend) if inner.is_async else inner(value)
     return _pickled(_without_input(result), config)
@@ -188,12 +195,13 @@ def _read_job(fd: int) -> tuple[dict[str, Any], bytes]:
     return json.loads(data[8 : 8 + size]), data[8 + size :]
 
 
-def _worker(job_fd: int, result_fd: int) -> NoReturn:
+def _worker(job_fd: int, result_fd: int, landlock: bool) -> NoReturn:
     code, message = 0, b""
     try:
         os.setpgid(0, 0)
+        rules = _prepared_rules() if landlock else None  # while no call waits
         config, payload = _read_job(job_fd)
-        message = _run_job(payload, config)
+        message = _run_job(payload, config, rules)
     except SystemExit as exit:  # the stage called sys.exit(): like os._exit, no result
         code = exit.code if isinstance(exit.code, int) else 1
     except BaseException:
@@ -208,9 +216,10 @@ def _worker(job_fd: int, result_fd: int) -> NoReturn:
     os._exit(code)
 
 
-def run_worker(pipes: dict[str, tuple[int, int]]) -> NoReturn:
+def run_worker(pipes: dict[str, tuple[int, int]], landlock: bool) -> NoReturn:
     """The worker's process: keep the job and result pipes, make the output pipe its stdout and
-    stderr, wait for the job, run it and exit."""
+    stderr, build the Landlock rules every run shares (``landlock``), wait for the job, run it
+    and exit."""
     job_r, output_w, result_w = pipes["job"][0], pipes["output"][1], pipes["result"][1]
     os.dup2(output_w, 1)
     os.dup2(output_w, 2)
@@ -219,4 +228,4 @@ def run_worker(pipes: dict[str, tuple[int, int]]) -> NoReturn:
     os.closerange(3, keep[0])
     os.closerange(keep[0] + 1, keep[1])
     os.closerange(keep[1] + 1, os.sysconf("SC_OPEN_MAX"))
-    _worker(job_r, result_w)
+    _worker(job_r, result_w, landlock)

@@ -1,18 +1,20 @@
 """The zygote: a clean process, started once, that keeps the next sandbox run ready.
 
 The caller starts ``python -I -c BOOT PATHS TEMPDIR`` with a ``SOCK_SEQPACKET`` control socket
-as its stdin. :func:`main` probes the kernel (:class:`SandboxCapabilities`), sends the result as
-its first message, then serves requests: each is a JSON object (the modules the job's pickle
-names, to import once so every later run finds them loaded, and the shape of the run: which
-namespaces, which uid) with one file descriptor, the call's socket. It hands the socket to a
-supervisor it forked **ahead** of the call, as pid 1 of a new PID namespace (``unshare``, fork,
-then ``setns`` back; see :func:`wumbo.decorators._sandbox_supervisor.stand_by`), with that run's
-network namespace and worker already in place, and at once forks the next one. Not root, it
-first enters a user namespace of its own (mapping its own uid), once. A standby of another shape, or forked before a module the call needs was loaded, is
-discarded (its channel closed: it cleans up and exits) and a fresh one forked. Supervisors are
-reaped by the kernel (``SIGCHLD`` ignored). The zygote never runs a stage itself, so each call
-starts from the same state. End of file on the control socket (the caller closed it, or died)
-ends the zygote, and with it the standby.
+as its stdin. :func:`main` probes the kernel (:class:`SandboxCapabilities`); not root, it then
+enters a user namespace of its own (mapping its own uid), once. It sends the probe as its first
+message, then serves requests: each is a JSON object (the modules the job's pickle names, to
+import once so every later run finds them loaded, and the shape of the run: which namespaces,
+which uid) with one file descriptor, the call's socket. It hands the socket to a supervisor it
+forked **ahead** of the call, as pid 1 of a new PID namespace (``unshare``, fork, then
+``setns`` back; see :func:`wumbo.decorators._sandbox_supervisor.stand_by`), with that run's
+network namespace and worker already in place. It forks the next one when the caller says its
+call is over (a ``ready`` message, without a descriptor), so that preparing it never competes
+with a running call. A standby of another shape, or forked before a module the call needs was
+loaded, is discarded (its channel closed: it cleans up and exits) and a fresh one forked.
+Supervisors are reaped by the kernel (``SIGCHLD`` ignored). The zygote never runs a stage
+itself, so each call starts from the same state. End of file on the control socket (the caller
+closed it, or died) ends the zygote, and with it the standby.
 
 Examples:
     >>> "_sandbox_zygote import main" in BOOT
@@ -106,6 +108,7 @@ def main() -> None:
     control.sendall(json.dumps(capabilities.as_dict()).encode())
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors reaped by the kernel
     standby: _Standby | None = None
+    shape: dict[str, Any] | None = None
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, _MESSAGE, 1)
@@ -113,15 +116,18 @@ def main() -> None:
             return
         if not message:
             return
-        if not fds:
+        if not fds:  # "ready": the caller's call is over, prepare the next run now
+            if standby is None and shape is not None:
+                standby = _Standby(control, shape, tempdir, own_pid_ns)
             continue
         request = json.loads(message)
-        shape: dict[str, Any] = request["shape"]
+        wanted: dict[str, Any] = request["shape"]
+        shape = wanted
         stale = _preload(request["modules"])
-        if standby is not None and (stale or standby.key != json.dumps(shape, sort_keys=True)):
+        if standby is not None and (stale or standby.key != json.dumps(wanted, sort_keys=True)):
             standby.discard()
             standby = None
-        current = standby or _Standby(control, shape, tempdir, own_pid_ns)
+        current = standby or _Standby(control, wanted, tempdir, own_pid_ns)
         current.hand_over(fds[0])
         os.close(fds[0])
-        standby = _Standby(control, shape, tempdir, own_pid_ns)
+        standby = None

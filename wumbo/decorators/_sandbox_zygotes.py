@@ -139,6 +139,13 @@ class Zygote:
                 socket.send_fds(self._ensure_running(), [message], [theirs.fileno()])
         return ours
 
+    def ready(self) -> None:
+        """Say a call is over: the zygote prepares the next run now (never during a call)."""
+        with self._lock:
+            if self._control is not None:
+                with contextlib.suppress(OSError):
+                    self._control.send(b"ready")
+
     def _stop(self) -> None:
         if self._control is not None:
             self._control.close()
