@@ -23,6 +23,7 @@ SUITES = {
     "runtime": "benchmarks.runtime",
     "decorators": "benchmarks.decorators",
     "decorators_trace": "benchmarks.decorators_trace",
+    "sandbox": "benchmarks.sandbox",
     "framework": "benchmarks.framework",
     "serve": "benchmarks.serve",
     "imports": "benchmarks.imports",

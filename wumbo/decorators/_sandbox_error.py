@@ -24,6 +24,9 @@ SandboxReason = Literal[
     "crashed",
     "not_picklable",
     "unreadable",
+    "untrusted_result",
+    "file_too_large",
+    "isolation_unavailable",
 ]
 """Why a sandbox run failed.
 
@@ -36,6 +39,11 @@ SandboxReason = Literal[
   (``exit_code``).
 * ``not_picklable``: the stage, its input, its result or its exception cannot cross processes.
 * ``unreadable``: it imported a module that the sandbox's user cannot read.
+* ``untrusted_result``: what came back is not a valid result, or names a type that is not
+  allowed (``detail`` names it): nothing of it was run or rebuilt in the caller.
+* ``file_too_large``: it wrote a file past ``file_bytes`` (killed by ``SIGXFSZ``).
+* ``isolation_unavailable``: the kernel refused a protection (``detail`` names it) and the
+  sandbox was asked for ``isolation="strict"``.
 """
 
 

@@ -18,7 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-__all__ = ["DEFAULT_ENV_ALLOW", "SANDBOX_UID_BASE", "MiB", "SandboxLimits"]
+__all__ = ["DEFAULT_ENV_ALLOW", "SANDBOX_UID_BASE", "Isolation", "MiB", "SandboxLimits"]
+
+Isolation = Literal["strict", "best-effort"]
+"""``"strict"``: a protection the kernel refuses fails the call; ``"best-effort"``: skip it."""
 
 MiB: Final = 1 << 20
 """One mebibyte, for writing limits: ``memory_bytes=256 * MiB``."""
@@ -54,6 +57,38 @@ def _uid(value: object) -> int | Literal["auto"] | None:
     return value
 
 
+def _fspath(item: object) -> object:
+    fspath = getattr(item, "__fspath__", None)
+    return fspath() if callable(fspath) else item
+
+
+def _paths(name: str, value: Iterable[object]) -> tuple[str, ...]:
+    items: tuple[object, ...] = (value,) if isinstance(value, str | os.PathLike) else tuple(value)
+    paths: list[str] = []
+    for item in items:
+        path = _fspath(item)
+        if not isinstance(path, str) or not path:
+            raise ValueError(f"sandbox {name} must hold file system paths, got {item!r}")
+        paths.append(os.path.abspath(path))
+    return tuple(paths)
+
+
+def _types(value: Iterable[object]) -> tuple[type, ...]:
+    items = tuple(value)
+    bad = [item for item in items if not isinstance(item, type)]
+    if bad:
+        raise ValueError(f"sandbox allow must hold classes, got {bad!r}")
+    return tuple(item for item in items if isinstance(item, type))
+
+
+def _isolation(value: object) -> Isolation:
+    if value == "strict":
+        return "strict"
+    if value == "best-effort":
+        return "best-effort"
+    raise ValueError(f"sandbox isolation must be 'strict' or 'best-effort', got {value!r}")
+
+
 def _names(value: Iterable[object]) -> tuple[str, ...]:
     names = (value,) if isinstance(value, str) else tuple(value)
     bad = [name for name in names if not isinstance(name, str) or not name or "=" in name]
@@ -80,6 +115,12 @@ class SandboxLimits:
     max_result_bytes: int
     env_allow: tuple[str, ...]
     uid: int | Literal["auto"] | None
+    network: bool
+    readable: tuple[str, ...]
+    writable: tuple[str, ...]
+    file_bytes: int
+    isolation: Isolation
+    allow: tuple[type, ...]
 
     def __init__(
         self,
@@ -93,6 +134,12 @@ class SandboxLimits:
         max_result_bytes: int = 16 * MiB,
         env_allow: Iterable[str] = DEFAULT_ENV_ALLOW,
         uid: int | Literal["auto"] | None = "auto",
+        network: bool = False,
+        readable: Iterable[str | os.PathLike[str]] = (),
+        writable: Iterable[str | os.PathLike[str]] = (),
+        file_bytes: int = 64 * MiB,
+        isolation: Isolation = "strict",
+        allow: Iterable[type] = (),
     ) -> None:
         set_ = object.__setattr__
         set_(self, "cpu_seconds", _positive_number("cpu_seconds", cpu_seconds))
@@ -104,6 +151,14 @@ class SandboxLimits:
         set_(self, "max_result_bytes", _positive_int("max_result_bytes", max_result_bytes))
         set_(self, "env_allow", _names(env_allow))
         set_(self, "uid", _uid(uid))
+        if not isinstance(network, bool):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ValueError(f"sandbox network must be True or False, got {network!r}")
+        set_(self, "network", network)
+        set_(self, "readable", _paths("readable", readable))
+        set_(self, "writable", _paths("writable", writable))
+        set_(self, "file_bytes", _positive_int("file_bytes", file_bytes))
+        set_(self, "isolation", _isolation(isolation))
+        set_(self, "allow", _types(allow))
 
     def for_child(self) -> dict[str, Any]:
         """The limits as JSON-ready values for the sandbox process.
@@ -131,4 +186,7 @@ class SandboxLimits:
             "max_output_bytes": self.max_output_bytes,
             "max_result_bytes": self.max_result_bytes,
             "uid": uid,
+            "file_bytes": self.file_bytes,
+            "readable": list(self.readable),
+            "writable": list(self.writable),
         }

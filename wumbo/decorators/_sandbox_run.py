@@ -1,11 +1,14 @@
-"""The parent's side of a sandbox run: start the sandbox process, wait, read its report.
+"""The caller's side of a sandbox run: ask the zygote for a supervisor, send the job, judge.
 
-:class:`SandboxRun` starts ``python -I`` running :mod:`wumbo.decorators._sandbox_child` in a
-new session with a scrubbed environment, hands it the pickled job on stdin, and waits for its
-report (the supervisor enforces the limits and kills what the stage left). :meth:`abort` (from
-another thread, e.g. when an async caller is cancelled) asks the supervisor to clean up and
-stop. If the supervisor itself does not finish in time, every process of its session (and of
-the sandbox's uid) is killed here.
+:class:`SandboxRun` asks the zygote of this ``sys.path`` and environment for a fresh
+supervisor, sends it the limits and the pickled job, and waits for its report. The report is
+the supervisor's own observations (the worker's exit status and CPU time, broken bounds) and
+the worker's bytes, which only :class:`TrustedTypes` unpickles: a name off its allow-list is a
+``SandboxError`` with reason ``untrusted_result``, and the reason of every failure comes from
+what the supervisor saw, never from the worker's word. :meth:`abort` (from another thread, e.g.
+when an async caller is cancelled) closes the call's socket: the supervisor kills the stage and
+exits. If the supervisor itself does not finish in time, every process of its session (and of
+the sandbox's uid) is killed here, and its scratch folder removed.
 
 Examples:
     >>> from wumbo import template
@@ -18,42 +21,42 @@ Examples:
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import logging
 import os
 import pickle
+import shutil
 import signal
-import subprocess
+import socket
 import sys
+import tempfile
 import threading
-import typing
 from typing import Any, Final
 
-from returns.result import Result
+from returns.result import Failure, Result
 
+from wumbo.core.result import StageError
 from wumbo.core.template import Template
 from wumbo.decorators._sandbox_error import SandboxError, SandboxReason
 from wumbo.decorators._sandbox_limits import SANDBOX_UID_BASE, SandboxLimits
+from wumbo.decorators._sandbox_supervisor import read_frame, write_frame
+from wumbo.decorators._sandbox_trust import TrustedTypes, UntrustedType, declared_types
+from wumbo.decorators._sandbox_zygotes import Zygote, modules_named, zygote_for
 
-__all__ = ["SandboxRun"]
+__all__ = ["SandboxRun", "zygote_of"]
 
 _log = logging.getLogger("wumbo.sandbox")
 _log.addHandler(logging.NullHandler())  # silent unless configured
 
-_BOOT: Final = (
-    "import sys, json; sys.path[:] = json.loads(sys.argv[1]); "
-    "from wumbo.decorators._sandbox_child import main; main()"
-)
 _GRACE_SECONDS: Final = 30.0
 """How long past its wall-clock limit the supervisor may take before it is killed itself."""
-_ABORT_SECONDS: Final = 5.0
-"""How long an aborted supervisor may take to clean up."""
-
-_REASONS: Final[dict[object, SandboxReason]] = {
-    reason: reason for reason in typing.get_args(SandboxReason)
-}
-"""The reasons a sandbox may report (anything else it says counts as a crash)."""
+_DETAIL_LIMIT: Final = 2000
+_CPU_SHARE: Final = 0.75
+"""Accounting slack: the CPU time the supervisor reads back when the kernel sends SIGXCPU may
+be below the limit (sampled, and on virtual machines short by stolen time); a stage that kills
+itself with that signal must still have burnt this share of its limit to pass for ``cpu``."""
 
 
 class _PlainValues(pickle.Unpickler):
@@ -97,6 +100,33 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
+def _others_can_read(path: str) -> bool:
+    """Whether a user who is neither owner nor group member can list ``path``."""
+    current = os.path.abspath(path)
+    needed = 0o004 if os.path.isfile(current) else 0o005  # read (and search); parents: search
+    while True:
+        try:
+            mode = os.stat(current).st_mode
+        except OSError:
+            return True  # absent entries do not hide anything
+        if mode & needed != needed:
+            return False
+        parent = os.path.dirname(current)
+        if parent == current:
+            return True
+        current, needed = parent, 0o001
+
+
+def _paths() -> tuple[str, ...]:
+    return tuple(os.path.abspath(entry) if entry else os.getcwd() for entry in sys.path)
+
+
+def zygote_of(limits: SandboxLimits) -> Zygote:
+    """The zygote that serves runs with these limits from this ``sys.path``."""
+    environment = tuple((name, os.environ[name]) for name in limits.env_allow if name in os.environ)
+    return zygote_for(_paths(), environment, tempfile.gettempdir())
+
+
 class SandboxRun:
     """One run of ``inner`` on ``value`` in a sandbox process; :meth:`result` waits for it.
 
@@ -112,20 +142,21 @@ class SandboxRun:
     ) -> None:
         self._inner, self._value, self._limits, self._backend = inner, value, limits, backend
         self._lock = threading.Lock()
-        self._process: subprocess.Popen[bytes] | None = None
+        self._call: socket.socket | None = None
+        self._pid: int | None = None
         self._aborted = False
+        self._config = limits.for_child()
+        self._scratch: str | None = None
+
+    def _uid(self) -> int | None:
+        uid = self._config["uid"]
+        if uid == "fresh":
+            return None if self._pid is None else SANDBOX_UID_BASE + self._pid
+        return uid if isinstance(uid, int) else None
 
     def _error(self, reason: SandboxReason, detail: str, **facts: Any) -> SandboxError:
-        process = self._process
-        pid = process.pid if process is not None else None
-        uid = self._uid(pid)
-        return SandboxError(reason, self._inner.__name__, detail, pid=pid, uid=uid, **facts)
-
-    def _uid(self, pid: int | None) -> int | None:
-        if pid is None:
-            return None
-        uid = self._limits.for_child()["uid"]
-        return SANDBOX_UID_BASE + pid if uid == "fresh" else uid
+        name = self._inner.__name__
+        return SandboxError(reason, name, detail, pid=self._pid, uid=self._uid(), **facts)
 
     def _payload(self) -> bytes:
         try:
@@ -137,73 +168,95 @@ class SandboxRun:
                 "use module-level functions, not lambdas or closures",
             ) from error
 
-    def _command(self) -> list[str]:
-        paths = [os.path.abspath(entry) if entry else os.getcwd() for entry in sys.path]
-        config = self._limits.for_child()
-        return [sys.executable, "-I", "-c", _BOOT, json.dumps(paths), json.dumps(config)]
-
-    def _environment(self) -> dict[str, str]:
-        return {name: os.environ[name] for name in self._limits.env_allow if name in os.environ}
+    def _shape(self, zygote: Zygote) -> dict[str, Any]:
+        """Which namespaces and which uid: what a run prepared ahead of the call must know."""
+        capabilities, limits = zygote.capabilities, self._limits
+        missing = capabilities.missing(network=limits.network)
+        if missing and limits.isolation == "strict":
+            raise self._error(
+                "isolation_unavailable",
+                f"cannot be isolated: this kernel refuses {', '.join(missing)}; pass "
+                "isolation='best-effort' to run without it (see sandbox_capabilities())",
+            )
+        return {
+            "uid": self._config["uid"],
+            "uid_base": SANDBOX_UID_BASE,
+            "strict": limits.isolation == "strict",
+            "new_pid": capabilities.pid_namespace,
+            "new_network": not limits.network and capabilities.network_namespace,
+            "landlock": capabilities.landlock_abi >= 1,
+            "user_namespace": not capabilities.uid_switch and capabilities.user_namespace,
+        }
 
     def abort(self) -> None:
         """Stop the run from another thread: the supervisor kills the stage and exits."""
         with self._lock:
             self._aborted = True
-            process = self._process
-        if process is not None and process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.send_signal(signal.SIGTERM)
+            call = self._call
+        if call is not None:
+            with contextlib.suppress(OSError):
+                call.shutdown(socket.SHUT_RDWR)
 
-    def _communicate(self, payload: bytes) -> tuple[bytes, bytes]:
-        command, environment = self._command(), self._environment()
+    def _connect(self, zygote: Zygote, modules: list[str], shape: dict[str, Any]) -> socket.socket:
+        """A call socket whose supervisor has said its pid (a dead zygote is replaced once)."""
+        for attempt in range(2):
+            call = zygote.connect(modules, shape)
+            call.settimeout(self._limits.wall_seconds + _GRACE_SECONDS)
+            try:
+                hello = json.loads(read_frame(call))
+                self._pid, self._scratch = int(hello["pid"]), str(hello["scratch"])
+                return call
+            except (EOFError, OSError) as error:
+                call.close()
+                if attempt:
+                    raise self._error("crashed", f"could not be supervised: {error}") from None
+                zygote.stop()  # it died with the request: the next connect starts another
+        raise AssertionError("unreachable")
+
+    def _report(self, payload: bytes) -> bytes:
+        zygote = zygote_of(self._limits)
+        call = self._connect(zygote, modules_named(payload), self._shape(zygote))
         with self._lock:
-            if self._aborted:
+            self._call = call
+            aborted = self._aborted
+        finished = False
+        try:
+            if aborted:
                 raise self._error("crashed", "was stopped: its caller was cancelled")
-            self._process = process = subprocess.Popen(
-                command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=environment,
-                start_new_session=True,
-            )
-        try:
-            return process.communicate(payload, self._limits.wall_seconds + _GRACE_SECONDS)
-        except BaseException:  # timed out, interrupted or cancelled: leave nothing behind
-            self.abort()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.communicate(timeout=_ABORT_SECONDS)
-            raise
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            if process.returncode != 0:  # the supervisor did not finish its own clean-up
-                _kill_session(process.pid, self._uid(process.pid))
-
-    def result(self) -> Result[Any, Any]:
-        """Run the sandbox and return the stage's Result; raise ``SandboxError`` otherwise."""
-        payload = self._payload()
-        try:
-            out, err = self._communicate(payload)
-        except subprocess.TimeoutExpired:
+            write_frame(call, json.dumps(self._config).encode())
+            write_frame(call, payload)
+            report = read_frame(call)
+            finished = True
+            zygote.ready()
+            return report
+        except TimeoutError:
             raise self._error(
                 "wall_time", f"ran longer than {self._limits.wall_seconds:g} s of wall time"
             ) from None
+        except (EOFError, OSError) as error:
+            if self._aborted:
+                raise self._error("crashed", "was stopped: its caller was cancelled") from None
+            raise self._error("crashed", f"could not be supervised: {error}") from None
+        finally:
+            call.close()
+            if not finished:  # the supervisor did not finish its own clean-up
+                if self._pid is not None:
+                    _kill_session(self._pid, self._uid())
+                if self._scratch is not None:
+                    shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def result(self) -> Result[Any, Any]:
+        """Run the sandbox and return the stage's Result; raise ``SandboxError`` otherwise."""
+        data = self._report(self._payload())
         try:
-            report = _PlainValues(io.BytesIO(out)).load()
+            report = _PlainValues(io.BytesIO(data)).load()
         except Exception:
-            assert self._process is not None
-            code = self._process.returncode
-            raise self._error(
-                "crashed",
-                f"could not be supervised: the sandbox process exited with {code} and said: "
-                f"{err.decode(errors='replace')[-2000:]}",
-                exit_code=code,
-            ) from None
+            raise self._error("crashed", "could not be supervised: unreadable report") from None
         return self._interpret(report)
 
     def _interpret(self, report: dict[str, Any]) -> Result[Any, Any]:
+        if "isolation" in report:
+            raise self._error("isolation_unavailable", f"cannot be isolated: {report['isolation']}")
         output: bytes = report["output"]
         if output:
             _log.info(
@@ -211,9 +264,11 @@ class SandboxRun:
                 self._inner.__name__,
                 output.decode(errors="replace"),
             )
+        if report["missing"]:
+            _log.info("sandboxed stage %r ran without %s", self._inner.__name__, report["missing"])
         limits, code = self._limits, report["exit_code"]
         facts: dict[str, Any] = {"output": output, "exit_code": code}
-        if code < 0:
+        if code is not None and code < 0:
             facts = {"output": output, "signal": -code}
         broken, message = report["broken"], report["message"]
         if broken == "wall_time":
@@ -225,29 +280,73 @@ class SandboxRun:
         if broken == "result_too_large":
             detail = f"returned more than {limits.max_result_bytes} bytes (pickled)"
             raise self._error("result_too_large", detail, **facts)
-        if message[:1] == b"R" and code == 0:
-            return self._unpickled(message[1:], facts)
-        if message[:1] == b"L":
-            said = json.loads(message[1:])
-            reason = _REASONS.get(said["reason"], "crashed")
-            raise self._error(reason, str(said["message"]), **facts)
         if broken == "cancelled":
             raise self._error("crashed", "was stopped: its caller was cancelled", **facts)
-        killed = -code if code < 0 else None
-        if killed == signal.SIGXCPU or (
-            killed == signal.SIGKILL and report["cpu"] >= limits.cpu_seconds
-        ):
+        if code == 0:
+            return self._from_message(message, facts)
+        killed = -code if code is not None and code < 0 else None
+        used_cpu = report["cpu"] >= self._config["cpu_seconds"] * _CPU_SHARE
+        if killed in (signal.SIGXCPU, signal.SIGKILL) and used_cpu:  # the kernel's, not forged
             detail = f"used more than its {limits.cpu_seconds:g} s of CPU time"
             raise self._error("cpu", detail, **facts)
-        if code < 0:
-            raise self._error("crashed", f"was killed by {_signal_name(-code)}", **facts)
+        if killed == signal.SIGXFSZ:
+            detail = f"wrote a file past its limit of {limits.file_bytes} bytes"
+            raise self._error("file_too_large", detail, **facts)
+        if killed is not None:
+            raise self._error("crashed", f"was killed by {_signal_name(killed)}", **facts)
         raise self._error("crashed", f"exited with code {code} without a result", **facts)
 
-    def _unpickled(self, data: bytes, facts: dict[str, Any]) -> Result[Any, Any]:
+    def _from_message(self, message: bytes, facts: dict[str, Any]) -> Result[Any, Any]:
+        kind, body = message[:1], message[1:]
+        if kind == b"P":
+            text = body.decode(errors="replace")[:_DETAIL_LIMIT]
+            raise self._error("not_picklable", text, **facts)
+        if kind != b"R":
+            if not message:
+                raise self._error("crashed", "exited with code 0 without a result", **facts)
+            detail = f"sent {len(message)} bytes that are not a result: refused"
+            raise self._error("untrusted_result", detail, **facts)
+        trusted = TrustedTypes((*declared_types(self._inner), *self._limits.allow))
         try:
-            result: Result[Any, Any] = pickle.loads(data)
+            result = trusted.load(body)
+        except UntrustedType as refused:
+            detail = (
+                f"returned or raised {refused}, which is not allowed back into the caller "
+                "(allow it with sandbox(allow=[...]) or declare it in the return annotation)"
+            )
+            raise self._error("untrusted_result", detail, **facts) from None
         except Exception as error:
+            detail = f"sent a result that cannot be read: {error!r}"[:_DETAIL_LIMIT]
+            raise self._error("untrusted_result", detail, **facts) from None
+        if not isinstance(result, Result):
+            detail = f"sent a {type(result).__name__} where a Result was due: refused"
+            raise self._error("untrusted_result", detail, **facts)
+        checked: Result[Any, Any] = result  # pyright: ignore[reportUnknownVariableType]
+        self._classify(checked, facts)
+        return checked
+
+    def _classify(self, result: Result[Any, Any], facts: dict[str, Any]) -> None:
+        """Turn an error the stage met at a limit of the sandbox into that limit's reason."""
+        if not isinstance(result, Failure) or not isinstance(result.failure(), StageError):
+            return
+        error: Any = result.failure().error
+        limits = self._limits
+        if isinstance(error, MemoryError):
+            detail = f"ran out of memory (limit: {limits.memory_bytes >> 20} MiB address space)"
+            raise self._error("memory", detail, **facts)
+        fork_failed = isinstance(error, OSError) and error.errno == errno.EAGAIN
+        thread_failed = isinstance(error, RuntimeError) and "can't start new thread" in str(error)
+        if fork_failed or thread_failed:
+            detail = f"reached its limit of {limits.processes} processes and threads ({error})"
+            raise self._error("processes", detail, **facts)
+        uid = self._uid()
+        unreadable = [entry for entry in sys.path if entry and not _others_can_read(entry)]
+        if isinstance(error, ImportError) and uid is not None and unreadable:
             raise self._error(
-                "not_picklable", f"returned a result that cannot be unpickled: {error!r}", **facts
-            ) from error
-        return result
+                "unreadable",
+                f"failed to import while running as uid {uid}, which cannot read {unreadable!r} "
+                f"({error}); import what the stage needs at the top of its module (it is loaded "
+                "before privileges are dropped), make those directories world-readable, or "
+                "choose another uid",
+                **facts,
+            )

@@ -29,6 +29,7 @@ Examples:
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, Literal, overload
@@ -40,16 +41,38 @@ from typing_extensions import TypeVar
 
 from wumbo.core.template import Template, TemplateFactory
 from wumbo.decorators._instrumented import wrap_whole
+from wumbo.decorators._sandbox_capabilities import SandboxCapabilities
 from wumbo.decorators._sandbox_error import SandboxError, SandboxReason
-from wumbo.decorators._sandbox_limits import DEFAULT_ENV_ALLOW, MiB, SandboxLimits
-from wumbo.decorators._sandbox_run import SandboxRun
+from wumbo.decorators._sandbox_limits import DEFAULT_ENV_ALLOW, Isolation, MiB, SandboxLimits
+from wumbo.decorators._sandbox_run import SandboxRun, zygote_of
 from wumbo.decorators._wrap import as_template, passed_on
 
-__all__ = ["DEFAULT_ENV_ALLOW", "MiB", "SandboxError", "SandboxLimits", "SandboxReason", "sandbox"]
+__all__ = [
+    "DEFAULT_ENV_ALLOW",
+    "Isolation",
+    "MiB",
+    "SandboxCapabilities",
+    "SandboxError",
+    "SandboxLimits",
+    "SandboxReason",
+    "sandbox",
+    "sandbox_capabilities",
+]
 
 X = TypeVar("X")
 C = TypeVar("C")
 E = TypeVar("E")
+
+
+def sandbox_capabilities() -> SandboxCapabilities:
+    """What this machine's kernel lets a sandbox use (probed once, by the sandbox's zygote).
+
+    Examples:
+        >>> capabilities = sandbox_capabilities()
+        >>> capabilities.file_size_limit, capabilities.landlock_abi >= 0
+        (True, True)
+    """
+    return zygote_of(SandboxLimits()).capabilities
 
 
 def _sandboxed_sync(inner: Template[Any, Any, Any], limits: SandboxLimits, value: Any) -> Any:
@@ -99,6 +122,12 @@ def sandbox(
     max_result_bytes: int = 16 * MiB,
     env_allow: Iterable[str] = DEFAULT_ENV_ALLOW,
     uid: int | Literal["auto"] | None = "auto",
+    network: bool = False,
+    readable: Iterable[str | os.PathLike[str]] = (),
+    writable: Iterable[str | os.PathLike[str]] = (),
+    file_bytes: int = 64 * MiB,
+    isolation: Isolation = "strict",
+    allow: Iterable[type] = (),
 ) -> TemplateFactory: ...
 def sandbox(
     stage: Callable[[Any], Any] | None = None,
@@ -113,6 +142,12 @@ def sandbox(
     max_result_bytes: int = 16 * MiB,
     env_allow: Iterable[str] = DEFAULT_ENV_ALLOW,
     uid: int | Literal["auto"] | None = "auto",
+    network: bool = False,
+    readable: Iterable[str | os.PathLike[str]] = (),
+    writable: Iterable[str | os.PathLike[str]] = (),
+    file_bytes: int = 64 * MiB,
+    isolation: Isolation = "strict",
+    allow: Iterable[type] = (),
 ) -> Template[Any, Any, Any] | TemplateFactory:
     """Run a stage (or a whole pipeline, as one stage) in a limited process of its own.
 
@@ -161,6 +196,12 @@ def sandbox(
             max_result_bytes=max_result_bytes,
             env_allow=env_allow,
             uid=uid,
+            network=network,
+            readable=readable,
+            writable=writable,
+            file_bytes=file_bytes,
+            isolation=isolation,
+            allow=allow,
         )(stage)
     if not sys.platform.startswith("linux"):
         raise OSError(f"sandbox needs Linux (prctl, /proc, rlimits); this is {sys.platform}")
@@ -174,6 +215,12 @@ def sandbox(
         max_result_bytes=max_result_bytes,
         env_allow=env_allow,
         uid=uid,
+        network=network,
+        readable=readable,
+        writable=writable,
+        file_bytes=file_bytes,
+        isolation=isolation,
+        allow=allow,
     )
     limits.for_child()  # a uid that needs root fails here, not at the first call
 
