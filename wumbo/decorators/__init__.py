@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from wumbo.decorators.sandbox import SandboxLimits as SandboxLimits
     from wumbo.decorators.sandbox import SandboxReason as SandboxReason
     from wumbo.decorators.sandbox import sandbox as sandbox
+    from wumbo.decorators.sandbox import sandbox_capabilities as sandbox_capabilities
     from wumbo.decorators.testing import TestingSettings as TestingSettings
     from wumbo.decorators.testing import in_testing_mode as in_testing_mode
     from wumbo.decorators.testing import wumbo_testing_mode as wumbo_testing_mode
@@ -97,6 +98,7 @@ else:  # each decorator's module loads the first time one of its names is used
             "SandboxLimits": "wumbo.decorators.sandbox",
             "SandboxReason": "wumbo.decorators.sandbox",
             "sandbox": "wumbo.decorators.sandbox",
+            "sandbox_capabilities": "wumbo.decorators.sandbox",
             "TestingSettings": "wumbo.decorators.testing",
             "in_testing_mode": "wumbo.decorators.testing",
             "wumbo_testing_mode": "wumbo.decorators.testing",
@@ -143,6 +145,7 @@ __all__ = [
     "remove_observer",
     "retry",
     "sandbox",
+    "sandbox_capabilities",
     "timeout",
     "trace",
     "wumbo_testing_mode",
