@@ -24,7 +24,6 @@ import contextlib
 import errno
 import io
 import json
-import logging
 import os
 import pickle
 import shutil
@@ -37,6 +36,7 @@ from typing import Any, Final
 
 from returns.result import Failure, Result
 
+from wumbo._log import get_logger
 from wumbo.core.result import StageError
 from wumbo.core.template import Template
 from wumbo.decorators._sandbox_error import SandboxError, SandboxReason
@@ -47,8 +47,7 @@ from wumbo.decorators._sandbox_zygotes import Zygote, modules_named, zygote_for
 
 __all__ = ["SandboxRun", "zygote_of"]
 
-_log = logging.getLogger("wumbo.sandbox")
-_log.addHandler(logging.NullHandler())  # silent unless configured
+_log = get_logger("wumbo.sandbox")
 
 _GRACE_SECONDS: Final = 30.0
 """How long past its wall-clock limit the supervisor may take before it is killed itself."""

@@ -40,7 +40,6 @@ Examples:
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 from time import perf_counter
@@ -53,6 +52,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from wumbo._log import get_logger
 from wumbo.framework import TemplateRegistry, UserContext, get_registry
 from wumbo.serve.auth import TokenTable
 from wumbo.serve.catalog import Catalog, ServedTemplate
@@ -67,7 +67,7 @@ from wumbo.serve.threads import AbandonedThreads
 
 __all__ = ["JSON_LINES_TYPES", "JSON_TYPES", "ServerState", "create_app"]
 
-_logger = logging.getLogger("wumbo.serve")
+_logger = get_logger("wumbo.serve")
 
 JSON_TYPES = frozenset({"application/json"})
 """Media types ``run`` accepts (``+json`` suffixes too)."""

@@ -29,11 +29,11 @@ Examples:
 from __future__ import annotations
 
 import difflib
-import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from wumbo._log import get_logger
 from wumbo.core.template import Template
 from wumbo.framework import (
     AccessController,
@@ -48,7 +48,7 @@ from wumbo.serve.settings import SettingsError
 
 __all__ = ["ALL_TEMPLATES", "Catalog", "ServedTemplate", "metadata_record"]
 
-_logger = logging.getLogger("wumbo.serve")
+_logger = get_logger("wumbo.serve")
 
 ALL_TEMPLATES = "*"
 """The grant key that stands for every served template."""

@@ -35,6 +35,7 @@ from typing import Any, NoReturn
 
 import uvicorn
 
+from wumbo._log import get_logger
 from wumbo.framework import TemplateRegistry
 from wumbo.serve.app import ServerState, create_app
 from wumbo.serve.settings import ServeSettings, SettingsError
@@ -49,7 +50,7 @@ __all__ = [
 
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
-_logger = logging.getLogger("wumbo.serve")
+_logger = get_logger("wumbo.serve")
 
 
 def bind_socket(settings: ServeSettings) -> socket.socket:

@@ -31,7 +31,6 @@ Examples:
 
 from __future__ import annotations
 
-import logging
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass, replace
@@ -45,6 +44,7 @@ from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from wumbo._log import get_logger
 from wumbo.core.template import Template, template
 from wumbo.runtime.errors import ItemTimeout
 from wumbo.serve.catalog import ServedTemplate
@@ -63,7 +63,7 @@ __all__ = [
     "map_records",
 ]
 
-_logger = logging.getLogger("wumbo.serve")
+_logger = get_logger("wumbo.serve")
 
 JSON_LINES = "application/x-ndjson"
 """The media type of ``map``'s response (JSON Lines)."""
