@@ -16,8 +16,6 @@ Examples:
 
 import logging
 
-from toolz import curry
-
 from wumbo.core.combinators import (
     batch,
     branch,
@@ -29,6 +27,7 @@ from wumbo.core.combinators import (
     reduce_items,
     tap,
 )
+from wumbo.core.curry import curry
 from wumbo.core.many import Progress
 from wumbo.core.result import (
     Failure,
