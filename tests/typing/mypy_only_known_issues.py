@@ -40,3 +40,17 @@ declared_wrong_expect: Template[object, str] = expect(int)
 assert_type(template(load_any), Template[Any, Any, Any])
 assert_type(template(str.strip) | load_any, Template[Any, Any, Any])
 untyped_wrong_input = (template(str.strip) | load_any).run(123)
+
+# 3. ``case Success(value)`` on a Result: mypy narrows an open generic base to its subclass
+#    with ``Any`` type arguments, so the value is ``Any`` (pyright keeps it). Without wumbo:
+from known_issues_match import Err, Ok, Res  # noqa: E402
+
+
+def narrowed_from_open_base(result: Res[int, str]) -> None:
+    match result:
+        case Ok(value):
+            assert_type(value, int)  # type: ignore[assert-type]
+        case Err(error):
+            assert_type(error, str)  # type: ignore[assert-type]
+        case _:
+            pass
