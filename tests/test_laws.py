@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from returns.result import Failure, Result, Success
 
 from wumbo import Template, pipe, template
+from wumbo.core.pipe import pipe_all
 from wumbo.testing import (
     assert_associative,
     assert_identity,
@@ -140,7 +141,7 @@ def test_short_circuit(value: int) -> None:
     def always_fail(n: int) -> Result[int, str]:
         return Failure("stop")
 
-    assert pipe(always_fail, record)(value) == Failure("stop")
+    assert pipe_all([always_fail, record])(value) == Failure("stop")
     assert calls == []
 
 
@@ -161,5 +162,5 @@ def test_exported_law_runner_finds_violations() -> None:
 
 
 def test_templates_compose_with_the_law_helpers() -> None:
-    assert isinstance(pipe(inc, triple), Template)
+    assert isinstance(pipe_all([inc, triple]), Template)
     assert_associative(inc, triple, untyped, 4)

@@ -9,6 +9,7 @@ import pytest
 from returns.result import Failure, Result, Success
 
 from wumbo import StageError, Template, pipe, template
+from wumbo.core.pipe import pipe_all
 
 
 def parse(text: str) -> int:
@@ -158,7 +159,7 @@ def test_failure_in_a_long_pipeline_names_its_position() -> None:
 
     inc: Template[int, int] = template(lambda n: n + 1, name="inc")
     stages = [inc] * 200
-    pipeline = pipe(*stages, explode, *stages)
+    pipeline = pipe_all([*stages, explode, *stages])
     error = pipeline(0).failure()
     assert isinstance(error, StageError)
     assert (error.stage, error.position, error.total, error.input) == ("explode", 201, 401, 200)

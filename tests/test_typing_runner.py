@@ -42,3 +42,35 @@ def test_each_checker_gets_the_shared_files_and_only_its_own() -> None:
     assert not any(name.startswith("pyright_only_") for name in mypy_names)
     assert not any(name.startswith("mypy_only_") for name in pyright_names)
     assert "run.py" not in mypy_names | pyright_names
+
+
+def test_the_installed_run_has_no_repo_stubs_and_no_repo_only_files() -> None:
+    for_mypy: list[Path] = runner.case_files(installed=True)[0]
+    for_pyright: list[Path] = runner.case_files(installed=True)[1]
+    names = {path.name for path in for_mypy + for_pyright}
+    assert "shared_curry.py" in names
+    assert not any(name.endswith(".pyi") for name in names)
+    assert not any(name.startswith("repo_only_") for name in names)
+    assert "repo_only_toolz_stubs.py" in {path.name for path in runner.case_files()[0]}
+
+
+def test_the_checker_environment_pins_the_dev_checkers() -> None:
+    requirements: list[str] = runner.environment_requirements()
+    assert any(pin.startswith("mypy==") for pin in requirements)
+    assert any(pin.startswith("pyright==") for pin in requirements)
+    assert any(pin.startswith("returns") for pin in requirements)
+    folder: Path = runner.environment_folder(requirements)
+    assert folder != runner.environment_folder([*requirements, "extra==1"])
+    assert not folder.is_relative_to(runner.ROOT)
+
+
+def test_the_scratch_cases_live_outside_the_repo_with_a_config_of_their_own(
+    tmp_path: Path,
+) -> None:
+    for_mypy: list[Path] = runner.scratch_cases(tmp_path)[0]
+    folder = for_mypy[0].parent
+    assert not folder.is_relative_to(runner.ROOT)
+    config = (folder / "pyrightconfig.json").read_text()
+    assert '"strict"' in config
+    assert "stubPath" not in config
+    assert "extraPaths" not in config

@@ -16,8 +16,6 @@ Examples:
 
 from typing import TYPE_CHECKING
 
-from toolz import curry
-
 from wumbo import _wiring
 from wumbo._lazy import lazy_attributes
 from wumbo.core.combinators import (
@@ -31,9 +29,11 @@ from wumbo.core.combinators import (
     reduce_items,
     tap,
 )
+from wumbo.core.curry import curry
 from wumbo.core.many import Progress
+from wumbo.core.pipe import pipe, pipe_all
 from wumbo.core.result import Failure, Result, StageError, Success, UnwrapFailedError
-from wumbo.core.template import Template, TemplateFactory, pipe, template
+from wumbo.core.template import Template, TemplateFactory, template
 
 if TYPE_CHECKING:
     from wumbo.decorators.breaker import CircuitBreaker as CircuitBreaker
@@ -125,6 +125,7 @@ __all__ = [
     "map_items",
     "metrics",
     "pipe",
+    "pipe_all",
     "recover",
     "reduce_items",
     "retry",

@@ -259,7 +259,7 @@ def test_bad_configuration_and_calls_are_refused() -> None:
     with pytest.raises(TemplateConfigError, match="base_url must be a str, got int 5"):
         create_api_client(5)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="url must be a str, got int 3"):
-        create_api_client()(3)
+        create_api_client()(3)  # type: ignore[arg-type]
 
 
 def test_metadata() -> None:

@@ -30,8 +30,28 @@ class Parse(BaseTemplate[int]):
         return int(text)
 
 
+class Show(BaseTemplate[str]):
+    def _get_metadata(self) -> TemplateMetadata:
+        return TemplateMetadata("show")
+
+    def _execute_core(self, n: int, *, context: ExecutionContext) -> str:
+        return str(n)
+
+
+class Total(BaseTemplate[float]):  # several positional arguments, any number of them
+    def _get_metadata(self) -> TemplateMetadata:
+        return TemplateMetadata("total")
+
+    def _execute_core(self, *values: float, context: object) -> float:
+        return sum(values)
+
+
 def show(n: int) -> str:
     return str(n)
+
+
+def double(n: int) -> int:
+    return n * 2
 
 
 def shout(text: str) -> str:
@@ -47,7 +67,7 @@ assert_type(parse.execute("1").data, int | None)
 assert_type(parse.execute("1").to_result(), Result[int, Exception])
 assert_type(parse("1"), int)
 assert_type(parse.run("1"), int)
-assert_type(parse.as_template(), Template[Any, int])
+assert_type(parse.as_template(), Template[str, int])
 
 
 async def async_forms() -> None:
@@ -58,14 +78,28 @@ async def async_forms() -> None:
 
 # -- in pipes, on either side ------------------------------------------------------------------
 
-assert_type(parse | show, Template[Any, str])
-assert_type(parse | template(show), Template[Any, str])
-assert_type(parse | Parse(), Template[Any, int])
+assert_type(parse | show, Template[str, str])
+assert_type(parse | template(show), Template[str, str])
+assert_type(parse | Show(), Template[str, str])
+assert_type(template(double) | Show(), Template[int, str])
+assert_type(template(shout) | parse | Show(), Template[str, str])
+assert_type(Show().run(1), str)
+assert_type(Total()(1.0, 2.0, 3.0), float)
+assert_type(Total().run(1.0), float)
+assert_type(create_transformer().as_template(), Template[Any, list[Any]])
 assert_type(template(shout) | parse, Template[str, int])
 assert_type(shout | parse, Template[str, int])
-assert_type(retry(attempts=2)(parse), Template[Any, int])
+assert_type(retry(attempts=2)(parse), Template[str, int])
 
 parse | shout  # type: ignore[operator]  # an int does not fit a str stage
+# the input type comes from _execute_core's annotation (here: str)
+parse | Parse()  # type: ignore[operator]
+template(double) | parse  # type: ignore[operator]
+double | parse  # type: ignore[operator]
+bad_run: object = parse.run(1)  # type: ignore[arg-type]
+bad_call: object = parse(1)  # type: ignore[arg-type]
+bad_total: object = Total()(1.0, "2")  # type: ignore[call-overload]
+bad_map: object = parse.map([1, 2])  # type: ignore[list-item]
 
 # -- built-ins, factories and the registry -----------------------------------------------------
 

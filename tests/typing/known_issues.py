@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, assert_type
 
-from wumbo import Result, Success, Template, batch, branch, fallback, fan_out, pipe, template
+from wumbo import Result, Success, Template, branch, fallback, fan_out, template
 
 from _stages import ErrA, ErrB, check_a, double, fetch, is_positive, parse, shout, show
 
@@ -60,18 +60,16 @@ assert_type(fallback(double_t, fetch), Template[int, int | str])  # type: ignore
 #    the Result overloads too (mypy also loses the input type: mypy_only_known_issues.py).
 assert_type(template(load_any), Template[str, Any])  # type: ignore[assert-type]
 
-# 5. batch after ``|``: the item type is not taken from the stage before (pyright gives
-#    list[list[Any]], mypy Template[Any, Any, Any]); only a declared type gives it.
-assert_type(split | batch(2), Template[str, list[list[str]]])  # type: ignore[assert-type]
+# 5. (fixed: ``x | batch(n)`` takes the item type from x; see shared_combinators.py)
 
 # -- FALSE ERROR -----------------------------------------------------------------------------
 # (none in both checkers at present; see pyright_only_known_issues.py)
 
 # -- MISSED ERROR ----------------------------------------------------------------------------
 
-# 6. pipe / fan_out: Templates that do not fit fall through to the untyped overload
-#    (``*stages: Callable[[Any], Any]``) instead of being an error.
-assert_type(pipe(parse_t, template(shout)), Template[Any, Any, Any])  # str -> int, then str
+# 6. fan_out: Templates that do not fit fall through to the untyped overload
+#    (``*stages: Callable[[Any], Any]``) instead of being an error. (pipe is fixed: it has no
+#    untyped overload, see shared_pipe.py.)
 assert_type(parse_t | fan_out(double_t, template(shout)), Template[str, tuple[Any, ...], Any])
 
 # 7. (fixed: fan_out with one stage is an error; see shared_combinators.py)

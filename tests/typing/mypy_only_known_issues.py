@@ -7,7 +7,7 @@ line fails: move it to the shared incorrect cases with its ``# type: ignore[<cod
 Why mypy only: when a call's type context does not fit a typed overload, mypy retries the
 untyped overloads (``*stages: Callable[[Any], Any]`` of pipe and fan_out, ``expect(hint:
 object)``), and when an argument holds ``Any`` and several overloads match, mypy makes the
-whole result ``Any``: so a pipeline composed with ``batch(n)`` or with a stage returning ``Any``
+whole result ``Any``: so a pipeline composed with a stage returning ``Any``
 loses even its input type.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, assert_type
 
-from wumbo import Template, batch, expect, fan_out, pipe, template
+from wumbo import Template, expect, fan_out, pipe, template
 
 from _stages import ErrA, ErrB, check_a, parse, show
 
@@ -33,14 +33,24 @@ def load_any(text: str) -> Any:  # an untyped library function, e.g. json.loads
 
 # 1. The declared type makes mypy pick the untyped overload of fan_out / pipe / expect.
 declared_wrong_fan_out: Template[int, tuple[int, int], ErrA] = fan_out(check_a_t, show_t)
-declared_wrong_pipe: Template[str, str, ErrB] = pipe(parse_t, check_a_t)
 declared_wrong_expect: Template[object, str] = expect(int)
 
-# 2. ``| batch(n)`` (or ``.then(batch(n))``) and a stage returning Any: Template[Any, Any, Any],
-#    so a wrong input is accepted.
-assert_type(split | batch(2), Template[Any, Any, Any])
-assert_type(split.then(batch(2)), Template[Any, Any, Any])
+# 2. A stage returning Any: Template[Any, Any, Any], so a wrong input is accepted.
+#    (``| batch(n)`` is fixed: see shared_combinators.py.)
 assert_type(template(load_any), Template[Any, Any, Any])
 assert_type(template(str.strip) | load_any, Template[Any, Any, Any])
-batched_wrong_input = (split | batch(2)).run(123)
 untyped_wrong_input = (template(str.strip) | load_any).run(123)
+
+# 3. ``case Success(value)`` on a Result: mypy narrows an open generic base to its subclass
+#    with ``Any`` type arguments, so the value is ``Any`` (pyright keeps it). Without wumbo:
+from known_issues_match import Err, Ok, Res  # noqa: E402
+
+
+def narrowed_from_open_base(result: Res[int, str]) -> None:
+    match result:
+        case Ok(value):
+            assert_type(value, int)  # type: ignore[assert-type]
+        case Err(error):
+            assert_type(error, str)  # type: ignore[assert-type]
+        case _:
+            pass

@@ -9,8 +9,6 @@ Why pyright only:
 * a lambda on the right of ``|``, or given to map_items / filter_items / reduce_items, gets no
   parameter types in pyright (strict mode reports it); mypy infers them (mypy_only_inference.py).
   Use ``.then(lambda ...)`` or a typed function.
-* ``batch(n)`` after ``|`` or ``.then``: pyright keeps the input and gives ``list[list[Any]]``;
-  mypy turns the whole pipeline into ``Template[Any, Any, Any]`` (mypy_only_known_issues.py).
 * a ``functools.partial`` on the left of ``|`` (or given to template()): pyright reads the
   partial's remaining parameters; mypy sees ``*args: Any`` and makes the input ``Any``.
 * wrong code that mypy accepts and pyright reports (a declared type that makes mypy pick the
@@ -29,17 +27,15 @@ from wumbo import (
     Result,
     StageError,
     Template,
-    batch,
     expect,
     fan_out,
     filter_items,
     map_items,
-    pipe,
     reduce_items,
     template,
 )
 
-from _stages import ErrA, ErrB, add, check_a, double, parse, show
+from _stages import ErrA, add, check_a, double, parse, show
 
 split = template(str.split)
 parse_t = template(parse)
@@ -51,12 +47,6 @@ check_a_t = template(check_a)
 def load_any(text: str) -> Any:  # an untyped library function, e.g. json.loads
     return text
 
-
-# -- batch keeps the input type --------------------------------------------------------------
-
-assert_type(split | batch(2), Template[str, list[list[Any]]])
-assert_type(split.then(batch(2)), Template[str, list[list[Any]]])
-assert_type(split | map_items(parse) | batch(3), Template[str, list[list[Any]]])
 
 # -- functools.partial on the left -----------------------------------------------------------
 
@@ -81,6 +71,4 @@ lambda_map: object = split.then(map_items(lambda s: s.upper()))  # pyright: igno
 lambda_reduce: object = reduce_items(lambda acc, n: acc + n, 0)  # pyright: ignore[reportOperatorIssue, reportUnknownLambdaType, reportUnknownVariableType]
 bad_expect_var: Template[object, str] = expect(int)  # pyright: ignore[reportAssignmentType]
 bad_fan_out_var: Template[int, tuple[int, int], ErrA] = fan_out(check_a_t, show_t)  # pyright: ignore[reportAssignmentType]
-bad_pipe_var: Template[str, str, ErrB] = pipe(parse_t, check_a_t)  # pyright: ignore[reportAssignmentType]
-batched_wrong_input = (split | batch(2)).run(123)  # pyright: ignore[reportArgumentType]
 untyped_wrong_input = (template(str.strip) | load_any).run(123)  # pyright: ignore[reportArgumentType]

@@ -1,9 +1,21 @@
 """Run wumbo's typing suite: mypy --strict and pyright (strict) over tests/typing.
 
-Usage, from anywhere (the checkers run from the repository root):
+Usage, from anywhere:
 
-    python tests/typing/run.py              # the suite; exit status 1 if either checker errs
+    python tests/typing/run.py              # in the repo, then as installed from a wheel
+    python tests/typing/run.py --in-repo    # only the in-repo run
+    python tests/typing/run.py --installed  # only the installed run
     python tests/typing/run.py --self-test  # prove that a vanished expected error fails
+    python tests/typing/run.py --cold-mypy  # time mypy on one file importing wumbo, no cache
+
+The installed run checks the suite as a user who ran ``pip install wumbo`` would: it builds a
+wheel from a copy of the sources, installs it into a virtual environment in the temp directory
+(with the dev dependencies' mypy and pyright; the environment is reused between runs while
+those versions and wumbo's dependencies stay the same, and only the wheel is reinstalled),
+copies the case files into a scratch folder outside the repository and runs ``mypy --strict``
+and pyright strict there: no repo configuration, no stubs path, no ``MYPYPATH``. The
+``repo_only_*.py`` files (the repo's toolz stubs) are left out of it: installed users do not
+have those stubs.
 
 Both checkers come from the environment of the Python running this script: mypy as
 ``sys.executable -m mypy``, pyright as the ``pyright`` next to ``sys.executable``, told to use
@@ -14,7 +26,9 @@ What each checker reads:
 * every other ``*.py`` in tests/typing (``shared_*.py``, ``known_issues.py``, the
   decorators' and framework's files, ``_stages.py``): both checkers.
 * ``mypy_only_*.py``: mypy only. ``pyright_only_*.py``: pyright only.
-* ``stubs/toolz/*.pyi`` (the repo's toolz stubs): both, so the stubs are strict-clean too.
+* ``repo_only_*.py``: both checkers, in the repo only (not in the installed run).
+* ``stubs/toolz/*.pyi`` (the repo's toolz stubs): both, so the stubs are strict-clean too
+  (in the repo only).
 
 A correct case is an ``assert_type(...)``; an incorrect one ends in ``# type: ignore[<code>]``
 (``# pyright: ignore[<rule>]`` in pyright-only files). Both checkers report an ignore that no
@@ -31,15 +45,21 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
+import fcntl
+import hashlib
 import io
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import tokenize
-from collections.abc import Sequence
+import tomllib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +69,36 @@ STUBS = ROOT / "stubs"
 PYPROJECT = ROOT / "pyproject.toml"
 MYPY_ONLY = "mypy_only_"
 PYRIGHT_ONLY = "pyright_only_"
+REPO_ONLY = "repo_only_"
+WHEEL_SOURCES = ("pyproject.toml", "README.md", "wumbo")
+# What the installed run's scratch folder holds besides the cases: a user's own strict config.
+_SCRATCH_PYRIGHTCONFIG = {
+    "pythonVersion": "3.11",
+    "typeCheckingMode": "strict",
+    "exclude": ["**/mypy_only_*.py"],
+    "enableTypeIgnoreComments": True,
+    "reportUnnecessaryTypeIgnoreComment": "error",
+}
+_SCRATCH_MYPY_FLAGS = (
+    "--strict",
+    "--python-version",
+    "3.11",
+    "--enable-error-code",
+    "ignore-without-code",
+    "--show-error-codes",
+    "--no-error-summary",
+)
+_COLD_FILE = """\
+from wumbo import template
+
+
+@template
+def parse(text: str) -> int:
+    return int(text)
+
+
+pipeline = parse | str
+"""
 
 _MARKER = re.compile(r"#\s*(type|pyright):\s*ignore\[")
 _MYPY_ERROR = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?:\d+:)? error:", re.MULTILINE)
@@ -70,10 +120,15 @@ class Outcome:
         return self.status == 0 and not self.errors
 
 
-def case_files() -> tuple[list[Path], list[Path]]:
-    """The files mypy checks and the files pyright checks (stubs first in both)."""
-    stubs = sorted((STUBS / "toolz").rglob("*.pyi"))
+def case_files(*, installed: bool = False) -> tuple[list[Path], list[Path]]:
+    """The files mypy checks and the files pyright checks (stubs first in both).
+
+    ``installed``: the installed run's files: no stubs, no ``repo_only_*.py``.
+    """
+    stubs = [] if installed else sorted((STUBS / "toolz").rglob("*.pyi"))
     cases = sorted(path for path in HERE.glob("*.py") if path.name != Path(__file__).name)
+    if installed:
+        cases = [path for path in cases if not path.name.startswith(REPO_ONLY)]
     shared = [path for path in cases if not path.name.startswith((MYPY_ONLY, PYRIGHT_ONLY))]
     for_mypy = stubs + shared + [path for path in cases if path.name.startswith(MYPY_ONLY)]
     for_pyright = stubs + shared + [path for path in cases if path.name.startswith(PYRIGHT_ONLY)]
@@ -128,11 +183,13 @@ def run_pyright(files: Sequence[Path]) -> Outcome:
     return Outcome("pyright", status, output, errors)
 
 
-def _run(command: Sequence[str]) -> tuple[int, str]:
+def _run(command: Sequence[str], *, cwd: Path = ROOT) -> tuple[int, str]:
     environment = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", NO_COLOR="1")
+    environment.pop("MYPYPATH", None)
+    environment.pop("PYTHONPATH", None)
     completed = subprocess.run(
         command,
-        cwd=ROOT,
+        cwd=cwd,
         env=environment,
         capture_output=True,
         text=True,
@@ -173,26 +230,233 @@ def _report(outcome: Outcome, seconds: float, files: int) -> str:
     return f"{outcome.checker} {state} on {files} files in {seconds:.1f}s"
 
 
-def main_suite() -> int:
-    for_mypy, for_pyright = case_files()
-    outcomes: list[str] = []
+# -- the installed run -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckerEnvironment:
+    """A virtual environment holding wumbo's dependencies, mypy and pyright (not the repo)."""
+
+    folder: Path
+
+    @property
+    def python(self) -> Path:
+        return self.folder / "bin" / "python"
+
+    @property
+    def pyright(self) -> Path:
+        return self.folder / "bin" / "pyright"
+
+
+def environment_requirements() -> list[str]:
+    """What the checker environment holds: wumbo's dependencies (and its otel extra), the dev
+    pins of mypy and pyright, and a setuptools that builds the wheel (from pyproject.toml)."""
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
+    checkers = [
+        pin
+        for pin in project["project"]["optional-dependencies"]["dev"]
+        if re.match(r"(mypy|pyright)==", pin)
+    ]
+    builder = project["build-system"]["requires"]
+    # The otel extra: trace's signature names OpenTelemetry's TracerProvider (without it,
+    # pyright strict reports trace as partially unknown).
+    otel = project["project"]["optional-dependencies"]["otel"]
+    return sorted([*project["project"]["dependencies"], *otel, *checkers, *builder, "wheel"])
+
+
+def environment_folder(requirements: Sequence[str]) -> Path:
+    """The cached environment's folder, named by a hash of what it holds and of the Python."""
+    key = hashlib.sha256("\n".join([sys.version, *requirements]).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"wumbo-typing-env-{key}"
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (concurrent runs share one environment)."""
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def checker_environment(requirements: Sequence[str]) -> CheckerEnvironment:
+    """The cached environment, created (about a minute) when none fits the requirements."""
+    folder = environment_folder(requirements)
+    environment = CheckerEnvironment(folder)
+    if (folder / "ready").exists():
+        return environment
+    with _locked(folder.with_suffix(".lock")):
+        if (folder / "ready").exists():
+            return environment
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"creating the checker environment {folder} ...", flush=True)
+        _checked_run([sys.executable, "-m", "venv", str(folder)])
+        install = [str(environment.python), "-m", "pip", "install", "--quiet"]
+        _checked_run([*install, *requirements])
+        (folder / "ready").write_text("\n".join(requirements), encoding="utf-8")
+    return environment
+
+
+def _checked_run(command: Sequence[str], *, cwd: Path = ROOT) -> str:
+    status, output = _run(command, cwd=cwd)
+    if status != 0:
+        raise RuntimeError(f"{' '.join(command)} failed (exit {status}):\n{output}")
+    return output
+
+
+def build_wheel(environment: CheckerEnvironment, scratch: Path) -> Path:
+    """A wheel built from a copy of the sources (the checkout itself is left untouched)."""
+    source = scratch / "source"
+    source.mkdir()
+    for name in WHEEL_SOURCES:
+        original = ROOT / name
+        if original.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+            shutil.copytree(original, source / name, ignore=ignore)
+        else:
+            shutil.copy2(original, source / name)
+    wheels = scratch / "wheels"
+    pip = [str(environment.python), "-m", "pip"]
+    _checked_run(
+        [*pip, "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index"]
+        + ["--wheel-dir", str(wheels), str(source)],
+        cwd=scratch,
+    )
+    (wheel,) = wheels.glob("wumbo-*.whl")
+    return wheel
+
+
+def install_wheel(environment: CheckerEnvironment, wheel: Path) -> None:
+    pip = [str(environment.python), "-m", "pip"]
+    _checked_run(
+        [*pip, "install", "--quiet", "--no-deps", "--no-index", "--force-reinstall", str(wheel)]
+    )
+
+
+def scratch_cases(scratch: Path) -> tuple[list[Path], list[Path]]:
+    """Copies of the installed run's case files in ``scratch/cases``, with a user's config."""
+    folder = scratch / "cases"
+    folder.mkdir()
+    for_mypy, for_pyright = case_files(installed=True)
+    for path in {*for_mypy, *for_pyright}:
+        shutil.copy2(path, folder / path.name)
+    config = json.dumps(_SCRATCH_PYRIGHTCONFIG, indent=2)
+    (folder / "pyrightconfig.json").write_text(config, encoding="utf-8")
+    return [folder / path.name for path in for_mypy], [folder / path.name for path in for_pyright]
+
+
+def run_installed_mypy(
+    environment: CheckerEnvironment, files: Sequence[Path], *, cache_dir: Path
+) -> Outcome:
+    """``mypy --strict`` from the environment, in the scratch folder: no config, no stubs."""
+    command = [str(environment.python), "-m", "mypy", *_SCRATCH_MYPY_FLAGS]
+    command += ["--cache-dir", str(cache_dir), *(path.name for path in files)]
+    status, output = _run(command, cwd=files[0].parent)
+    errors = tuple(
+        (Path(match["path"]).name, int(match["line"])) for match in _MYPY_ERROR.finditer(output)
+    )
+    return Outcome("mypy", status, output, errors)
+
+
+def run_installed_pyright(environment: CheckerEnvironment, files: Sequence[Path]) -> Outcome:
+    """pyright strict from the environment, in the scratch folder, with the scratch config."""
+    folder = files[0].parent
+    command = [str(environment.pyright), "--pythonpath", str(environment.python)]
+    command += ["-p", str(folder / "pyrightconfig.json"), *(path.name for path in files)]
+    status, output = _run(command, cwd=folder)
+    errors = tuple(
+        (Path(match["path"]).name, int(match["line"])) for match in _PYRIGHT_ERROR.finditer(output)
+    )
+    summary = _PYRIGHT_SUMMARY.search(output)
+    if summary is not None and int(summary.group(1)) != len(errors):
+        errors += (("<pyright summary>", 0),) * (int(summary.group(1)) - len(errors))
+    return Outcome("pyright", status, output, errors)
+
+
+@contextlib.contextmanager
+def installed_wumbo() -> Iterator[tuple[CheckerEnvironment, Path]]:
+    """The checker environment with this checkout's wheel installed, and a scratch folder.
+
+    The environment stays locked while in use, so concurrent runs do not swap the wheel.
+    """
+    environment = checker_environment(environment_requirements())
+    with (
+        _locked(environment.folder / "in-use.lock"),
+        tempfile.TemporaryDirectory(prefix="wumbo-typing-") as directory,
+    ):
+        scratch = Path(directory)
+        install_wheel(environment, build_wheel(environment, scratch))
+        yield environment, scratch
+
+
+def _print_suite(
+    title: str, results: Sequence[tuple[Outcome, float, int]], cases: Sequence[Path]
+) -> bool:
     failed = False
-    for checker, files in (("mypy", for_mypy), ("pyright", for_pyright)):
-        started = time.perf_counter()
-        outcome = run_mypy(files) if checker == "mypy" else run_pyright(files)
-        seconds = time.perf_counter() - started
-        print(f"===== {checker} ({len(files)} files) =====")
+    for outcome, _, files in results:
+        print(f"===== {title}: {outcome.checker} ({files} files) =====")
         print(outcome.output.rstrip())
-        outcomes.append(_report(outcome, seconds, len(files)))
         failed = failed or not outcome.ok
-    cases = sorted({*for_mypy, *for_pyright})
     checks, expected = count_cases(cases)
+    reports = "; ".join(_report(outcome, seconds, files) for outcome, seconds, files in results)
     print("=====")
     print(
-        f"typing suite: {'FAILED' if failed else 'passed'}: {'; '.join(outcomes)}; "
+        f"typing suite, {title}: {'FAILED' if failed else 'passed'}: {reports}; "
         f"{checks} assert_type checks, {expected} expected-error markers"
     )
-    return 1 if failed else 0
+    return not failed
+
+
+def _timed(check: Callable[[], Outcome], files: int) -> tuple[Outcome, float, int]:
+    started = time.perf_counter()
+    outcome = check()
+    return outcome, time.perf_counter() - started, files
+
+
+def in_repo_suite() -> bool:
+    for_mypy, for_pyright = case_files()
+    results = [
+        _timed(lambda: run_mypy(for_mypy), len(for_mypy)),
+        _timed(lambda: run_pyright(for_pyright), len(for_pyright)),
+    ]
+    return _print_suite("in the repo", results, sorted({*for_mypy, *for_pyright}))
+
+
+def installed_suite() -> bool:
+    with installed_wumbo() as (environment, scratch):
+        for_mypy, for_pyright = scratch_cases(scratch)
+        cache = environment.folder / "mypy-cache"
+        results = [
+            _timed(
+                lambda: run_installed_mypy(environment, for_mypy, cache_dir=cache), len(for_mypy)
+            ),
+            _timed(lambda: run_installed_pyright(environment, for_pyright), len(for_pyright)),
+        ]
+        return _print_suite("installed from a wheel", results, sorted({*for_mypy, *for_pyright}))
+
+
+def cold_mypy_seconds() -> tuple[float, Outcome]:
+    """mypy --strict on a small file importing wumbo, installed, with an empty cache."""
+    with installed_wumbo() as (environment, scratch):
+        folder = scratch / "cold"
+        folder.mkdir()
+        (folder / "uses_wumbo.py").write_text(_COLD_FILE, encoding="utf-8")
+        started = time.perf_counter()
+        outcome = run_installed_mypy(
+            environment, [folder / "uses_wumbo.py"], cache_dir=scratch / "cold-cache"
+        )
+        return time.perf_counter() - started, outcome
+
+
+def main_suite(*, in_repo: bool = True, installed: bool = True) -> int:
+    passed = True
+    if in_repo:
+        passed = in_repo_suite() and passed
+    if installed:
+        passed = installed_suite() and passed
+    return 0 if passed else 1
 
 
 # -- self-test -------------------------------------------------------------------------------
@@ -246,14 +510,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="prove the harness fails when an expected error disappears, then exit",
     )
+    parser.add_argument("--in-repo", action="store_true", help="only the in-repo run")
+    parser.add_argument(
+        "--installed", action="store_true", help="only the run against an installed wheel"
+    )
+    parser.add_argument(
+        "--cold-mypy",
+        action="store_true",
+        help="time mypy --strict on one file importing the installed wumbo, cache empty",
+    )
     arguments = parser.parse_args(argv)
+    if arguments.cold_mypy:
+        seconds, outcome = cold_mypy_seconds()
+        print(outcome.output.rstrip())
+        print(f"mypy --strict, cold cache, one file importing wumbo: {seconds:.1f}s")
+        return 0 if outcome.ok else 1
     if arguments.self_test:
         problems = self_test()
         for problem in problems:
             print(problem)
         print(f"typing self-test: {'FAILED' if problems else 'passed'}")
         return 1 if problems else 0
-    return main_suite()
+    both = not (arguments.in_repo or arguments.installed)
+    return main_suite(in_repo=both or arguments.in_repo, installed=both or arguments.installed)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from wumbo import (
     tap,
     template,
 )
+from wumbo.core.combinators import Batch, Tap
 
 from _stages import (
     ErrA,
@@ -91,7 +92,11 @@ assert_type(split | map_items(parse) | filter_items(is_positive), Template[str, 
 
 # -- tap -------------------------------------------------------------------------------------
 
-assert_type(tap(log_int), Template[int, int])
+assert_type(tap(log_int), Tap[int])
+tap_as_template: Template[int, int] = tap(log_int)
+assert_type(parse_t | tap(print), Template[str, int])  # a wider side effect keeps the type
+assert_type(parse_t.then(tap(print)), Template[str, int])
+assert_type(parse_t | tap(print) | show, Template[str, str])
 assert_type(parse_t | tap(log_int), Template[str, int])
 assert_type(parse_t | tap(log_int) | show, Template[str, str])
 assert_type(check_a_t | tap(log_int), Template[int, int, ErrA])
@@ -139,9 +144,13 @@ assert_type(branch(is_positive, check_a_t, show), Template[int, int | str, ErrA]
 assert_type(branch(is_positive, template(double), show_t), Template[int, int | str])  # no errors
 assert_type(branch(is_positive, show, check_a_t), Template[int, str | int, ErrA])
 
-# -- batch (T defaults to Any: give the item type through the declared type) -----------------
+# -- batch: after | the item type comes from the stage before ------------------------------
 
-assert_type(batch(2), Template[Iterable[Any], list[list[Any]]])
+assert_type(batch(2), Batch)
+batch_as_template: Template[Iterable[Any], list[list[Any]]] = batch(2)
+assert_type(split | batch(2), Template[str, list[list[str]]])
+assert_type(split.then(batch(2)), Template[str, list[list[str]]])
+assert_type(split | map_items(parse) | batch(3) | len, Template[str, int])
 batches_of_int: Template[list[int], list[list[int]]] = batch(2)
 assert_type(split | map_items(parse) | batches_of_int, Template[str, list[list[int]]])
 
@@ -207,6 +216,10 @@ bad_branch_in: object = template(shout) | branch(is_positive, double, show)  # t
 bad_branch_tpl: object = branch(is_positive, check_a_t, show_t).run("1")  # type: ignore[arg-type]
 bad_batch_size: object = batch("2")  # type: ignore[arg-type]
 bad_batch_var: Template[list[int], list[int]] = batch(2)  # type: ignore[assignment]
+bad_batch_after: list[list[int]] = (split | batch(2)).run("a b")  # type: ignore[assignment]
+bad_batch_then: object = split | batch(2) | double  # type: ignore[operator]
+bad_batch_input: object = (split | batch(2)).run(123)  # type: ignore[arg-type]
+bad_tap_after: object = parse_t | tap(print) | shout  # type: ignore[operator]
 bad_reduce_initial: object = reduce_items(count_chars, "0")  # type: ignore[arg-type]
 bad_reduce_in: object = split | reduce_items(add)  # type: ignore[arg-type]
 bad_reduce_arity: object = reduce_items(double)  # type: ignore[arg-type]
@@ -225,8 +238,9 @@ def positive_checked(n: int) -> Result[bool, ErrA]:
     return Success(n > 0)
 
 
-assert_type(tap(record), Template[int, int, ErrB])
-assert_type(tap(template(record)), Template[int, int, ErrB])
+assert_type(tap(record), Tap[int, ErrB])
+assert_type(tap(template(record)), Tap[int, ErrB])
+assert_type(parse_t | tap(record), Template[str, int, ErrB])
 assert_type(filter_items(positive_checked), Template[Iterable[int], list[int], ErrA])
 
 # fan_out needs at least two stages.

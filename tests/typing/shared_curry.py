@@ -1,38 +1,20 @@
-"""toolz through the repo's stubs (stubs/toolz): ``curry`` keeps types; mypy AND pyright.
+"""``wumbo.curry``: wumbo's own typed curry (wumbo/core/curry.py); mypy AND pyright, in the repo
+and installed from a wheel (no stubs needed).
 
 Positional, data-last currying is typed for 1 to 4 parameters: fewer arguments give a typed
-curry object for the rest, all of them give the result. Keyword arguments and other shapes fall
-back to ``curry[R]``, callable with anything (result ``Any``).
+curried object for the rest, all of them give the result. Keyword arguments and other shapes
+fall back to ``Curried[R]``, callable with anything (result ``Any``).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable
 from typing import Any, assert_type
 
-import toolz
-import toolz.curried
-from toolz import (
-    compose,
-    compose_left,
-    concat,
-    first,
-    frequencies,
-    groupby,
-    identity,
-    juxt,
-    last,
-    merge,
-    partition_all,
-    reduceby,
-)
-from toolz import curry as toolz_curry
-from toolz import pipe as toolz_pipe
-
 from wumbo import Result, Template, curry, map_items, template
+from wumbo.core.curry import Curried, Curried1, Curried2
 
-from _stages import ErrA, add, check_a, double, is_positive, parse, parse_float, show
+from _stages import ErrA, add, check_a, double, parse, parse_float, show
 
 
 @curry
@@ -65,10 +47,6 @@ def within(limit: int, n: int) -> Result[int, ErrA]:
     return check_a(limit - n)
 
 
-def count_into(acc: list[str], word: str) -> list[str]:
-    return [*acc, word]
-
-
 @curry
 def five(a: int, b: int, c: int, d: int, e: int) -> int:
     return a + b + c + d + e
@@ -79,10 +57,12 @@ def keyword_only(x: int, *, unit: str) -> str:
     return f"{x}{unit}"
 
 
-# -- wumbo.curry is toolz.curry ---------------------------------------------------------------
 
-assert_type(toolz_curry(add)(1, 2), int)
-assert_type(toolz.curry(add)(1)(2), int)
+# -- wumbo.curry is typed
+assert_type(curry(add), Curried2[int, int, int])
+assert_type(curry(add)(1), Curried1[int, int])
+assert_type(curry(add)(1, 2), int)
+assert_type(curry(add)(1)(2), int)
 
 # -- arity 2 ---------------------------------------------------------------------------------
 
@@ -110,19 +90,15 @@ assert_type(curry(double)(2), int)
 
 # -- the fallback: keywords, other shapes ----------------------------------------------------
 
-assert_type(scale(factor=2.0), toolz_curry[float])
+assert_type(scale(factor=2.0), Curried[float])
 assert_type(scale(factor=2.0)(3.0), Any)
-assert_type(scale(2.0, x=3.0), toolz_curry[float])
-assert_type(clamp(0.0, high=1.0), toolz_curry[float])
-assert_type(five, toolz_curry[int])
+assert_type(scale(2.0, x=3.0), Curried[float])
+assert_type(clamp(0.0, high=1.0), Curried[float])
+assert_type(five, Curried[int])
 assert_type(five(1, 2), Any)
-assert_type(keyword_only, toolz_curry[str])
+assert_type(keyword_only, Curried[str])
 assert_type(keyword_only(unit="m"), Any)
-assert_type(curry(add, 1), toolz_curry[int])  # arguments given to curry() itself
-
-
-def is_curried(value: object) -> bool:
-    return isinstance(value, toolz_curry)  # curry is a class at run time too
+assert_type(curry(add, 1), Curried[int])  # arguments given to curry() itself
 
 
 # -- curried stages compose ------------------------------------------------------------------
@@ -139,39 +115,6 @@ assert_type(map_items(scale(2.0)), Template[Iterable[float], list[float]])
 assert_type(template(parse) | within(10), Template[str, int, ErrA])  # a curried Result stage
 assert_type(parse_f | scale(factor=2.0), Template[str, Any, Any])  # the fallback is untyped
 
-# -- the other toolz functions in the stubs --------------------------------------------------
-
-assert_type(identity(3), int)
-assert_type(toolz_pipe("2", parse, double, show), str)
-assert_type(toolz_pipe("2"), str)
-assert_type(compose_left(parse, double, show)("2"), str)
-assert_type(compose(show, double, parse)("2"), str)
-assert_type(compose()(3), int)
-assert_type(juxt(double, show)(3), tuple[int, str])
-assert_type(juxt(double, show, is_positive)(3), tuple[int, str, bool])
-assert_type(juxt([double, double])(3), tuple[int, ...])
-assert_type(first([1, 2]), int)
-assert_type(last("ab"), str)
-assert_type(concat([[1], [2, 3]]), Iterator[int])
-assert_type(partition_all(2, [1, 2, 3]), Iterator[tuple[int, ...]])
-assert_type(frequencies(["a", "b", "a"]), dict[str, int])
-assert_type(groupby(len, ["a", "bb"]), dict[int, list[str]])
-assert_type(groupby("name", [{"name": "a"}]), dict[Any, list[dict[str, str]]])
-assert_type(reduceby(is_positive, add, [1, -2, 3]), dict[bool, int])
-assert_type(reduceby(is_positive, add, [1, -2, 3], 0), dict[bool, int])
-assert_type(reduceby(len, count_into, ["a", "bb"], list), dict[int, list[str]])
-assert_type(merge({"a": 1}, {"b": 2}), dict[str, int])
-assert_type(merge([{"a": 1}, {"b": 2}]), dict[str, int])
-assert_type(merge({"a": 1}, factory=OrderedDict), MutableMapping[str, int])
-functions: list[Callable[[int], int]] = [double, double]
-assert_type(toolz_pipe(1, *functions), Any)  # a list of unknown length: untyped
-assert_type(compose_left(*functions), Callable[..., Any])
-assert_type(juxt(*functions)(3), tuple[int, ...])
-assert_type(toolz.comp(show, double)(2), str)
-assert_type(toolz.valmap, Any)  # a name the stubs do not describe: Any (incomplete stub)
-assert_type(toolz.itertoolz.sliding_window, Any)
-assert_type(toolz.curried.get, Any)  # toolz.curried is not described: Any
-
 # ============================================================================================
 # Incorrect cases
 # ============================================================================================
@@ -186,11 +129,3 @@ bad_curry_kw_positional: object = scale("2", x=3.0)  # type: ignore[call-overloa
 bad_curry_stage: object = template(show) | scale(2.0)  # type: ignore[operator]
 bad_curry_var: Template[str, int] = parse_f | scale(2.0)  # type: ignore[operator]
 bad_curry_not_callable: object = curry(3)  # type: ignore[call-overload]
-bad_pipe: object = toolz_pipe("2", double)  # type: ignore[arg-type]
-bad_pipe_later: object = toolz_pipe("2", parse, show, double)  # type: ignore[misc]
-bad_compose: object = compose_left(show, double)  # type: ignore[arg-type]
-bad_juxt_call: object = juxt(double, show)("3")  # type: ignore[arg-type]
-bad_first: str = first([1, 2])  # type: ignore[assignment]
-bad_groupby: object = groupby(len, [1, 2])  # type: ignore[arg-type]
-bad_merge: dict[str, str] = merge({"a": 1})  # type: ignore[dict-item]
-bad_partition: object = partition_all("2", [1])  # type: ignore[arg-type]

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from typing import Any, assert_type
 
 from wumbo import Result, StageError, Template, pipe, template
+from wumbo.core.pipe import pipe_all
 
-from _stages import ErrA, ErrB, ErrC, check_a, check_b, double, parse, parse_checked, show
+from _stages import ErrA, ErrB, ErrC, check_a, check_b, double, parse, parse_checked, shout, show
 
 parse_t = template(parse)
 parse_checked_t = template(parse_checked)
@@ -43,23 +44,38 @@ assert_type(pipe(parse_t, check_a_t, check_b_t)("1"), Result[str, ErrA | ErrB | 
 assert_type(pipe(parse_t, check_a_t).run("1"), int)
 assert_type(pipe(parse_t, check_a_t) | show, Template[str, str, ErrA])
 
-# -- the untyped form ------------------------------------------------------------------------
+# -- more than five stages: typed up to twenty ---------------------------------------------
+
+assert_type(pipe(parse_t, double_t, double_t, double_t, double_t, show_t), Template[str, str])
+assert_type(
+    pipe(
+        parse_t,
+        double_t, double_t, double_t, double_t, double_t, double_t,
+        double_t, double_t, double_t, double_t, double_t, double_t,
+        double_t, double_t, double_t, double_t, double_t, check_a_t,
+        show_t,
+    ),  # twenty stages
+    Template[str, str, ErrA],
+)
+
+# -- a run-time list of stages: pipe_all -------------------------------------------------------
 
 steps: list[Callable[[Any], Any]] = [str.strip, int]
 assert_type(pipe(), Template[Any, Any])  # the identity
-assert_type(pipe(*steps), Template[Any, Any, Any])
-assert_type(pipe(parse, double), Template[Any, Any, Any])  # plain functions
-assert_type(pipe(parse_t, double), Template[Any, Any, Any])  # a plain function among them
-assert_type(
-    pipe(parse_t, double_t, double_t, double_t, double_t, show_t),  # more than five
-    Template[Any, Any, Any],
-)
-assert_type(pipe(parse, double) | show, Template[Any, str, Any])
+assert_type(pipe_all(steps), Template[Any, Any, Any])
+assert_type(pipe_all([parse, double]), Template[Any, Any, Any])  # plain functions
+assert_type(pipe_all([parse, double]) | show, Template[Any, str, Any])
 
 # ============================================================================================
 # Incorrect cases
 # ============================================================================================
 
+bad_pipe_fit: object = pipe(parse_t, template(shout))  # type: ignore[misc]  # mypy: cannot infer T2
+bad_pipe_fit_late: object = pipe(parse_t, double_t, double_t, double_t, double_t, double_t, template(shout))  # type: ignore[misc]
+bad_pipe_plain: object = pipe(parse, double)  # type: ignore[call-overload]
+bad_pipe_mixed: object = pipe(parse_t, double)  # type: ignore[call-overload]
+bad_pipe_var: Template[str, str, ErrB] = pipe(parse_t, check_a_t)  # type: ignore[arg-type]
+bad_pipe_all_list: object = pipe_all(parse)  # type: ignore[arg-type]
 bad_pipe_run: object = pipe(parse_t, check_a_t).run(1)  # type: ignore[arg-type]
 bad_pipe_then: object = pipe(parse_t, check_b_t) | double  # type: ignore[operator]
 bad_pipe_arg: object = pipe(3)  # type: ignore[call-overload]

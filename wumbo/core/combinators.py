@@ -35,6 +35,8 @@ from wumbo.core.steps import Stop, SyncStep, item_note, make_step, stopped, valu
 from wumbo.core.template import Template, template
 
 __all__ = [
+    "Batch",
+    "Tap",
     "batch",
     "branch",
     "expect",
@@ -59,6 +61,8 @@ E3 = TypeVar("E3")
 E4 = TypeVar("E4")
 E5 = TypeVar("E5")
 T = TypeVar("T", default=Any)
+TA = TypeVar("TA", contravariant=True)
+TE = TypeVar("TE", covariant=True, default=Never)
 
 _Stage = Template[Any, Any, Any]
 
@@ -198,19 +202,34 @@ async def _tap_async(inner: _Stage, value: Any) -> Any:
     return value
 
 
+class Tap(Template[TA, TA, TE]):  # type: ignore[type-var]  # pyright: ignore[reportInvalidTypeArguments]
+    """What :func:`tap` returns: a ``Template[A, A, E]`` that hands its value on unchanged.
+
+    Its own class lets ``x | tap(f)`` keep ``x``'s output type when ``f`` takes a wider type
+    (``tap(print)`` takes ``object``): ``Tap`` is contravariant in ``A``.
+
+    Examples:
+        >>> from wumbo import tap, template
+        >>> pipeline = template(int) | tap(print)
+        >>> pipeline.run("3")
+        3
+        3
+    """
+
+
 @overload
-def tap(side_effect: Template[A, object, E], /) -> Template[A, A, E]: ...  # type: ignore[overload-overlap]
+def tap(side_effect: Template[A, object, E], /) -> Tap[A, E]: ...  # type: ignore[overload-overlap]
 @overload
 def tap(  # type: ignore[overload-overlap]
     side_effect: Callable[[A], Coroutine[Any, Any, Result[object, E]]], /
-) -> Template[A, A, E]: ...
+) -> Tap[A, E]: ...
 @overload
 def tap(  # type: ignore[overload-overlap]
     side_effect: Callable[[A], Result[object, E]], /
-) -> Template[A, A, E]: ...
+) -> Tap[A, E]: ...
 @overload
-def tap(side_effect: Callable[[A], object], /) -> Template[A, A]: ...
-def tap(side_effect: Callable[[Any], Any], /) -> _Stage:
+def tap(side_effect: Callable[[A], object], /) -> Tap[A]: ...
+def tap(side_effect: Callable[[Any], Any], /) -> Tap[Any, Any]:
     """Call ``side_effect(value)`` and pass ``value`` on unchanged (its failure still stops).
 
     Examples:
@@ -222,7 +241,8 @@ def tap(side_effect: Callable[[Any], Any], /) -> _Stage:
     """
     inner = _as_template(side_effect)
     name = f"tap({inner.__name__})"
-    return _single(name, make_step(name, inner.is_async, _tap_sync, _tap_async, inner))
+    step = make_step(name, inner.is_async, _tap_sync, _tap_async, inner)
+    return Tap(_single(name, step).stages, name=name)
 
 
 # -- fan_out ---------------------------------------------------------------------------------
@@ -416,11 +436,26 @@ def _require_positive_int(size: object) -> None:
         raise ValueError(f"batch size must be a positive int, got {size!r}")
 
 
-def batch(size: int, /) -> Template[Iterable[T], list[list[T]]]:
+class Batch(Template[Iterable[Any], list[list[Any]]]):
+    """What :func:`batch` returns: a Template splitting an iterable into lists.
+
+    Its own class lets ``x | batch(n)`` (and ``x.then(batch(n))``) take the item type from
+    ``x``'s output: ``Template[str, list[int]] | batch(2)`` is a
+    ``Template[str, list[list[int]]]``.
+
+    Examples:
+        >>> from wumbo import batch, template
+        >>> (template(str.split) | batch(2)).run("a b c")
+        [['a', 'b'], ['c']]
+    """
+
+
+def batch(size: int, /) -> Batch:
     """Split an iterable into lists of ``size`` items (the last may be shorter).
 
-    Nothing in ``batch(n)`` names the item type, so checkers see ``Any`` items unless the stage
-    is annotated: ``chunks: Template[Iterable[int], list[list[int]]] = batch(2)``.
+    After ``|`` the checkers take the item type from the stage before; on its own,
+    ``batch(n)`` is a ``Template[Iterable[Any], list[list[Any]]]`` (annotate it to narrow:
+    ``chunks: Template[Iterable[int], list[list[int]]] = batch(2)``).
 
     Examples:
         >>> from wumbo.core.combinators import batch
@@ -429,7 +464,7 @@ def batch(size: int, /) -> Template[Iterable[T], list[list[T]]]:
     """
     _require_positive_int(size)
     name = f"batch({size})"
-    return _single(name, SyncStep(name, _batch, (size,)))
+    return Batch(_single(name, SyncStep(name, _batch, (size,))).stages, name=name)
 
 
 # -- reduce_items ----------------------------------------------------------------------------

@@ -47,7 +47,10 @@ from wumbo.core.many import MapOptions, Progress, runner
 from wumbo.core.result import StageError
 from wumbo.core.stage import MISSING, Stage, describe, import_object, module_level_wrapper
 
-__all__ = ["Template", "TemplateFactory", "pipe", "template"]
+if TYPE_CHECKING:
+    from wumbo.core.combinators import Batch, Tap
+
+__all__ = ["Template", "TemplateFactory", "template"]
 
 A = TypeVar("A", contravariant=True)
 B = TypeVar("B", covariant=True)
@@ -55,24 +58,13 @@ E = TypeVar("E", covariant=True, default=Never)
 C = TypeVar("C")
 X = TypeVar("X")
 E2 = TypeVar("E2")
-T1 = TypeVar("T1")
-T2 = TypeVar("T2")
-T3 = TypeVar("T3")
-T4 = TypeVar("T4")
-T5 = TypeVar("T5")
-T6 = TypeVar("T6")
-F1 = TypeVar("F1")
-F2 = TypeVar("F2")
-F3 = TypeVar("F3")
-F4 = TypeVar("F4")
-F5 = TypeVar("F5")
 
 _NAME_PARTS = 6
 _INTERPRETED_CALLS = 2
 """A pipeline's first calls run on the reference interpreter; the next one compiles it."""
 
 
-def _stages_of(operand: object, site: Callable[[], str]) -> tuple[Stage, ...]:
+def stages_of(operand: object, site: Callable[[], str]) -> tuple[Stage, ...]:
     """The stages an operand of ``|`` contributes; a clear ``TypeError`` for anything else.
 
     An object that is not a Template but knows its Template form (a ``__wumbo_template__()``
@@ -397,6 +389,13 @@ class Template(Generic[A, B, E]):
 
     # -- composing -----------------------------------------------------------------------------
 
+    # batch(n) and tap(f) first: their item/value type comes from this template's output
+    @overload
+    def then(
+        self: Template[A, Iterable[X], E], other: Batch, /
+    ) -> Template[A, list[list[X]], E]: ...
+    @overload
+    def then(self, other: Tap[B, E2], /) -> Template[A, B, E | E2]: ...
     @overload
     def then(self, other: Template[B, C, E2], /) -> Template[A, C, E | E2]: ...
     @overload
@@ -417,9 +416,16 @@ class Template(Generic[A, B, E]):
             >>> template(int).then(lambda n: n * 10).run("4")
             40
         """
-        right = _stages_of(other, lambda: f"cannot compose {self!r} | {describe(other)}")
+        right = stages_of(other, lambda: f"cannot compose {self!r} | {describe(other)}")
         return _joined(self._stages, right)
 
+    # batch(n) and tap(f) first: their item/value type comes from this template's output
+    @overload
+    def __or__(
+        self: Template[A, Iterable[X], E], other: Batch, /
+    ) -> Template[A, list[list[X]], E]: ...
+    @overload
+    def __or__(self, other: Tap[B, E2], /) -> Template[A, B, E | E2]: ...
     @overload
     def __or__(self, other: Template[B, C, E2], /) -> Template[A, C, E | E2]: ...
     @overload
@@ -448,7 +454,7 @@ class Template(Generic[A, B, E]):
     @overload
     def __ror__(self, other: Callable[[X], A], /) -> Template[X, B, E]: ...
     def __ror__(self, other: Any, /) -> Template[Any, Any, Any]:
-        left = _stages_of(other, lambda: f"cannot compose {describe(other)} | {self!r}")
+        left = stages_of(other, lambda: f"cannot compose {describe(other)} | {self!r}")
         return _joined(left, self._stages)
 
     def checked(self, enabled: bool = True) -> Template[A, B, E]:
@@ -600,111 +606,3 @@ def template(
         return Template(stages, name=name or explicit, doc=fn.__doc__)
     stage = Stage.of(fn, name=name, check=check, blocking=blocking)
     return Template((stage,), name=name, doc=getattr(fn, "__doc__", None), wrapped=fn)
-
-
-@overload
-def pipe(*, name: str | None = None) -> Template[Any, Any]: ...
-@overload
-def pipe(s1: Template[T1, T2, F1], /, *, name: str | None = None) -> Template[T1, T2, F1]: ...
-# pyright turns a union of type variables that are all solved to Never into Unknown, so
-# pipelines that declare no errors get overloads of their own.
-@overload
-def pipe(
-    s1: Template[T1, T2, Never],
-    s2: Template[T2, T3, Never],
-    /,
-    *,
-    name: str | None = None,
-) -> Template[T1, T3, Never]: ...
-@overload
-def pipe(
-    s1: Template[T1, T2, Never],
-    s2: Template[T2, T3, Never],
-    s3: Template[T3, T4, Never],
-    /,
-    *,
-    name: str | None = None,
-) -> Template[T1, T4, Never]: ...
-@overload
-def pipe(
-    s1: Template[T1, T2, Never],
-    s2: Template[T2, T3, Never],
-    s3: Template[T3, T4, Never],
-    s4: Template[T4, T5, Never],
-    /,
-    *,
-    name: str | None = None,
-) -> Template[T1, T5, Never]: ...
-@overload
-def pipe(
-    s1: Template[T1, T2, Never],
-    s2: Template[T2, T3, Never],
-    s3: Template[T3, T4, Never],
-    s4: Template[T4, T5, Never],
-    s5: Template[T5, T6, Never],
-    /,
-    *,
-    name: str | None = None,
-) -> Template[T1, T6, Never]: ...
-@overload
-def pipe(
-    s1: Template[T1, T2, F1],
-    s2: Template[T2, T3, F2],
-    /,
-    *,
-    name: str | None = None,
-) -> Template[T1, T3, F1 | F2]: ...
-@overload
-def pipe(
-    s1: Template[T1, T2, F1],
-    s2: Template[T2, T3, F2],
-    s3: Template[T3, T4, F3],
-    /,
-    *,
-    name: str | None = None,
-) -> Template[T1, T4, F1 | F2 | F3]: ...
-@overload
-def pipe(
-    s1: Template[T1, T2, F1],
-    s2: Template[T2, T3, F2],
-    s3: Template[T3, T4, F3],
-    s4: Template[T4, T5, F4],
-    /,
-    *,
-    name: str | None = None,
-) -> Template[T1, T5, F1 | F2 | F3 | F4]: ...
-@overload
-def pipe(
-    s1: Template[T1, T2, F1],
-    s2: Template[T2, T3, F2],
-    s3: Template[T3, T4, F3],
-    s4: Template[T4, T5, F4],
-    s5: Template[T5, T6, F5],
-    /,
-    *,
-    name: str | None = None,
-) -> Template[T1, T6, F1 | F2 | F3 | F4 | F5]: ...
-@overload
-def pipe(*stages: Callable[[Any], Any], name: str | None = None) -> Template[Any, Any, Any]: ...
-def pipe(*stages: Callable[[Any], Any], name: str | None = None) -> Template[Any, Any, Any]:
-    """Compose a pipeline from stages known only at run time (``pipe()`` is the identity).
-
-    Up to five Templates are typed stage to stage; any other list of stages gives
-    ``Template[Any, Any, Any]``: use ``|`` when you want the checker to follow each stage.
-
-    Examples:
-        >>> from wumbo import pipe
-        >>> steps = [str.strip, int, lambda n: n * 2]
-        >>> pipe(*steps).run(" 21 ")
-        42
-        >>> pipe().run("unchanged")
-        'unchanged'
-    """
-    collected: list[Stage] = []
-    for position, operand in enumerate(stages, start=1):
-        site = f"pipe(): stage {position} of {len(stages)}"
-        added = _stages_of(operand, site.__str__)
-        if collected and added:
-            check_fit(collected[-1], added[0])
-        collected.extend(added)
-    return Template(tuple(collected), name=name)

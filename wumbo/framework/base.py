@@ -34,7 +34,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Coroutine, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, cast, overload
 
 import anyio.to_thread
 from returns.result import Result
@@ -64,6 +64,57 @@ _run_numbers = itertools.count(1)
 C = TypeVar("C")
 X = TypeVar("X")
 E2 = TypeVar("E2")
+I = TypeVar("I")  # noqa: E741  # the input type, read from the subclass's _execute_core
+I2 = TypeVar("I2")
+I3 = TypeVar("I3")
+_I_contra = TypeVar("_I_contra", contravariant=True)
+_I2_contra = TypeVar("_I2_contra", contravariant=True)
+_I3_contra = TypeVar("_I3_contra", contravariant=True)
+
+
+class _Core(Protocol[_I_contra]):
+    """A template whose ``_execute_core`` takes one positional argument of type ``_I_contra``.
+
+    The methods that take the template's input declare ``self: _Core[I]``, so the checkers read
+    ``I`` from the subclass's own ``_execute_core`` annotation (``def _execute_core(self, text:
+    str, *, context: ExecutionContext) -> int`` gives ``I = str``) with no change to the
+    subclass; a core of ``*args: Any`` gives ``I = Any``.
+    """
+
+    def _execute_core(self, value: _I_contra, /, *, context: ExecutionContext) -> Any: ...
+
+
+class _Core2(Protocol[_I_contra, _I2_contra]):
+    """A core taking two positional arguments (called as ``tpl(a, b)``)."""
+
+    def _execute_core(
+        self, first: _I_contra, second: _I2_contra, /, *, context: ExecutionContext
+    ) -> Any: ...
+
+
+class _Core3(Protocol[_I_contra, _I2_contra, _I3_contra]):
+    """A core taking three positional arguments (called as ``tpl(a, b, c)``)."""
+
+    def _execute_core(
+        self,
+        first: _I_contra,
+        second: _I2_contra,
+        third: _I3_contra,
+        /,
+        *,
+        context: ExecutionContext,
+    ) -> Any: ...
+
+
+class _CoreVariadic(Protocol[_I_contra]):
+    """A core taking any number of positional arguments (``*args: X``)."""
+
+    def _execute_core(self, *args: _I_contra, context: ExecutionContext) -> Any: ...
+
+
+def _base(template: object) -> BaseTemplate[Any]:
+    """``self`` of a method typed through ``_Core``, as the BaseTemplate it is."""
+    return cast("BaseTemplate[Any]", template)
 
 
 class BaseTemplate(ABC, Generic[T]):
@@ -199,17 +250,32 @@ class BaseTemplate(ABC, Generic[T]):
         except Exception as error:
             return run.failed(error)
 
-    def __call__(self, *args: Any, **kwargs: Any) -> T:
+    @overload
+    def __call__(self: _Core[I], value: I, /, **kwargs: Any) -> T: ...
+    @overload
+    def __call__(self: _Core2[I, I2], first: I, second: I2, /, **kwargs: Any) -> T: ...
+    @overload
+    def __call__(
+        self: _Core3[I, I2, I3], first: I, second: I2, third: I3, /, **kwargs: Any
+    ) -> T: ...
+    @overload
+    def __call__(self: _CoreVariadic[I], *args: I, **kwargs: Any) -> T: ...
+    # mypy cannot relate the overloads' protocol-typed self to this one: checked by the tests
+    def __call__(self: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[misc]
         """Run the template and return its data, or re-raise the original exception.
+
+        The checkers take the argument types from the subclass's ``_execute_core`` (one to
+        three positional parameters, or ``*args``); call ``execute`` for other shapes, and
+        for a ``_preprocess`` that converts the arguments before the core sees them.
 
         Examples:
             >>> from wumbo.framework import create_aggregator
             >>> create_aggregator()(1, 2, 3)
             6
         """
-        result = self.execute(*args, **kwargs)
+        result = _base(self).execute(*args, **kwargs)
         if result.success:
-            return cast("T", result.data)
+            return result.data
         assert result.error is not None
         raise result.error
 
@@ -267,7 +333,7 @@ class BaseTemplate(ABC, Generic[T]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.metadata.name!r}>"
 
-    def as_template(self) -> Template[Any, T]:
+    def as_template(self: _Core[I]) -> Template[I, T]:
         """This template as a one-stage core ``Template`` (built once, then reused).
 
         Its call returns ``Success(data)`` or a ``Failure`` holding a ``StageError`` around
@@ -280,17 +346,18 @@ class BaseTemplate(ABC, Generic[T]):
             >>> core("ab"), core.run("c")
             (<Success: ['AB']>, ['C'])
         """
-        if self._core is None:
+        this = _base(self)
+        if this._core is None:
             from wumbo.framework.as_core import core_template_of
 
-            own_async = type(self)._execute_core_async
+            own_async = type(this)._execute_core_async
             is_async = own_async is not BaseTemplate._execute_core_async
-            self._core = core_template_of(self, is_async=is_async)
-        return self._core
+            this._core = core_template_of(this, is_async=is_async)
+        return this._core
 
     __wumbo_template__ = as_template  # how the core's ``|`` finds the Template form
 
-    def run(self, value: Any) -> T:
+    def run(self: _Core[I], value: I) -> T:
         """The core's plain call: the data or the original exception (with a PEP 678 note).
 
         Examples:
@@ -298,9 +365,9 @@ class BaseTemplate(ABC, Generic[T]):
             >>> create_transformer(map_func=abs).run(-3)
             [3]
         """
-        return self.as_template().run(value)
+        return _base(self).as_template().run(value)  # type: ignore[no-any-return]
 
-    async def acall(self, value: Any) -> Result[T, StageError]:
+    async def acall(self: _Core[I], value: I) -> Result[T, StageError]:
         """The core's async Result call.
 
         Examples:
@@ -309,9 +376,9 @@ class BaseTemplate(ABC, Generic[T]):
             >>> anyio.run(create_aggregator().acall, 4)
             <Success: 4>
         """
-        return await self.as_template().acall(value)
+        return await _base(self).as_template().acall(value)
 
-    async def arun(self, value: Any) -> T:
+    async def arun(self: _Core[I], value: I) -> T:
         """The core's async plain call.
 
         Examples:
@@ -320,11 +387,11 @@ class BaseTemplate(ABC, Generic[T]):
             >>> anyio.run(create_aggregator().arun, 4)
             4
         """
-        return await self.as_template().arun(value)
+        return await _base(self).as_template().arun(value)  # type: ignore[no-any-return]
 
     def map(
-        self,
-        items: Iterable[Any],
+        self: _Core[I],
+        items: Iterable[I],
         *,
         concurrency: int | Literal["auto"] = 8,
         ordered: bool = True,
@@ -336,18 +403,22 @@ class BaseTemplate(ABC, Generic[T]):
 
         Each item is one call, ``execute(item)``.
         """
-        return self.as_template().map(
-            items,
-            concurrency=concurrency,
-            ordered=ordered,
-            timeout=timeout,
-            progress=progress,
-            executor=executor,
+        return (
+            _base(self)
+            .as_template()
+            .map(
+                items,
+                concurrency=concurrency,
+                ordered=ordered,
+                timeout=timeout,
+                progress=progress,
+                executor=executor,
+            )
         )
 
     def amap(
-        self,
-        items: Iterable[Any] | AsyncIterable[Any],
+        self: _Core[I],
+        items: Iterable[I] | AsyncIterable[I],
         *,
         concurrency: int | Literal["auto"] = 8,
         ordered: bool = True,
@@ -356,29 +427,37 @@ class BaseTemplate(ABC, Generic[T]):
         executor: object = None,
     ) -> AsyncIterator[Result[T, StageError]]:
         """The async twin of :meth:`map` (see ``Template.amap``)."""
-        return self.as_template().amap(
-            items,
-            concurrency=concurrency,
-            ordered=ordered,
-            timeout=timeout,
-            progress=progress,
-            executor=executor,
+        return (
+            _base(self)
+            .as_template()
+            .amap(
+                items,
+                concurrency=concurrency,
+                ordered=ordered,
+                timeout=timeout,
+                progress=progress,
+                executor=executor,
+            )
         )
 
     @overload
-    def __or__(self, other: Template[T, C, E2], /) -> Template[Any, C, E2]: ...  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
-    @overload
-    def __or__(self, other: BaseTemplate[C], /) -> Template[Any, C]: ...
+    def __or__(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+        self: _Core[I], other: Template[T, C, E2], /
+    ) -> Template[I, C, E2]: ...
     @overload
     def __or__(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
-        self, other: Callable[[T], Coroutine[Any, Any, Result[C, E2]]], /
-    ) -> Template[Any, C, E2]: ...
+        self: _Core[I], other: Callable[[T], Coroutine[Any, Any, Result[C, E2]]], /
+    ) -> Template[I, C, E2]: ...
     @overload
-    def __or__(self, other: Callable[[T], Coroutine[Any, Any, C]], /) -> Template[Any, C]: ...
+    def __or__(
+        self: _Core[I], other: Callable[[T], Coroutine[Any, Any, C]], /
+    ) -> Template[I, C]: ...
     @overload
-    def __or__(self, other: Callable[[T], Result[C, E2]], /) -> Template[Any, C, E2]: ...  # type: ignore[overload-overlap]
+    def __or__(  # type: ignore[overload-overlap]
+        self: _Core[I], other: Callable[[T], Result[C, E2]], /
+    ) -> Template[I, C, E2]: ...
     @overload
-    def __or__(self, other: Callable[[T], C], /) -> Template[Any, C]: ...
+    def __or__(self: _Core[I], other: Callable[[T], C], /) -> Template[I, C]: ...
     def __or__(self, other: Any, /) -> Template[Any, Any, Any]:
         """``template | next_stage``: a core pipeline whose first stage is this template.
 
@@ -388,19 +467,23 @@ class BaseTemplate(ABC, Generic[T]):
             3
         """
         right: object = other.as_template() if _is_base_template(other) else other
-        joined: Template[Any, Any, Any] = self.as_template().then(cast(Any, right))
+        joined: Template[Any, Any, Any] = _base(self).as_template().then(cast(Any, right))
         return joined
 
     @overload
-    def __ror__(
-        self, other: Callable[[X], Coroutine[Any, Any, Result[Any, E2]]], /
+    def __ror__(  # type: ignore[overload-overlap]
+        self: _Core[I], other: Callable[[X], Coroutine[Any, Any, Result[I, E2]]], /
     ) -> Template[X, T, E2]: ...
     @overload
-    def __ror__(self, other: Callable[[X], Coroutine[Any, Any, Any]], /) -> Template[X, T]: ...
+    def __ror__(
+        self: _Core[I], other: Callable[[X], Coroutine[Any, Any, I]], /
+    ) -> Template[X, T]: ...
     @overload
-    def __ror__(self, other: Callable[[X], Result[Any, E2]], /) -> Template[X, T, E2]: ...
+    def __ror__(  # type: ignore[overload-overlap]
+        self: _Core[I], other: Callable[[X], Result[I, E2]], /
+    ) -> Template[X, T, E2]: ...
     @overload
-    def __ror__(self, other: Callable[[X], Any], /) -> Template[X, T]: ...
+    def __ror__(self: _Core[I], other: Callable[[X], I], /) -> Template[X, T]: ...
     def __ror__(self, other: Any, /) -> Template[Any, Any, Any]:
         """``plain_function | template``: a core pipeline ending with this template.
 
@@ -409,7 +492,7 @@ class BaseTemplate(ABC, Generic[T]):
             >>> (str.strip | create_classic_wumbo(operation=str.upper, as_single=True)).run(" a ")
             'A'
         """
-        return self.as_template().__ror__(other)
+        return _base(self).as_template().__ror__(other)
 
     def compose(self, other: BaseTemplate[Any]) -> CompositeTemplate:
         """The seed's composition: a :class:`~wumbo.framework.CompositeTemplate` of both.

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import anyio
 from returns.result import Failure, Result, Success
 
+from wumbo.core.pipe import pipe, pipe_all
 from wumbo.core.result import StageError
-from wumbo.core.template import Template, pipe
+from wumbo.core.template import Template
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -142,8 +143,8 @@ def assert_associative(first: Stage, second: Stage, third: Stage, value: Any) ->
     Examples:
         >>> assert_associative(str.split, len, str, "a b c")
     """
-    left = (pipe(first) | second) | third
-    right = pipe(first) | (pipe(second) | third)
+    left = (pipe_all([first]) | second) | third
+    right = pipe_all([first]) | (pipe_all([second]) | third)
     if left.stages != right.stages:
         raise AssertionError(f"associativity: {left.stages} != {right.stages}")
     _same("associativity", outcome(left(value)), outcome(right(value)))
@@ -155,7 +156,7 @@ def assert_identity(stage: Stage, value: Any) -> None:
     Examples:
         >>> assert_identity(str.upper, "x")
     """
-    alone = pipe(stage)
+    alone = pipe_all([stage])
     for label, composed in (("left identity", pipe() | alone), ("right identity", alone | pipe())):
         if composed.stages != alone.stages:
             raise AssertionError(f"{label}: {composed.stages} != {alone.stages}")

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from wumbo.core.combinators import filter_items, map_items
-from wumbo.core.template import Template, pipe
+from wumbo.core.pipe import pipe
+from wumbo.core.template import Template
 from wumbo.framework._checks import require_callable
 from wumbo.framework.base import BaseTemplate
 from wumbo.framework.execution import ExecutionContext
