@@ -239,6 +239,8 @@ class SupervisedProcessPool(Executor):
                 continue
             except Exception as error:  # no process could start, the interpreter is exiting
                 _set_unless_done(job.outer, functools.partial(job.outer.set_exception, error))
+                if self._isolating is job:
+                    self._isolating = None
                 return
             break
         job.inner, job.generation, job.alone = inner, self._generation, alone
@@ -289,15 +291,14 @@ class SupervisedProcessPool(Executor):
 
     def _advance(self) -> None:
         """Start the next isolated suspect, or send waiting items while the pool has room."""
-        if self._isolating is not None:
-            return
-        in_pool = sum(1 for job in self._running if job.generation == self._generation)
-        if self._suspects:
-            if in_pool:
+        while self._suspects and self._isolating is None:
+            if any(job.generation == self._generation for job in self._running):
                 return  # wait until the current pool holds nothing else
             self._isolating = self._suspects.popleft()
-            self._dispatch(self._isolating, alone=True)
+            self._dispatch(self._isolating, alone=True)  # on failure it isolates the next one
+        if self._isolating is not None or self._suspects:
             return
+        in_pool = sum(1 for job in self._running if job.generation == self._generation)
         while self._waiting and in_pool <= self._max_workers:
             self._dispatch(self._waiting.popleft(), alone=False)
             in_pool += 1
