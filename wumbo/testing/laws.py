@@ -181,12 +181,23 @@ def check_pipeline_laws(
     """Check every law for ``stages`` on values drawn by hypothesis (needs ``wumbo[testing]``).
 
     Associativity is checked for every split of ``stages`` into three consecutive parts.
+    Without hypothesis it raises ``ModuleNotFoundError`` saying to run
+    ``pip install 'wumbo[testing]'``.
 
     Examples:
         >>> from hypothesis import strategies as st
         >>> check_pipeline_laws([str.strip, len], st.text(max_size=5), max_examples=10)
     """
-    from hypothesis import given, settings
+    try:
+        from hypothesis import given, settings
+    except ModuleNotFoundError as missing:
+        if missing.name != "hypothesis":  # hypothesis is there, something it needs is not
+            raise
+        raise ModuleNotFoundError(
+            "check_pipeline_laws needs hypothesis, which the 'testing' extra installs: "
+            "pip install 'wumbo[testing]'",
+            name="hypothesis",
+        ) from missing
 
     @settings(max_examples=max_examples, deadline=None, database=None)
     @given(values)
