@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import Any, BinaryIO, Final, cast
 
 from wumbo.cli.exits import CommandLineError, ExitStatus
+from wumbo.core.result import bounded_repr
 
 __all__ = [
     "ErrorRecord",
@@ -145,6 +146,9 @@ class ErrorRecord:
     input: object
 
 
+_ERROR_FIELDS: Final = dataclasses.fields(ErrorRecord)
+
+
 def error_line(record: ErrorRecord) -> bytes:
     """The error record as one UTF-8 line; an input that cannot be encoded is written as its
     ``repr``, so an error record is always written.
@@ -154,13 +158,27 @@ def error_line(record: ErrorRecord) -> bytes:
         b'{"line": 4, "stage": "read", "position": 0, "error_type": "Malformed", "error": "not valid JSON", "input": "{oops"}\\n'
         >>> b'"input": "<object' in error_line(ErrorRecord(1, "s", 1, "E", "e", object()))
         True
+        >>> import json
+        >>> deep: list[object] = []
+        >>> for _ in range(100_000):
+        ...     deep = [deep]
+        >>> json.loads(error_line(ErrorRecord(1, "s", 1, "E", "e", deep)))["input"]
+        '[[[[...]]]]'
     """
-    fields = dataclasses.asdict(record)
+    fields = {field.name: getattr(record, field.name) for field in _ERROR_FIELDS}
     try:
         return (_encode(fields) + "\n").encode("utf-8")
     except (TypeError, ValueError, RecursionError, UnicodeEncodeError):
-        fields["input"] = repr(record.input)
+        fields["input"] = _text_of(record.input)
         return (json.dumps(fields, ensure_ascii=True) + "\n").encode("ascii")
+
+
+def _text_of(value: object) -> str:
+    """``repr(value)``, or a shortened one when the value is nested too deeply for ``repr``."""
+    try:
+        return repr(value)
+    except RecursionError:
+        return bounded_repr(value)
 
 
 def _opened(path: Path, append: bool) -> BinaryIO:
