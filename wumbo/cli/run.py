@@ -24,7 +24,7 @@ Examples:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -36,6 +36,7 @@ from wumbo.cli.display import Display
 from wumbo.cli.executors import open_executor
 from wumbo.cli.exits import CommandLineError, ExitStatus
 from wumbo.cli.failures import error_record, lost_item_record, write_failure
+from wumbo.cli.fingerprint import Checkpoints, ConsumedInput, fingerprint_path
 from wumbo.cli.loading import load_pipeline
 from wumbo.cli.progress import ProgressReport, progress_for
 from wumbo.cli.reading import (
@@ -47,7 +48,7 @@ from wumbo.cli.reading import (
     read_items,
 )
 from wumbo.cli.records import NotEncodable, RecordFiles, error_line, output_line
-from wumbo.cli.resume import recorded_lines
+from wumbo.cli.resume import resume_point
 from wumbo.cli.summary import RunSummary, show_summary
 from wumbo.cli.timings import StageTimings
 from wumbo.cli.tracking import ItemRun, tracked
@@ -187,6 +188,14 @@ def _stop(results: Iterator[Result[ItemRun, Any]], progress: ProgressReport | No
             progress.close()
 
 
+def _checkpoints(output: Path, checkpoints: Checkpoints) -> Callable[[], None]:
+    """What to do before records are written: save the fingerprint, unless the output is not
+    a regular file (``/dev/null``, a pipe: nothing to resume from)."""
+    if output.exists() and not output.is_file():
+        return lambda: None
+    return checkpoints.save
+
+
 def run_pipeline(options: RunOptions, display: Display) -> ExitStatus:
     """Run the pipeline over the input, write the records, show the summary.
 
@@ -200,27 +209,34 @@ def run_pipeline(options: RunOptions, display: Display) -> ExitStatus:
     output, errors = record_paths(options)
     with open_input(options.input) as stream:  # opened first: a missing input is the error
         total = count_items(stream, chosen_format) if options.progress else 0
-    done = recorded_lines(output) | recorded_lines(errors) if options.resume else set[int]()
+    fingerprint_file = fingerprint_path(output)
+    done, floor = set[int](), None
+    if options.resume:
+        done, floor = resume_point(options.input, output, errors, fingerprint_file)
     started = time.perf_counter()
     interrupted = False
-    with (
-        open_input(options.input) as stream,
-        RecordFiles(output, errors, append=options.resume) as files,
-        open_executor(options.executor) as executor,
-    ):
-        in_flight = _InFlight(read_items(stream, chosen_format, skip=done))
-        recorder = _Recorder(files, in_flight, pipeline.__name__)
-        results = _start(pipeline, in_flight, options, executor)
-        progress = progress_for(display, max(0, total - len(done))) if options.progress else None
-        try:
-            for result in results:
-                recorder.record(result)
-                if progress is not None:
-                    progress.update(recorder.ok + recorder.failed, recorder.failed)
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            _stop(results, progress)
+    with open_input(options.input) as stream:
+        consumed = ConsumedInput(stream)
+        before_write = _checkpoints(output, Checkpoints(fingerprint_file, consumed, floor))
+        with (
+            RecordFiles(output, errors, append=options.resume, before_write=before_write) as files,
+            open_executor(options.executor) as executor,
+        ):
+            in_flight = _InFlight(read_items(consumed, chosen_format, skip=done))
+            recorder = _Recorder(files, in_flight, pipeline.__name__)
+            results = _start(pipeline, in_flight, options, executor)
+            progress = (
+                progress_for(display, max(0, total - len(done))) if options.progress else None
+            )
+            try:
+                for result in results:
+                    recorder.record(result)
+                    if progress is not None:
+                        progress.update(recorder.ok + recorder.failed, recorder.failed)
+            except KeyboardInterrupt:
+                interrupted = True
+            finally:
+                _stop(results, progress)
     summary = RunSummary(
         ok=recorder.ok,
         failed=recorder.failed,
