@@ -25,6 +25,7 @@ SUITES = {
     "decorators_trace": "benchmarks.decorators_trace",
     "framework": "benchmarks.framework",
     "serve": "benchmarks.serve",
+    "cli": "benchmarks.cli",
 }
 """Suite name -> module; the order here is the order ``python -m benchmarks`` runs them."""
 
