@@ -82,7 +82,8 @@ def _run(args: argparse.Namespace, display: Display) -> ExitStatus:
         config=dict(args.config),
         progress=not args.no_progress,
     )
-    return run_pipeline(options, display)
+    progress_display = choose_display(sys.stderr, plain=args.plain)  # progress: on stderr
+    return run_pipeline(options, display, progress_display)
 
 
 def _demo(args: argparse.Namespace, display: Display) -> ExitStatus:

@@ -5,7 +5,8 @@ concurrency, ordering, timeout and executor), so memory stays bounded however la
 Each item's record is appended as soon as its result arrives: successes to the output file,
 failures (with line, stage, position, error and input) to the errors file. With ``--resume``
 the lines already recorded in either file are skipped, so an interrupted run continues where
-it stopped. A progress display runs meanwhile, and a summary table follows.
+it stopped. A progress display runs meanwhile (on the standard error: a bar on a terminal,
+else a line a second), and a summary table follows (on the standard output).
 
 Examples:
     >>> import io, tempfile
@@ -14,7 +15,7 @@ Examples:
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = (folder / "things.jsonl").write_text('"abc"\\n[1, 2]\\n5\\n')
     >>> options = RunOptions("builtins:len", folder / "things.jsonl", progress=False)
-    >>> status = run_pipeline(options, Display(io.StringIO(), rich=False))
+    >>> status = run_pipeline(options, Display(io.StringIO(), rich=False), Display(io.StringIO(), rich=False))
     >>> status.name, (folder / "things.out.jsonl").read_text()
     ('ITEMS_FAILED', '{"line": 1, "output": 3}\\n{"line": 2, "output": 2}\\n')
     >>> print((folder / "things.errors.jsonl").read_text(), end="")
@@ -178,14 +179,16 @@ def _start(
         raise CommandLineError(str(error)) from None
 
 
-def _stop(results: Iterator[Result[ItemRun, Any]], progress: ProgressReport | None) -> None:
+def _stop(
+    results: Iterator[Result[ItemRun, Any]], progress: ProgressReport | None, recorder: _Recorder
+) -> None:
     close: object = getattr(results, "close", None)
     try:
         if callable(close):
             close()  # ends the runtime's workers and pools now
     finally:
         if progress is not None:
-            progress.close()
+            progress.close(recorder.ok + recorder.failed, recorder.failed)
 
 
 def _checkpoints(output: Path, checkpoints: Checkpoints) -> Callable[[], None]:
@@ -196,8 +199,9 @@ def _checkpoints(output: Path, checkpoints: Checkpoints) -> Callable[[], None]:
     return checkpoints.save
 
 
-def run_pipeline(options: RunOptions, display: Display) -> ExitStatus:
-    """Run the pipeline over the input, write the records, show the summary.
+def run_pipeline(options: RunOptions, display: Display, progress_display: Display) -> ExitStatus:
+    """Run the pipeline over the input, write the records, show the summary on ``display``
+    and the progress on ``progress_display`` (the standard error, for the command).
 
     Returns OK when every item succeeded and ITEMS_FAILED otherwise; raises
     :class:`~wumbo.cli.exits.CommandLineError` for what the user must fix, and with the
@@ -226,7 +230,9 @@ def run_pipeline(options: RunOptions, display: Display) -> ExitStatus:
             recorder = _Recorder(files, in_flight, pipeline.__name__)
             results = _start(pipeline, in_flight, options, executor)
             progress = (
-                progress_for(display, max(0, total - len(done))) if options.progress else None
+                progress_for(progress_display, max(0, total - len(done)))
+                if options.progress
+                else None
             )
             try:
                 for result in results:
@@ -236,7 +242,7 @@ def run_pipeline(options: RunOptions, display: Display) -> ExitStatus:
             except KeyboardInterrupt:
                 interrupted = True
             finally:
-                _stop(results, progress)
+                _stop(results, progress, recorder)
     summary = RunSummary(
         ok=recorder.ok,
         failed=recorder.failed,
