@@ -164,8 +164,9 @@ def check_unchanged(source: Path, fingerprint: Fingerprint) -> None:
         >>> import tempfile
         >>> source = Path(tempfile.mkdtemp()) / "in.jsonl"
         >>> _ = source.write_bytes(b"1\\n2")
-        >>> consumed = ConsumedInput(source.open("rb"))
-        >>> _ = list(consumed)
+        >>> with source.open("rb") as stream:
+        ...     consumed = ConsumedInput(stream)
+        ...     _ = list(consumed)
         >>> _ = source.write_bytes(b"1\\n2\\n3\\n")  # new lines after the last one: fine
         >>> check_unchanged(source, consumed.fingerprint())
         >>> _ = source.write_bytes(b"1\\n23\\n")  # line 2 is now another line
