@@ -14,11 +14,15 @@ write one record per line (62,500 outputs and 37,500 errors, checked after every
 
 Candidates run round-robin, a round at a time, until the suite's time budget is spent (at
 least two rounds; a single one with ``--quick``, over 2,000 lines); each figure is the best
-round.
+round. Both the wall-clock time and the CPU time of the process (all its threads: the bar's
+refresh thread included) are reported; the targets use the CPU time, which a busy shared
+machine distorts far less than the wall clock (on an idle machine the two agree: the work is
+single-threaded).
 """
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -112,8 +116,14 @@ def _drain(controller: int) -> None:
             return
 
 
-def _timed_run(candidate: Candidate, files: dict[str, str], cwd: Path) -> float:
-    """Seconds from start to exit of one run of ``candidate``."""
+def _cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed_run(candidate: Candidate, files: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (its threads included) of one run of ``candidate``."""
+    cpu_before = _cpu_of_children()
     argv = [sys.executable, *(files.get(part, part) for part in candidate.arguments)]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "120"}
     if not candidate.terminal:
@@ -135,7 +145,7 @@ def _timed_run(candidate: Candidate, files: dict[str, str], cwd: Path) -> float:
         stderr = ""
     if status not in (0, 1):  # 1: some items failed, as they must
         raise RuntimeError(f"{candidate.label} exited with {status}: {stderr[-2000:]}")
-    return elapsed
+    return elapsed, _cpu_of_children() - cpu_before
 
 
 def _count_lines(path: str) -> int:
@@ -148,6 +158,7 @@ def run(settings: Settings) -> dict[str, Any]:
     lines = QUICK_LINES if settings.quick else LINES
     rounds_wanted = 1 if settings.quick else MIN_ROUNDS
     seconds: dict[str, list[float]] = {candidate.key: [] for candidate in CANDIDATES}
+    cpu: dict[str, list[float]] = {candidate.key: [] for candidate in CANDIDATES}
     with tempfile.TemporaryDirectory(prefix="wumbo-bench-cli-") as folder:
         work = Path(folder)
         expected = _write_input(work / "orders.jsonl", lines)
@@ -163,7 +174,9 @@ def run(settings: Settings) -> dict[str, Any]:
         ):
             for step in range(len(CANDIDATES)):
                 candidate = CANDIDATES[(round_ + step) % len(CANDIDATES)]
-                seconds[candidate.key].append(_timed_run(candidate, files, work))
+                wall, used = _timed_run(candidate, files, work)
+                seconds[candidate.key].append(wall)
+                cpu[candidate.key].append(used)
                 written = (_count_lines(files["{output}"]), _count_lines(files["{errors}"]))
                 if written != expected:
                     raise AssertionError(
@@ -171,31 +184,34 @@ def run(settings: Settings) -> dict[str, Any]:
                     )
             round_ += 1
     best = {key: min(values) for key, values in seconds.items()}
+    best_cpu = {key: min(values) for key, values in cpu.items()}
     rate = {key: lines / value for key, value in best.items()}
-    loop = best["loop"]
+    cpu_rate = {key: lines / value for key, value in best_cpu.items()}
     print(f"cli: {DESCRIPTION}")
     print(f"  {lines:,} lines, {round_} rounds, best round; whole processes, start to exit")
-    print(f"  {'candidate':<38}{'seconds':>9}{'items/s':>10}{'vs loop':>9}")
+    print(f"  {'':<38}{'---- wall clock ----':>29}  {'------ CPU time ------':>29}")
+    print(f"  {'candidate':<38}" + f"{'seconds':>9}{'items/s':>10}{'vs loop':>10}" * 2)
     for candidate in CANDIDATES:
         key = candidate.key
         print(
             f"  {candidate.label:<38}{best[key]:>9.2f}{rate[key]:>10,.0f}"
-            f"{rate[key] / rate['loop']:>8.2f}x"
+            f"{rate[key] / rate['loop']:>9.2f}x{best_cpu[key]:>9.2f}{cpu_rate[key]:>10,.0f}"
+            f"{cpu_rate[key] / cpu_rate['loop']:>9.2f}x"
         )
     targets = [
         Target(
-            "wumbo run --no-progress time <= 1.25x the loop's (>= 0.8x its items/s)",
-            best["no_progress"] / loop,
+            "wumbo run --no-progress CPU time <= 1.25x the loop's (>= 0.8x its items/s)",
+            best_cpu["no_progress"] / best_cpu["loop"],
             1.25,
         ),
         Target(
-            "wumbo run with the progress bar time <= 1.25x the loop's (>= 0.8x its items/s)",
-            best["bar"] / loop,
+            "wumbo run with the progress bar CPU time <= 1.25x the loop's (>= 0.8x its items/s)",
+            best_cpu["bar"] / best_cpu["loop"],
             1.25,
         ),
         Target(
-            "progress bar costs at most 10%: bar time <= 1.10x --no-progress time",
-            best["bar"] / best["no_progress"],
+            "progress bar costs at most 10%: bar CPU time <= 1.10x --no-progress CPU time",
+            best_cpu["bar"] / best_cpu["no_progress"],
             1.10,
         ),
     ]
@@ -205,6 +221,8 @@ def run(settings: Settings) -> dict[str, Any]:
         "lines": lines,
         "rounds": round_,
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "items_per_second": rate,
+        "cpu_items_per_second": cpu_rate,
         "targets": [target.as_dict() for target in targets],
     }

@@ -35,7 +35,7 @@ def test_the_cli_benchmark_reports_every_row_and_target(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     for label in ROWS:
-        pattern = rf"^  {re.escape(label)} +{NUMBER} +{NUMBER} +{NUMBER}x$"
+        pattern = rf"^  {re.escape(label)}" + rf" +{NUMBER} +{NUMBER} +{NUMBER}x" * 2 + "$"
         assert re.search(pattern, completed.stdout, re.MULTILINE), completed.stdout
     targets = re.findall(r"^  (MET|MISSED) +(.+): [\d.]+x \(target", completed.stdout, re.M)
     assert len(targets) == 3, completed.stdout
@@ -43,4 +43,5 @@ def test_the_cli_benchmark_reports_every_row_and_target(tmp_path: Path) -> None:
     assert data["lines"] == 2_000
     assert set(data["items_per_second"]) == {"loop", "no_progress", "lines", "bar"}
     assert all(rate > 0 for rate in data["items_per_second"].values())
+    assert all(rate > 0 for rate in data["cpu_items_per_second"].values())
     assert [target["limit"] for target in data["targets"]] == [1.25, 1.25, 1.10]
