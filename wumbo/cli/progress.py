@@ -140,6 +140,7 @@ class BarProgress:
             TimeRemainingColumn(),
             console=Console(file=display.stream),
             transient=False,
+            refresh_per_second=1 / BAR_INTERVAL,  # redrawn as often as it moves, no more
             # what the pipeline prints goes above the bar only when the standard output is a
             # terminal too; otherwise it stays where the standard output goes
             redirect_stdout=sys.stdout.isatty(),
