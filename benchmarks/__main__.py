@@ -28,6 +28,7 @@ SUITES = {
     "serve": "benchmarks.serve",
     "imports": "benchmarks.imports",
     "build": "benchmarks.build",
+    "cli": "benchmarks.cli",
 }
 """Suite name -> module; the order here is the order ``python -m benchmarks`` runs them."""
 

@@ -9,6 +9,7 @@ import re
 import select
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -38,6 +39,30 @@ sys.meta_path.insert(0, NoRich())
 from wumbo.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
+
+
+class TerminalReader(threading.Thread):
+    """Reads a pseudo-terminal until its writer closes it, as a terminal emulator does."""
+
+    def __init__(self, controller: int) -> None:
+        super().__init__(daemon=True)
+        self.controller = controller
+        self.chunks: list[bytes] = []
+
+    def run(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.controller, 65536)
+            except OSError:  # the terminal closed: all was read
+                return
+            if not chunk:
+                return
+            self.chunks.append(chunk)
+
+    def text(self) -> str:
+        """What was read, once the writer is done."""
+        self.join(30)
+        return b"".join(self.chunks).decode("utf-8", "replace")
 
 
 def run_in_terminal(argv: list[str], cwd: Path, timeout: float = 60) -> tuple[int, str]:
@@ -78,6 +103,29 @@ def test_progress_lines_at_most_once_per_interval() -> None:
         "3/6 items, 0 failed, 3 items/s",
         "5/6 items, 1 failed, 2 items/s",
     ]
+
+
+def test_the_bar_moves_a_few_times_a_second_not_per_item() -> None:
+    pytest.importorskip("rich")
+    now = [0.0]
+    stream = io.StringIO()
+    bar = BarProgress(Display(stream, rich=True), total=1000, clock=lambda: now[0])
+    task = bar._progress.tasks[0]  # what the bar shows
+    try:
+        for done in range(1, 500):
+            now[0] = done * 0.0001  # 500 items in 50 ms: too soon to move
+            bar.update(done, failed=0)
+        assert task.completed == 0
+        now[0] = 0.25
+        bar.update(600, failed=3)
+        assert (task.completed, task.fields["failed"]) == (600, 3)
+        now[0] = 0.3
+        bar.update(700, failed=3)
+        assert task.completed == 600  # 0.05 s after the last move
+    finally:
+        bar.close(1000, failed=4)
+    assert (task.completed, task.fields["failed"]) == (1000, 4)  # the final counts
+    assert "1000/1000" in stream.getvalue()
 
 
 def test_the_bar_only_with_rich() -> None:
@@ -126,6 +174,54 @@ def test_a_terminal_gets_the_rich_bar_and_tables(pipelines: str, tmp_path: Path)
     assert "ETA" in shown
     assert "┃" in shown  # a drawn table
     assert "43 results in" in shown
+
+
+def test_progress_lines_go_to_stderr_never_to_stdout(pipelines: str, tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"n": n} for n in range(1, 301)])
+    finished = subprocess.run(  # 300 items of at least 5 ms each: progress lines are due
+        wumbo_command("run", f"{pipelines}:numbers", str(source)),
+        cwd=tmp_path,
+        env=subprocess_env(WUMBO_TEST_DELAY="0.005"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert finished.returncode == 1, finished.stderr
+    progress = re.compile(r"^\d+/300 items, \d+ failed, [\d,]+ items/s$", re.MULTILINE)
+    assert progress.search(finished.stderr), finished.stderr
+    assert not progress.search(finished.stdout), finished.stdout
+    assert "258 results in" in finished.stdout  # the summary stays on stdout
+
+
+def test_the_bar_goes_to_a_terminal_stderr_and_stdout_stays_plain(
+    pipelines: str, tmp_path: Path
+) -> None:
+    pytest.importorskip("rich")
+    source = write_jsonl(tmp_path / "in.jsonl", [{"n": n} for n in range(1, 51)])
+    controller, terminal = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            wumbo_command("run", f"{pipelines}:numbers", str(source)),
+            cwd=tmp_path,
+            env=subprocess_env(COLUMNS="120"),
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            text=True,
+        )
+        os.close(terminal)
+        reader = TerminalReader(controller)
+        reader.start()
+        stdout, _ = process.communicate(timeout=60)
+        shown = reader.text()
+    finally:
+        os.close(controller)
+    assert process.returncode == 1, stdout
+    assert "50/50" in shown
+    assert "ETA" in shown
+    assert "ETA" not in stdout
+    assert "┃" not in stdout  # stdout is not a terminal: plain tables
+    assert "43 results in" in stdout
 
 
 def test_without_rich_a_terminal_gets_plain_output(pipelines: str, tmp_path: Path) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from cli_helpers import (
     pipelines_module,  # noqa: F401  (the pipelines fixture)
+    subprocess_env,
     write_jsonl,
 )
 
@@ -55,7 +58,8 @@ def test_bad_arguments_exit_2_with_the_reason(
         ("{module}:not_a_pipeline", "is a int, not a pipeline: expected a wumbo Template"),
         ("no_such_template_xyz", "Template 'no_such_template_xyz' not found"),
         ("trnsformer", "did you mean 'transformer'?"),
-        (":pipeline", "expected MODULE:ATTR or a registered template name"),
+        (":pipeline", "expected MODULE:ATTR for a pipeline in a module, or a registered"),
+        ("no_such_template_xyz", "(expected MODULE:ATTR for a pipeline in a module, or a"),
         ("builtins:divmod", "cannot be a pipeline"),
     ],
 )
@@ -136,3 +140,82 @@ def test_unknown_template_info_and_category_exit_2(capsys: pytest.CaptureFixture
     assert "Template 'no_such_template_xyz' not found" in error_line(capsys)
     assert main(["list", "--category", "gadgets"]) == 2
     assert "--category expects one of data_processor" in error_line(capsys)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list", "--plain"], ["--plain", "list"], ["list", "--category", "validator", "--plain"]],
+)
+def test_global_flags_work_after_the_subcommand_too(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == 0
+    assert "validator" in capsys.readouterr().out
+
+
+def test_version_after_the_subcommand_too(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--version"]) == 0
+    assert capsys.readouterr().out.startswith("wumbo ")
+
+
+def test_a_module_without_its_pipeline_says_module_attr_and_lists_its_templates(
+    pipelines: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"n": 1}])
+    assert main(["run", pipelines, str(source)]) == 2
+    line = error_line(capsys)
+    assert line.startswith(f"wumbo run: error: {pipelines!r} is a module, not a pipeline: ")
+    assert "expected MODULE:ATTR for a pipeline in a module, or a registered template name" in line
+    for name in ("hanging", "loud", "numbers", "odd_outputs", "plain_numbers"):
+        assert f"{pipelines}:{name}" in line
+    assert f"{pipelines}:parse," in line  # a @template stage is a Template too
+    assert "not_a_pipeline" not in line
+
+
+def test_a_module_without_templates_suggests_module_function(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "plain_functions_xyz.py").write_text("def clean(x):\n    return x\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    source = write_jsonl(tmp_path / "in.jsonl", [1])
+    assert main(["run", "plain_functions_xyz", str(source)]) == 2
+    assert "it has no Template attributes" in error_line(capsys)
+
+
+def test_the_timeout_help_reads_right(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert (
+        "--timeout SECONDS fail an item that takes longer than this; for pipelines of "
+        "synchronous stages, it needs --executor threads or processes"
+    ) in help_text
+
+
+WITHOUT_SERVE = """
+import importlib.util
+import sys
+
+found = importlib.util.find_spec
+importlib.util.find_spec = lambda name, *args: (  # as if the serve extra were not installed
+    None if name in ("starlette", "uvicorn", "prometheus_client") else found(name, *args)
+)
+from wumbo.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_the_serve_install_hint_is_given_once(tmp_path: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-c", WITHOUT_SERVE, "serve", "some.module"],
+        cwd=tmp_path,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 2, finished.stderr
+    (line,) = finished.stderr.strip().splitlines()
+    assert line.startswith("wumbo serve: error: wumbo.serve needs starlette")
+    assert line.count("pip install 'wumbo[serve]'") == 1

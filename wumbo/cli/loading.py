@@ -17,6 +17,10 @@ Examples:
     Traceback (most recent call last):
     ...
     wumbo.cli.exits.CommandLineError: 'wumbo.examples.orders:TAX_RATES' is a dict, not a pipeline: expected a wumbo Template, a BaseTemplate, or a function of one argument
+    >>> load_pipeline("wumbo.examples.orders")  # the pipeline left off
+    Traceback (most recent call last):
+    ...
+    wumbo.cli.exits.CommandLineError: 'wumbo.examples.orders' is a module, not a pipeline: expected MODULE:ATTR for a pipeline in a module, or a registered template name; its Templates: wumbo.examples.orders:invoice_order, wumbo.examples.orders:summarise, wumbo.examples.orders:validate
 """
 
 from __future__ import annotations
@@ -37,11 +41,16 @@ __all__ = ["load_pipeline"]
 
 _Pipeline = Template[Any, Any, Any]
 _EXPECTED = "expected a wumbo Template, a BaseTemplate, or a function of one argument"
+_EXPECTED_SPEC = "expected MODULE:ATTR for a pipeline in a module, or a registered template name"
+
+
+def _current_directory_importable() -> None:
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.insert(0, os.getcwd())  # as `python -m` does: modules next to the data
 
 
 def _import(module_name: str) -> ModuleType:
-    if os.getcwd() not in sys.path and "" not in sys.path:
-        sys.path.insert(0, os.getcwd())  # as `python -m` does: modules next to the data
+    _current_directory_importable()
     try:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as error:
@@ -114,6 +123,32 @@ def _as_pipeline(spec: str, found: object, config: Mapping[str, object]) -> _Pip
     raise CommandLineError(f"{spec!r} is a {type(found).__name__}, not a pipeline: {_EXPECTED}")
 
 
+def _not_registered(name: str, error: Exception) -> CommandLineError:
+    """The error for a name the registry does not know: it may be a module whose pipeline was
+    left off (``MODULE`` instead of ``MODULE:ATTR``), then say so and list its Templates."""
+    module = None
+    if all(part.isidentifier() for part in name.split(".")):
+        _current_directory_importable()
+        try:
+            module = importlib.import_module(name)
+        except Exception:  # not a module either (or a broken one): the registry's answer stands
+            module = None
+    if module is None:
+        return CommandLineError(f"{error} ({_EXPECTED_SPEC})")
+    pipelines = sorted(
+        attribute
+        for attribute, value in vars(module).items()
+        if isinstance(value, Template) and not attribute.startswith("_")
+    )
+    found = (
+        f"its Templates: {', '.join(f'{name}:{attribute}' for attribute in pipelines)}"
+        if pipelines
+        else f"it has no Template attributes (a function of one argument works too: "
+        f"{name}:FUNCTION)"
+    )
+    return CommandLineError(f"{name!r} is a module, not a pipeline: {_EXPECTED_SPEC}; {found}")
+
+
 def _registered(name: str, config: Mapping[str, object]) -> _Pipeline:
     from wumbo.framework import TemplateError, get_registry
 
@@ -121,7 +156,7 @@ def _registered(name: str, config: Mapping[str, object]) -> _Pipeline:
     try:
         cls = registry.get_class(name)
     except TemplateError as error:
-        raise CommandLineError(str(error)) from None
+        raise _not_registered(name, error) from None
     return _instantiated(name, cls, config)
 
 
@@ -139,6 +174,6 @@ def load_pipeline(spec: str, config: Mapping[str, object] | None = None) -> _Pip
     if not colon:
         return _registered(spec, settings)
     if not module_name or not attribute:
-        raise CommandLineError(f"expected MODULE:ATTR or a registered template name, got {spec!r}")
+        raise CommandLineError(f"{_EXPECTED_SPEC}, got {spec!r}")
     found = _attribute(_import(module_name), attribute)
     return _as_pipeline(spec, found, settings)

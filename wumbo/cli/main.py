@@ -28,6 +28,7 @@ from wumbo.cli.exits import CommandLineError, ExitStatus
 __all__ = ["build_parser", "main"]
 
 _Handler = Callable[[argparse.Namespace, Display], ExitStatus]
+_SERVE_HINT = "pip install 'wumbo[serve]'"
 
 
 def _concurrency(text: str) -> int | Literal["auto"]:
@@ -82,7 +83,8 @@ def _run(args: argparse.Namespace, display: Display) -> ExitStatus:
         config=dict(args.config),
         progress=not args.no_progress,
     )
-    return run_pipeline(options, display)
+    progress_display = choose_display(sys.stderr, plain=args.plain)  # progress: on stderr
+    return run_pipeline(options, display, progress_display)
 
 
 def _demo(args: argparse.Namespace, display: Display) -> ExitStatus:
@@ -109,8 +111,10 @@ def _info(args: argparse.Namespace, display: Display) -> ExitStatus:
 _RUN_EPILOG = """\
 Every input line yields one record: {"line": N, "output": ...} in the output file, or
 {"line", "stage", "position", "error_type", "error", "input"} in the errors file. Blank lines
-are not items. Exit status: 0 all items succeeded, 1 some failed, 2 usage error, 3 an output
-file could not be written, 130 interrupted (continue with --resume).
+are not items; a line that cannot be read is a "read" error record. Progress goes to stderr.
+--resume refuses (status 2) an input that changed since the records were written; one that
+only grew resumes. Exit status: 0 all items succeeded, 1 some failed, 2 usage error, 3 an
+output file could not be written, 130 interrupted (continue with --resume).
 
 examples:
   wumbo run myproject.pipelines:clean data.jsonl
@@ -123,6 +127,7 @@ examples:
 def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:  # pyright: ignore[reportPrivateUsage]
     run = commands.add_parser(
         "run",
+        parents=[_global_flags()],
         help="run a pipeline over a JSON Lines or CSV file",
         description="Run a pipeline over every item of a JSON Lines or CSV file.",
         epilog=_RUN_EPILOG,
@@ -181,8 +186,8 @@ def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--timeout",
         type=_seconds,
         metavar="SECONDS",
-        help="fail an item that takes longer than this (needs threads or processes for "
-        "pipelines of synchronous stages)",
+        help="fail an item that takes longer than this; for pipelines of synchronous stages, "
+        "it needs --executor threads or processes",
     )
     run.add_argument(
         "--config",
@@ -197,6 +202,24 @@ def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     run.set_defaults(handler=_run)
 
 
+def _add_global_flags(parser: argparse.ArgumentParser, *, default: object) -> None:
+    parser.add_argument("--version", action="version", version=f"wumbo {__version__}")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        default=default,
+        help="plain text output, no rich (automatic when rich is not installed)",
+    )
+
+
+def _global_flags() -> argparse.ArgumentParser:
+    """The flags of ``wumbo`` itself, for each subcommand too (``wumbo list --plain``); a
+    subcommand that is not given one leaves the value ``wumbo`` parsed."""
+    flags = argparse.ArgumentParser(add_help=False)
+    _add_global_flags(flags, default=argparse.SUPPRESS)
+    return flags
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of the ``wumbo`` command and its subcommands.
 
@@ -204,22 +227,20 @@ def build_parser() -> argparse.ArgumentParser:
         >>> args = build_parser().parse_args(["run", "pkg.mod:clean", "data.jsonl", "-c", "auto"])
         >>> args.pipeline, args.input, args.concurrency, args.executor
         ('pkg.mod:clean', PosixPath('data.jsonl'), 'auto', 'inline')
+        >>> build_parser().parse_args(["list", "--plain"]).plain  # after the subcommand too
+        True
     """
     parser = argparse.ArgumentParser(
         prog="wumbo",
         description="Typed pipelines of plain functions: run them over files, try the demo, "
         "browse the template registry.",
     )
-    parser.add_argument("--version", action="version", version=f"wumbo {__version__}")
-    parser.add_argument(
-        "--plain",
-        action="store_true",
-        help="plain text output, no rich (automatic when rich is not installed)",
-    )
+    _add_global_flags(parser, default=False)
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     _add_run(commands)
     demo = commands.add_parser(
         "demo",
+        parents=[_global_flags()],
         help="run the example pipeline on the data shipped with wumbo",
         description="Run validate | convert | price (with a retry and a cache) on the orders "
         "shipped with wumbo, with pipeline.map and pipeline.amap, and show what happened.",
@@ -227,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo)
     listing = commands.add_parser(
         "list",
+        parents=[_global_flags()],
         help="list the registered templates, plugins included",
         description="List the templates of the registry (built-ins, entry-point plugins and "
         "WUMBO_PLUGIN_PATHS files) with their categories and aliases.",
@@ -239,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=_list)
     info = commands.add_parser(
         "info",
+        parents=[_global_flags()],
         help="show one registered template's metadata",
         description="Show the metadata of a registered template (by name or alias).",
     )
@@ -258,9 +281,13 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     try:
         from wumbo.serve.cli import add_parser
     except ImportError as missing:  # the serve extra is not installed
-        reason = f"{missing} (pip install 'wumbo[serve]')"
+        reason = str(missing)
+        if _SERVE_HINT not in reason:
+            reason = f"{reason} ({_SERVE_HINT})"
         serve = commands.add_parser(
-            "serve", help="serve registered templates over HTTP (pip install 'wumbo[serve]')"
+            "serve",
+            parents=[_global_flags()],
+            help=f"serve registered templates over HTTP ({_SERVE_HINT})",
         )
         serve.add_argument("ignored", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
 
@@ -269,7 +296,9 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
         serve.set_defaults(handler=_missing)
         return
-    add_parser(commands).set_defaults(handler=_serve)
+    serve = add_parser(commands)
+    _add_global_flags(serve, default=argparse.SUPPRESS)
+    serve.set_defaults(handler=_serve)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,9 +1,13 @@
 """How far a run has come: a live rich progress bar on a terminal, periodic lines elsewhere.
 
-:func:`progress_for` picks :class:`BarProgress` (bar, counts, failures, items/s, ETA) when the
-display renders with rich (a terminal, rich installed), and :class:`LineProgress` otherwise: one line
-such as ``1200/5000 items, 3 failed, 410 items/s`` at most every second, which suits logs and
-CI. Both are told about every finished item with ``update(done, failed)``.
+Progress goes to the standard error (``wumbo run`` passes a display of stderr), so it never
+mixes with what the command prints on its standard output. :func:`progress_for` picks
+:class:`BarProgress` (bar, counts, failures, items/s, ETA) when the display renders with rich (a
+terminal, rich installed), and :class:`LineProgress` otherwise: one line such as
+``1200/5000 items, 3 failed, 410 items/s`` at most every second, which suits logs and CI. Both
+are told about every finished item with ``update(done, failed)``, which costs one clock reading
+unless it is time to show something (the bar moves five times a second), and about the final
+counts with ``close(done, failed)``.
 
 Examples:
     >>> import io
@@ -19,6 +23,7 @@ Examples:
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, Protocol
@@ -33,6 +38,9 @@ __all__ = ["BarProgress", "LineProgress", "ProgressReport", "progress_for"]
 LINE_INTERVAL: Final = 1.0
 """Seconds between two plain progress lines, at least."""
 
+BAR_INTERVAL: Final = 0.2
+"""Seconds between two moves of the progress bar, at least."""
+
 
 class ProgressReport(Protocol):
     """What the run loop tells a progress display."""
@@ -41,8 +49,8 @@ class ProgressReport(Protocol):
         """``done`` items finished so far, ``failed`` of them failures."""
         ...
 
-    def close(self) -> None:
-        """The run is over: remove or finish the display."""
+    def close(self, done: int, failed: int) -> None:
+        """The run is over with these counts: finish or remove the display."""
         ...
 
 
@@ -82,22 +90,32 @@ class LineProgress:
         count = f"{done}/{self._total}" if self._total is not None else f"{done}"
         self.display.line(f"{count} items, {failed} failed, {rate:,.0f} items/s")
 
-    def close(self) -> None:
+    def close(self, done: int, failed: int) -> None:
         """Nothing to tidy: the summary follows."""
 
 
 class BarProgress:
     """A rich progress bar: bar, ``done/total``, failures, items/s, elapsed time and ETA.
 
+    The bar is moved at most every ``interval`` seconds (rich's speed and redraw are too
+    costly for every item of a fast pipeline), and to the final counts by :meth:`close`.
+
     Examples:
         >>> import io
         >>> bar = BarProgress(Display(io.StringIO(), rich=True), total=3)
-        >>> bar.update(3, 1); bar.close()
+        >>> bar.update(1, 0); bar.close(3, 1)
         >>> "3/3" in bar.display.stream.getvalue()
         True
     """
 
-    def __init__(self, display: Display, total: int | None) -> None:
+    def __init__(
+        self,
+        display: Display,
+        total: int | None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        interval: float = BAR_INTERVAL,
+    ) -> None:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -109,6 +127,8 @@ class BarProgress:
         )
 
         self.display = display
+        self._clock = clock
+        self._interval = interval
         self._progress: Progress = Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -120,19 +140,34 @@ class BarProgress:
             TimeRemainingColumn(),
             console=Console(file=display.stream),
             transient=False,
+            refresh_per_second=1 / BAR_INTERVAL,  # redrawn as often as it moves, no more
+            # what the pipeline prints goes above the bar only when the standard output is a
+            # terminal too; otherwise it stays where the standard output goes
+            redirect_stdout=sys.stdout.isatty(),
         )
         self._task: TaskID = self._progress.add_task("running", total=total, failed=0, rate="")
         self._progress.start()
+        self._shown = clock()
 
     def update(self, done: int, failed: int) -> None:
-        """Move the bar (rich redraws it a few times a second)."""
+        """Move the bar when ``interval`` seconds passed since it last moved."""
+        now = self._clock()
+        if now - self._shown < self._interval:
+            return
+        self._shown = now
+        self._move(done, failed)
+
+    def _move(self, done: int, failed: int) -> None:
         speed = self._progress.tasks[0].speed
         rate = "" if speed is None else f"{speed:,.0f} items/s"
         self._progress.update(self._task, completed=done, failed=failed, rate=rate)
 
-    def close(self) -> None:
-        """Draw the final state and stop the live display."""
-        self._progress.stop()
+    def close(self, done: int, failed: int) -> None:
+        """Draw the final counts and stop the live display."""
+        try:
+            self._move(done, failed)
+        finally:
+            self._progress.stop()
 
 
 def progress_for(display: Display, total: int | None) -> ProgressReport:

@@ -2,7 +2,8 @@
 
 Every item carries the number of the input line it starts on (1-based, as an editor shows it),
 so each output record points back at its line. Blank lines are not items. A line that cannot
-be read (invalid UTF-8, invalid JSON, a CSV row with the wrong number of fields) becomes a
+be read (invalid UTF-8, invalid JSON, JSON nested too deeply or an integer too long for
+Python, a CSV row with the wrong number of fields or a field too large) becomes a
 :class:`Malformed` item, which ``wumbo run`` writes to the errors file: it is never skipped and
 never stops the run. A CSV file's first row is its header; each later row is a ``dict`` of
 strings. A UTF-8 byte order mark is ignored.
@@ -122,6 +123,10 @@ def _json_item(raw: bytes, line: int) -> object:
         value: object = json.loads(text)
     except json.JSONDecodeError as error:
         return Malformed(text, f"not valid JSON: {error.msg} at column {error.colno}")
+    except RecursionError:
+        return Malformed(text, "cannot be read: JSON nested too deeply for Python's parser")
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        return Malformed(text, f"cannot be read: {error}")
     return value
 
 

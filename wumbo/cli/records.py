@@ -5,7 +5,7 @@ errors file as ``{"line", "stage", "position", "error_type", "error", "input"}``
 encoded with :func:`to_json`, which also handles dataclasses, sets, enums, dates, paths,
 decimals and pydantic models; an output that still cannot be encoded (or a ``NaN``, which is
 not JSON) becomes an error record of the stage ``"write"``, so every item yields exactly one
-record. Records are appended in whole lines and flushed at least every second.
+record. Records are appended in whole lines and written at least every second.
 
 Examples:
     >>> from dataclasses import dataclass
@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import Any, BinaryIO, Final, cast
 
 from wumbo.cli.exits import CommandLineError, ExitStatus
+from wumbo.core.result import bounded_repr
 
 __all__ = [
     "ErrorRecord",
@@ -43,7 +44,8 @@ __all__ = [
     "to_json",
 ]
 
-_FLUSH_SECONDS: Final = 1.0
+_WRITE_SECONDS: Final = 1.0
+_WRITE_BYTES: Final = 1 << 20
 
 
 class NotEncodable(ValueError):
@@ -145,6 +147,9 @@ class ErrorRecord:
     input: object
 
 
+_ERROR_FIELDS: Final = dataclasses.fields(ErrorRecord)
+
+
 def error_line(record: ErrorRecord) -> bytes:
     """The error record as one UTF-8 line; an input that cannot be encoded is written as its
     ``repr``, so an error record is always written.
@@ -154,13 +159,27 @@ def error_line(record: ErrorRecord) -> bytes:
         b'{"line": 4, "stage": "read", "position": 0, "error_type": "Malformed", "error": "not valid JSON", "input": "{oops"}\\n'
         >>> b'"input": "<object' in error_line(ErrorRecord(1, "s", 1, "E", "e", object()))
         True
+        >>> import json
+        >>> deep: list[object] = []
+        >>> for _ in range(100_000):
+        ...     deep = [deep]
+        >>> json.loads(error_line(ErrorRecord(1, "s", 1, "E", "e", deep)))["input"]
+        '[[[[...]]]]'
     """
-    fields = dataclasses.asdict(record)
+    fields = {field.name: getattr(record, field.name) for field in _ERROR_FIELDS}
     try:
         return (_encode(fields) + "\n").encode("utf-8")
     except (TypeError, ValueError, RecursionError, UnicodeEncodeError):
-        fields["input"] = repr(record.input)
+        fields["input"] = _text_of(record.input)
         return (json.dumps(fields, ensure_ascii=True) + "\n").encode("ascii")
+
+
+def _text_of(value: object) -> str:
+    """``repr(value)``, or a shortened one when the value is nested too deeply for ``repr``."""
+    try:
+        return repr(value)
+    except RecursionError:
+        return bounded_repr(value)
 
 
 def _opened(path: Path, append: bool) -> BinaryIO:
@@ -171,10 +190,13 @@ def _opened(path: Path, append: bool) -> BinaryIO:
 
 
 class RecordFiles:
-    """The output and errors files of one run, written in whole lines, flushed every second.
+    """The output and errors files of one run, written in whole lines, at least every second.
 
-    ``append=True`` (for ``--resume``) keeps what the files hold; otherwise they start empty.
-    A failed write raises :class:`~wumbo.cli.exits.CommandLineError` with the ABORTED status.
+    Records are kept in memory and written together once a second (or once a MiB is
+    pending), and at the end; ``before_write`` is called just before, so that what must be on
+    disk before any record (the input's fingerprint) is. ``append=True`` (for ``--resume``)
+    keeps what the files hold; otherwise they start empty. A failed write raises
+    :class:`~wumbo.cli.exits.CommandLineError` with the ABORTED status.
 
     Examples:
         >>> import tempfile
@@ -193,6 +215,7 @@ class RecordFiles:
         *,
         append: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        before_write: Callable[[], None] = lambda: None,
     ) -> None:
         self.output_path, self.errors_path = output, errors
         self._output = _opened(output, append)
@@ -201,37 +224,53 @@ class RecordFiles:
         except BaseException:
             self._output.close()
             raise
-        self._clock = clock
-        self._flushed = clock()
+        self._pending_output, self._pending_errors = bytearray(), bytearray()
+        self._clock, self._before_write = clock, before_write
+        self._written = clock()
 
     def write(self, record: bytes, *, failed: bool = False) -> None:
-        """Append one record line to the errors file (``failed``) or the output file."""
-        try:
-            (self._errors if failed else self._output).write(record)
-            now = self._clock()
-            if now - self._flushed >= _FLUSH_SECONDS:
-                self._flush()
-                self._flushed = now
-        except OSError as error:
-            target = self.errors_path if failed else self.output_path
-            raise CommandLineError(
-                f"cannot write '{target}': {error.strerror}", status=ExitStatus.ABORTED
-            ) from None
+        """Add one record line for the errors file (``failed``) or the output file."""
+        pending = self._pending_errors if failed else self._pending_output
+        pending += record
+        now = self._clock()
+        if now - self._written >= _WRITE_SECONDS or len(pending) >= _WRITE_BYTES:
+            self.flush()
+            self._written = now
 
-    def _flush(self) -> None:
-        self._output.flush()
-        self._errors.flush()
+    def flush(self) -> None:
+        """Write the pending records to the files now (``before_write`` first)."""
+        if not (self._pending_output or self._pending_errors):
+            return
+        self._before_write()
+        for stream, pending, path in (
+            (self._output, self._pending_output, self.output_path),
+            (self._errors, self._pending_errors, self.errors_path),
+        ):
+            try:
+                stream.write(pending)
+                stream.flush()
+            except OSError as error:
+                raise CommandLineError(
+                    f"cannot write '{path}': {error.strerror}", status=ExitStatus.ABORTED
+                ) from None
+            pending.clear()
 
     def close(self) -> None:
-        """Flush and close both files (both are closed even when one cannot be written)."""
-        problem = None
+        """Write what is pending and close both files (both are closed even after a failure)."""
+        problem: CommandLineError | None = None
+        try:
+            self.flush()
+        except CommandLineError as error:
+            problem = error
         for stream, path in ((self._output, self.output_path), (self._errors, self.errors_path)):
             try:
                 stream.close()
             except OSError as error:
-                problem = problem or f"cannot write '{path}': {error.strerror}"
+                problem = problem or CommandLineError(
+                    f"cannot write '{path}': {error.strerror}", status=ExitStatus.ABORTED
+                )
         if problem is not None:
-            raise CommandLineError(problem, status=ExitStatus.ABORTED)
+            raise problem
 
     def __enter__(self) -> RecordFiles:
         return self

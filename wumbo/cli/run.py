@@ -5,7 +5,8 @@ concurrency, ordering, timeout and executor), so memory stays bounded however la
 Each item's record is appended as soon as its result arrives: successes to the output file,
 failures (with line, stage, position, error and input) to the errors file. With ``--resume``
 the lines already recorded in either file are skipped, so an interrupted run continues where
-it stopped. A progress display runs meanwhile, and a summary table follows.
+it stopped. A progress display runs meanwhile (on the standard error: a bar on a terminal,
+else a line a second), and a summary table follows (on the standard output).
 
 Examples:
     >>> import io, tempfile
@@ -14,7 +15,7 @@ Examples:
     >>> folder = Path(tempfile.mkdtemp())
     >>> _ = (folder / "things.jsonl").write_text('"abc"\\n[1, 2]\\n5\\n')
     >>> options = RunOptions("builtins:len", folder / "things.jsonl", progress=False)
-    >>> status = run_pipeline(options, Display(io.StringIO(), rich=False))
+    >>> status = run_pipeline(options, Display(io.StringIO(), rich=False), Display(io.StringIO(), rich=False))
     >>> status.name, (folder / "things.out.jsonl").read_text()
     ('ITEMS_FAILED', '{"line": 1, "output": 3}\\n{"line": 2, "output": 2}\\n')
     >>> print((folder / "things.errors.jsonl").read_text(), end="")
@@ -24,7 +25,7 @@ Examples:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -36,6 +37,7 @@ from wumbo.cli.display import Display
 from wumbo.cli.executors import open_executor
 from wumbo.cli.exits import CommandLineError, ExitStatus
 from wumbo.cli.failures import error_record, lost_item_record, write_failure
+from wumbo.cli.fingerprint import Checkpoints, ConsumedInput, fingerprint_path
 from wumbo.cli.loading import load_pipeline
 from wumbo.cli.progress import ProgressReport, progress_for
 from wumbo.cli.reading import (
@@ -47,7 +49,7 @@ from wumbo.cli.reading import (
     read_items,
 )
 from wumbo.cli.records import NotEncodable, RecordFiles, error_line, output_line
-from wumbo.cli.resume import recorded_lines
+from wumbo.cli.resume import resume_point
 from wumbo.cli.summary import RunSummary, show_summary
 from wumbo.cli.timings import StageTimings
 from wumbo.cli.tracking import ItemRun, tracked
@@ -177,18 +179,29 @@ def _start(
         raise CommandLineError(str(error)) from None
 
 
-def _stop(results: Iterator[Result[ItemRun, Any]], progress: ProgressReport | None) -> None:
+def _stop(
+    results: Iterator[Result[ItemRun, Any]], progress: ProgressReport | None, recorder: _Recorder
+) -> None:
     close: object = getattr(results, "close", None)
     try:
         if callable(close):
             close()  # ends the runtime's workers and pools now
     finally:
         if progress is not None:
-            progress.close()
+            progress.close(recorder.ok + recorder.failed, recorder.failed)
 
 
-def run_pipeline(options: RunOptions, display: Display) -> ExitStatus:
-    """Run the pipeline over the input, write the records, show the summary.
+def _checkpoints(output: Path, checkpoints: Checkpoints) -> Callable[[], None]:
+    """What to do before records are written: save the fingerprint, unless the output is not
+    a regular file (``/dev/null``, a pipe: nothing to resume from)."""
+    if output.exists() and not output.is_file():
+        return lambda: None
+    return checkpoints.save
+
+
+def run_pipeline(options: RunOptions, display: Display, progress_display: Display) -> ExitStatus:
+    """Run the pipeline over the input, write the records, show the summary on ``display``
+    and the progress on ``progress_display`` (the standard error, for the command).
 
     Returns OK when every item succeeded and ITEMS_FAILED otherwise; raises
     :class:`~wumbo.cli.exits.CommandLineError` for what the user must fix, and with the
@@ -200,27 +213,36 @@ def run_pipeline(options: RunOptions, display: Display) -> ExitStatus:
     output, errors = record_paths(options)
     with open_input(options.input) as stream:  # opened first: a missing input is the error
         total = count_items(stream, chosen_format) if options.progress else 0
-    done = recorded_lines(output) | recorded_lines(errors) if options.resume else set[int]()
+    fingerprint_file = fingerprint_path(output)
+    done, floor = set[int](), None
+    if options.resume:
+        done, floor = resume_point(options.input, output, errors, fingerprint_file)
     started = time.perf_counter()
     interrupted = False
-    with (
-        open_input(options.input) as stream,
-        RecordFiles(output, errors, append=options.resume) as files,
-        open_executor(options.executor) as executor,
-    ):
-        in_flight = _InFlight(read_items(stream, chosen_format, skip=done))
-        recorder = _Recorder(files, in_flight, pipeline.__name__)
-        results = _start(pipeline, in_flight, options, executor)
-        progress = progress_for(display, max(0, total - len(done))) if options.progress else None
-        try:
-            for result in results:
-                recorder.record(result)
-                if progress is not None:
-                    progress.update(recorder.ok + recorder.failed, recorder.failed)
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            _stop(results, progress)
+    with open_input(options.input) as stream:
+        consumed = ConsumedInput(stream)
+        before_write = _checkpoints(output, Checkpoints(fingerprint_file, consumed, floor))
+        with (
+            RecordFiles(output, errors, append=options.resume, before_write=before_write) as files,
+            open_executor(options.executor) as executor,
+        ):
+            in_flight = _InFlight(read_items(consumed, chosen_format, skip=done))
+            recorder = _Recorder(files, in_flight, pipeline.__name__)
+            results = _start(pipeline, in_flight, options, executor)
+            progress = (
+                progress_for(progress_display, max(0, total - len(done)))
+                if options.progress
+                else None
+            )
+            try:
+                for result in results:
+                    recorder.record(result)
+                    if progress is not None:
+                        progress.update(recorder.ok + recorder.failed, recorder.failed)
+            except KeyboardInterrupt:
+                interrupted = True
+            finally:
+                _stop(results, progress, recorder)
     summary = RunSummary(
         ok=recorder.ok,
         failed=recorder.failed,

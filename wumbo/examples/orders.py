@@ -78,6 +78,10 @@ def _line(raw: dict[str, Any]) -> Line:
     return Line(sku=str(raw["sku"]), qty=qty, unit_price=float(raw["unit_price"]))
 
 
+_lines: Template[list[dict[str, Any]], list[Line]] = map_items(_line)
+"""Every raw line of an order to a Line: built once, here, and run for each order."""
+
+
 @template
 def validate(raw: dict[str, Any]) -> Order:
     """Turn a raw JSON object into an Order; raises on anything malformed."""
@@ -85,7 +89,7 @@ def validate(raw: dict[str, Any]) -> Order:
         raise ValueError("order has no customer")
     if not raw.get("items"):
         raise ValueError("order has no items")
-    lines = map_items(_line).run(raw["items"])
+    lines = _lines.run(raw["items"])
     return Order(id=raw["id"], customer=raw["customer"], country=raw["country"], lines=tuple(lines))
 
 

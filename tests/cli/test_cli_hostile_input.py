@@ -1,0 +1,72 @@
+"""Hostile lines: whatever a line holds, ``wumbo run`` records it and goes on, resumed or not."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from cli_helpers import (
+    pipelines_module,  # noqa: F401  (the pipelines fixture)
+    recorded,
+    records,
+    run_wumbo,
+    write_jsonl,
+)
+
+DEEP_LISTS = "[" * 100_000 + "]" * 100_000
+LONG_INTEGER = '{"n": ' + "9" * 100_001 + "}"
+HOSTILE = {3: DEEP_LISTS, 5: LONG_INTEGER, 6: "9" * 100_001}
+DEEP_BUT_READABLE = "[" * 500 + "]" * 500  # read, then rejected by the first stage
+LINES = 8
+
+
+def hostile_input(path: Path) -> Path:
+    lines: list[object | str] = [{"n": n} for n in range(1, LINES + 1)]
+    for line, text in HOSTILE.items():
+        lines[line - 1] = text
+    lines[6] = DEEP_BUT_READABLE
+    return write_jsonl(path, lines)
+
+
+def assert_every_line_once(out: Path, errors: Path) -> None:
+    counts = Counter(recorded(out, errors))
+    assert sorted(counts) == list(range(1, LINES + 1))
+    assert set(counts.values()) == {1}
+    read_errors = {int(str(r["line"])): r for r in records(errors) if r["stage"] == "read"}
+    assert sorted(read_errors) == sorted(HOSTILE)
+    for line, text in HOSTILE.items():
+        assert read_errors[line]["input"] == text  # the line itself is kept
+        assert read_errors[line]["position"] == 0
+        assert read_errors[line]["error_type"] == "Malformed"
+    assert "nested too deeply" in str(read_errors[3]["error"])
+    assert "100001 digits" in str(read_errors[5]["error"])
+    (deep,) = [r for r in records(errors) if r["line"] == 7]
+    assert (deep["stage"], deep["error_type"]) == ("parse", "TypeError")
+
+
+def test_hostile_lines_become_read_errors_and_the_run_goes_on(
+    pipelines: str, tmp_path: Path
+) -> None:
+    source = hostile_input(tmp_path / "in.jsonl")
+    finished = run_wumbo("run", f"{pipelines}:numbers", str(source), cwd=tmp_path)
+    assert finished.returncode == 1, finished.stderr
+    assert "Traceback" not in finished.stderr
+    assert_every_line_once(tmp_path / "in.out.jsonl", tmp_path / "in.errors.jsonl")
+
+
+FIRST_TWO = ('{"line": 1, ', '{"line": 2, ')
+
+
+def test_resume_gets_past_hostile_lines(pipelines: str, tmp_path: Path) -> None:
+    source = hostile_input(tmp_path / "in.jsonl")
+    out, errors = tmp_path / "in.out.jsonl", tmp_path / "in.errors.jsonl"
+    command = ("run", f"{pipelines}:numbers", str(source), "--no-progress")
+    assert run_wumbo(*command, cwd=tmp_path).returncode == 1
+    for path in (out, errors):  # as if the run had stopped right after line 2
+        kept = [r for r in path.read_text().splitlines(keepends=True) if r[:12] in FIRST_TWO]
+        path.write_text("".join(kept))
+    assert recorded(out, errors) == [1, 2]
+    resumed = run_wumbo(*command, "--resume", cwd=tmp_path)
+    assert resumed.returncode == 1, resumed.stderr
+    assert "Traceback" not in resumed.stderr
+    assert_every_line_once(out, errors)
