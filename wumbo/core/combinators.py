@@ -23,6 +23,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, Never, overload
 
@@ -31,7 +32,7 @@ from returns.result import Failure, Result
 from toolz import partition_all
 from typing_extensions import TypeVar
 
-from wumbo.core.steps import Stop, SyncStep, item_note, make_step, stopped, value_or_stop
+from wumbo.core.steps import Stop, SyncStep, at_item, make_step, stopped, value_or_stop
 from wumbo.core.template import Template, template
 
 __all__ = [
@@ -82,7 +83,7 @@ def _map_sync(inner: _Stage, items: Iterable[Any]) -> Any:
     out: list[Any] = []
     try:
         for index, item in enumerate(items):
-            out.append(value_or_stop(inner(item), item_note(index, item)))
+            out.append(value_or_stop(inner(item), at_item(index, item)))
     except Stop as stop:
         return stopped(stop)
     return out
@@ -92,7 +93,7 @@ async def _map_async(inner: _Stage, items: Iterable[Any]) -> Any:
     out: list[Any] = []
     try:
         for index, item in enumerate(items):
-            out.append(value_or_stop(await inner.acall(item), item_note(index, item)))
+            out.append(value_or_stop(await inner.acall(item), at_item(index, item)))
     except Stop as stop:
         return stopped(stop)
     return out
@@ -137,7 +138,7 @@ def map_items(stage: Callable[[Any], Any], /) -> _Stage:
 def _filter_sync(inner: _Stage, items: Iterable[Any]) -> Any:
     try:
         return [
-            item for i, item in enumerate(items) if value_or_stop(inner(item), item_note(i, item))
+            item for i, item in enumerate(items) if value_or_stop(inner(item), at_item(i, item))
         ]
     except Stop as stop:
         return stopped(stop)
@@ -147,7 +148,7 @@ async def _filter_async(inner: _Stage, items: Iterable[Any]) -> Any:
     kept: list[Any] = []
     try:
         for index, item in enumerate(items):
-            if value_or_stop(await inner.acall(item), item_note(index, item)):
+            if value_or_stop(await inner.acall(item), at_item(index, item)):
                 kept.append(item)
     except Stop as stop:
         return stopped(stop)
@@ -250,7 +251,10 @@ def tap(side_effect: Callable[[Any], Any], /) -> Tap[Any, Any]:
 
 def _fan_out_sync(inners: tuple[_Stage, ...], value: Any) -> Any:
     try:
-        return tuple(value_or_stop(inner(value), f"in branch {inner!r}") for inner in inners)
+        return tuple(
+            value_or_stop(inner(value), functools.partial("in branch {!r}".format, inner))
+            for inner in inners
+        )
     except Stop as stop:
         return stopped(stop)
 

@@ -101,11 +101,12 @@ class Stop(Exception):
         self.failure = failure
 
 
-def value_or_stop(result: Result[Any, Any], where: str = "") -> Any:
+def value_or_stop(result: Result[Any, Any], where: Callable[[], str] | None = None) -> Any:
     """The value of an inner stage's Result, or leave the combinator.
 
     An unexpected exception inside the inner stage (a ``StageError``) is re-raised as the
-    original exception, so the outer pipeline reports it at the combinator's position; a
+    original exception, so the outer pipeline reports it at the combinator's position, with a
+    note saying ``where()`` (called only then: a successful item pays nothing for it); a
     declared failure is carried out with :class:`Stop` and returned as it is.
 
     Examples:
@@ -121,20 +122,20 @@ def value_or_stop(result: Result[Any, Any], where: str = "") -> Any:
     error = result.failure()
     if isinstance(error, StageError):
         original = error.error
-        if where:
-            original.add_note(f"wumbo: {where}")
+        if where is not None:
+            original.add_note(f"wumbo: {where()}")
         raise original
     raise Stop(result)
 
 
-def item_note(index: int, item: object) -> str:
-    """Where in a collection an inner stage failed.
+def at_item(index: int, item: object) -> Callable[[], str]:
+    """Where in a collection an inner stage failed, for :func:`value_or_stop` (built lazily).
 
     Examples:
-        >>> item_note(2, "x")
+        >>> at_item(2, "x")()
         "at item 2: 'x'"
     """
-    return f"at item {index}: {bounded_repr(item)}"
+    return lambda: f"at item {index}: {bounded_repr(item)}"
 
 
 def stopped(stop: Stop) -> Failure[Any]:
