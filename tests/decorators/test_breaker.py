@@ -264,7 +264,7 @@ def test_pickled_breaker_arrives_closed() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"failure_threshold": 0}, "failure_threshold must be an int >= 1"),
+        ({"failure_threshold": 0}, "failure_threshold must be a positive int"),
         ({"reset_timeout": 0}, "reset_timeout must be a positive number"),
     ],
 )

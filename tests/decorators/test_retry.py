@@ -224,8 +224,8 @@ def test_testing_mode_skips_sleeps_and_seeds_jitter(monkeypatch: pytest.MonkeyPa
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
-        ({"attempts": 0}, ValueError, "attempts must be an int >= 1, got int 0"),
-        ({"attempts": 2.5}, ValueError, "attempts must be an int >= 1, got float 2.5"),
+        ({"attempts": 0}, ValueError, "attempts must be a positive int, got int 0"),
+        ({"attempts": 2.5}, ValueError, "attempts must be a positive int, got float 2.5"),
         ({"delay": -1}, ValueError, "delay must be a number >= 0, got int -1"),
         ({"backoff": 0.5}, ValueError, "backoff must be >= 1"),
         ({"retry_on": int}, TypeError, "retry_on must be an exception type"),

@@ -278,7 +278,7 @@ def test_an_unpicklable_stage_is_refused_clearly() -> None:
 
 
 def test_bad_limits_are_refused() -> None:
-    with pytest.raises(ValueError, match="memory_bytes must be a positive int, got -5"):
+    with pytest.raises(ValueError, match="memory_bytes must be a positive int, got int -5"):
         sandbox(memory_bytes=-5)
     with pytest.raises(ValueError, match="wall_seconds must be a positive number"):
         sandbox(wall_seconds="soon")  # type: ignore[call-overload]

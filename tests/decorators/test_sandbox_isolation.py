@@ -214,7 +214,7 @@ def test_filling_the_disk_stops_at_file_bytes() -> None:
 
 
 def test_file_bytes_is_validated() -> None:
-    with pytest.raises(ValueError, match="file_bytes must be a positive int, got 0"):
+    with pytest.raises(ValueError, match="file_bytes must be a positive int, got int 0"):
         sandbox(file_bytes=0)
     with pytest.raises(ValueError, match="readable must hold file system paths"):
         sandbox(readable=[3])  # type: ignore[list-item]

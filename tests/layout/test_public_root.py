@@ -37,6 +37,7 @@ ALLOWED_WUMBO_MODULES = {
     "wumbo.core.stage",
     "wumbo.core.steps",
     "wumbo.core.template",
+    "wumbo.core.validate",
 }
 FORBIDDEN_AT_IMPORT = {
     "subprocess",

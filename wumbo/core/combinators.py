@@ -34,6 +34,7 @@ from typing_extensions import TypeVar
 
 from wumbo.core.steps import Stop, SyncStep, at_item, make_step, stopped, value_or_stop
 from wumbo.core.template import Template, template
+from wumbo.core.validate import positive_int
 
 __all__ = [
     "Batch",
@@ -435,11 +436,6 @@ def _batch(size: int, items: Iterable[Any]) -> list[list[Any]]:
     return [list(chunk) for chunk in partition_all(size, items)]
 
 
-def _require_positive_int(size: object) -> None:
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
-        raise ValueError(f"batch size must be a positive int, got {size!r}")
-
-
 class Batch(Template[Iterable[Any], list[list[Any]]]):
     """What :func:`batch` returns: a Template splitting an iterable into lists.
 
@@ -466,7 +462,7 @@ def batch(size: int, /) -> Batch:
         >>> batch(2).run(range(5))
         [[0, 1], [2, 3], [4]]
     """
-    _require_positive_int(size)
+    positive_int("batch size", size)
     name = f"batch({size})"
     return Batch(_single(name, SyncStep(name, _batch, (size,))).stages, name=name)
 

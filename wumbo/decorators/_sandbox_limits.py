@@ -7,7 +7,7 @@ Examples:
     >>> SandboxLimits(memory_bytes=-1)
     Traceback (most recent call last):
     ...
-    ValueError: sandbox memory_bytes must be a positive int, got -1
+    ValueError: sandbox memory_bytes must be a positive int, got int -1
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, Literal
+
+from wumbo.core.validate import positive_int, positive_number
 
 __all__ = ["DEFAULT_ENV_ALLOW", "SANDBOX_UID_BASE", "Isolation", "MiB", "SandboxLimits"]
 
@@ -31,20 +33,6 @@ DEFAULT_ENV_ALLOW: Final = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
 
 SANDBOX_UID_BASE: Final = 2_000_000_000
 """Run as root, each sandbox run gets its own uid and gid: this plus the supervisor's pid."""
-
-
-def _positive_number(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ValueError(f"sandbox {name} must be a positive number of seconds, got {value!r}")
-    if math.isinf(value) or math.isnan(value):
-        raise ValueError(f"sandbox {name} must be finite, got {value!r}")
-    return float(value)
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"sandbox {name} must be a positive int, got {value!r}")
-    return value
 
 
 def _uid(value: object) -> int | Literal["auto"] | None:
@@ -142,13 +130,19 @@ class SandboxLimits:
         allow: Iterable[type] = (),
     ) -> None:
         set_ = object.__setattr__
-        set_(self, "cpu_seconds", _positive_number("cpu_seconds", cpu_seconds))
-        set_(self, "memory_bytes", _positive_int("memory_bytes", memory_bytes))
-        set_(self, "wall_seconds", _positive_number("wall_seconds", wall_seconds))
-        set_(self, "processes", _positive_int("processes", processes))
-        set_(self, "open_files", _positive_int("open_files", open_files))
-        set_(self, "max_output_bytes", _positive_int("max_output_bytes", max_output_bytes))
-        set_(self, "max_result_bytes", _positive_int("max_result_bytes", max_result_bytes))
+        set_(
+            self, "cpu_seconds", positive_number("sandbox cpu_seconds", cpu_seconds, unit="seconds")
+        )
+        set_(self, "memory_bytes", positive_int("sandbox memory_bytes", memory_bytes))
+        set_(
+            self,
+            "wall_seconds",
+            positive_number("sandbox wall_seconds", wall_seconds, unit="seconds"),
+        )
+        set_(self, "processes", positive_int("sandbox processes", processes))
+        set_(self, "open_files", positive_int("sandbox open_files", open_files))
+        set_(self, "max_output_bytes", positive_int("sandbox max_output_bytes", max_output_bytes))
+        set_(self, "max_result_bytes", positive_int("sandbox max_result_bytes", max_result_bytes))
         set_(self, "env_allow", _names(env_allow))
         set_(self, "uid", _uid(uid))
         if not isinstance(network, bool):  # pyright: ignore[reportUnnecessaryIsInstance]
@@ -156,7 +150,7 @@ class SandboxLimits:
         set_(self, "network", network)
         set_(self, "readable", _paths("readable", readable))
         set_(self, "writable", _paths("writable", writable))
-        set_(self, "file_bytes", _positive_int("file_bytes", file_bytes))
+        set_(self, "file_bytes", positive_int("sandbox file_bytes", file_bytes))
         set_(self, "isolation", _isolation(isolation))
         set_(self, "allow", _types(allow))
 

@@ -35,11 +35,9 @@ __all__ = [
     "Inner",
     "as_factory",
     "as_template",
-    "at_least_one",
     "decorated",
     "error_of",
     "passed_on",
-    "positive",
 ]
 
 ErrorSpec: TypeAlias = (
@@ -169,38 +167,3 @@ class ErrorFilter:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (ErrorFilter, (self.predicate or self.types,))
-
-
-def at_least_one(option: str, value: object) -> int:
-    """``value`` as an int >= 1, or a ``ValueError`` naming the option.
-
-    Examples:
-        >>> at_least_one("attempts", 3)
-        3
-        >>> at_least_one("attempts", 0)
-        Traceback (most recent call last):
-        ...
-        ValueError: attempts must be an int >= 1, got int 0
-    """
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return value
-    raise ValueError(f"{option} must be an int >= 1, got {describe(value)}")
-
-
-def positive(option: str, value: object, *, allow_zero: bool = False) -> float:
-    """``value`` as a float, or a ``ValueError`` naming the option when it is not positive.
-
-    Examples:
-        >>> positive("delay", 0.5)
-        0.5
-        >>> positive("delay", -1)
-        Traceback (most recent call last):
-        ...
-        ValueError: delay must be a positive number, got int -1
-    """
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = float(value)
-        if number > 0 or (allow_zero and number == 0):
-            return number
-    kind = "a number >= 0" if allow_zero else "a positive number"
-    raise ValueError(f"{option} must be {kind}, got {describe(value)}")

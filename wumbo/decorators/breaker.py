@@ -39,16 +39,15 @@ from typing_extensions import TypeVar
 
 from wumbo.core.steps import make_step
 from wumbo.core.template import Template
+from wumbo.core.validate import positive_int, positive_number
 from wumbo.decorators._wrap import (
     ErrorFilter,
     ErrorSpec,
     Inner,
     as_template,
-    at_least_one,
     decorated,
     error_of,
     passed_on,
-    positive,
 )
 
 __all__ = ["CircuitBreaker", "CircuitOpen", "CircuitState"]
@@ -137,8 +136,8 @@ class CircuitBreaker:
         clock: Callable[[], float] = time.monotonic,
         name: str | None = None,
     ) -> None:
-        self.failure_threshold = at_least_one("failure_threshold", failure_threshold)
-        self.reset_timeout = positive("reset_timeout", reset_timeout)
+        self.failure_threshold = positive_int("failure_threshold", failure_threshold)
+        self.reset_timeout = positive_number("reset_timeout", reset_timeout)
         self.failure_on = ErrorFilter(failure_on, option="failure_on")
         self.on_state_change = on_state_change
         self.clock = clock

@@ -40,7 +40,8 @@ from returns.result import Result, Success
 from wumbo.core.result import bounded_repr
 from wumbo.core.stage import Stage, describe
 from wumbo.core.template import Template, TemplateFactory
-from wumbo.decorators._wrap import Inner, as_factory, as_template, decorated, passed_on, positive
+from wumbo.core.validate import positive_number
+from wumbo.decorators._wrap import Inner, as_factory, as_template, decorated, passed_on
 from wumbo.decorators.testing import SWITCH
 
 __all__ = ["AsyncCachedStage", "CacheStats", "CachedStage", "cache", "cache_of"]
@@ -312,7 +313,7 @@ def cache(
         stage 'cache(len)' (1 of 1) raised TypeError: cache key must be hashable: got list [1, 2]; pass key=... to cache() to derive a hashable key from the input; input: [1, 2]
     """
     bounded = _maxsize(maxsize)
-    lifetime = None if ttl is None else positive("ttl", ttl)
+    lifetime = None if ttl is None else positive_number("ttl", ttl)
     if key is not None and not callable(key):
         raise TypeError(f"key must be a function of the input, got {describe(key)}")
 

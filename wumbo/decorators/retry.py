@@ -37,17 +37,16 @@ from returns.result import Result, Success
 
 from wumbo.core.steps import make_step
 from wumbo.core.template import TemplateFactory
+from wumbo.core.validate import positive_int, positive_number
 from wumbo.decorators._wrap import (
     ErrorFilter,
     ErrorSpec,
     Inner,
     as_factory,
     as_template,
-    at_least_one,
     decorated,
     error_of,
     passed_on,
-    positive,
 )
 from wumbo.decorators.attempt import current_attempt
 from wumbo.decorators.testing import SWITCH
@@ -196,9 +195,9 @@ def retry(
         (<Failure: busy>, [1, 2, 3])
     """
     policy = RetryPolicy(
-        attempts=at_least_one("attempts", attempts),
-        delay=positive("delay", delay, allow_zero=True),
-        max_delay=positive("max_delay", max_delay, allow_zero=True),
+        attempts=positive_int("attempts", attempts),
+        delay=positive_number("delay", delay, allow_zero=True),
+        max_delay=positive_number("max_delay", max_delay, allow_zero=True),
         backoff=_backoff(backoff),
         jitter=bool(jitter),
         retry_on=ErrorFilter(retry_on, option="retry_on"),
@@ -215,7 +214,7 @@ def retry(
 
 
 def _backoff(value: object) -> float:
-    number = positive("backoff", value)
+    number = positive_number("backoff", value)
     if number < 1:
         raise ValueError(f"backoff must be >= 1 (1 keeps the delay constant), got {value!r}")
     return number

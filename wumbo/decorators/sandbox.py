@@ -183,7 +183,7 @@ def sandbox(
         >>> sandbox(cpu_seconds=0)
         Traceback (most recent call last):
         ...
-        ValueError: sandbox cpu_seconds must be a positive number of seconds, got 0
+        ValueError: sandbox cpu_seconds must be a positive number of seconds, got int 0
     """
     if stage is not None:  # limits given with the stage still apply
         return sandbox(

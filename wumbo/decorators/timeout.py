@@ -36,7 +36,8 @@ from returns.result import Result
 
 from wumbo.core.steps import make_step
 from wumbo.core.template import TemplateFactory
-from wumbo.decorators._wrap import Inner, as_factory, as_template, decorated, passed_on, positive
+from wumbo.core.validate import positive_number
+from wumbo.decorators._wrap import Inner, as_factory, as_template, decorated, passed_on
 
 __all__ = ["StageTimeout", "timeout"]
 
@@ -127,7 +128,7 @@ def timeout(seconds: float, /) -> TemplateFactory:
         >>> type(failure.error).__name__, failure.error.abandoned
         ('StageTimeout', False)
     """
-    limit = positive("timeout seconds", seconds)
+    limit = positive_number("timeout seconds", seconds)
 
     def build(stage: Callable[[Any], Any]) -> Inner:
         inner = as_template(stage)

@@ -21,7 +21,7 @@ from wumbo.core.stage import describe
 from wumbo.framework.base import BaseTemplate
 from wumbo.framework.errors import TemplateConfigError
 
-__all__ = ["is_instance", "is_template_class", "require_callable", "require_positive_int"]
+__all__ = ["is_instance", "is_template_class", "require_callable"]
 
 
 def require_callable(name: str, value: object) -> None:
@@ -32,19 +32,6 @@ def require_callable(name: str, value: object) -> None:
     """
     if value and not callable(value):
         raise TemplateConfigError(f"{name} must be callable, got {describe(value)}")
-
-
-def require_positive_int(name: str, value: object) -> None:
-    """Reject anything but an int of at least 1 (bools excluded).
-
-    Examples:
-        >>> require_positive_int("batch_size", 0)
-        Traceback (most recent call last):
-        ...
-        wumbo.framework.errors.TemplateConfigError: batch_size must be a positive int, got int 0
-    """
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise TemplateConfigError(f"{name} must be a positive int, got {describe(value)}")
 
 
 def is_instance(value: object, kind: type | tuple[type, ...]) -> bool:

@@ -16,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from wumbo.core.combinators import batch
-from wumbo.framework._checks import require_callable, require_positive_int
+from wumbo.core.validate import positive_int
+from wumbo.framework._checks import require_callable
 from wumbo.framework.base import BaseTemplate
 from wumbo.framework.errors import TemplateConfigError
 from wumbo.framework.execution import ExecutionContext
@@ -65,11 +66,11 @@ class BatchProcessorTemplate(BaseTemplate[list[Any]]):
         )
 
     def _validate_config(self) -> None:
-        require_positive_int("batch_size", self.batch_size)
+        positive_int("batch_size", self.batch_size, error=TemplateConfigError)
         require_callable("processor_func", self.processor_func)
         if self.max_workers is not None:
             try:
-                require_positive_int("max_workers", self.max_workers)
+                positive_int("max_workers", self.max_workers, error=TemplateConfigError)
             except TemplateConfigError as error:
                 raise TemplateConfigError(f"{error} (or None for the default)") from None
 
