@@ -158,7 +158,7 @@ def run(settings: Settings) -> dict[str, Any]:
         print()
         print(table(titles[group], rows, rows[0]))
     targets = [
-        Target("BaseTemplate in a pipe <= 15x a plain stage", ratio("pipe", "tpl", "core"), 15.0),
+        Target("BaseTemplate in a pipe <= 3x a plain stage", ratio("pipe", "tpl", "core"), 3.0),
         Target("tpl(x) <= 60x the plain function", ratio("single", "call", "inc"), 60.0),
         Target(
             "prebuilt DataProcessor <= 10x hand-written loop",

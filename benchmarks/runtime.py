@@ -1,16 +1,17 @@
 """Runtime speed and memory: ``map``/``amap`` against hand-written pools, serial code and itself.
 
 Every figure is a ratio of two measurements taken in the same run (best of the samples, the
-candidates timed round-robin so machine noise hits them alike):
+candidates timed round-robin so machine noise hits them alike; the amap group, one thread
+running one event loop, is timed in process CPU time, which other programs on a loaded machine
+do not inflate):
 
-* ``amap`` of an async stage over 10,000 items, concurrency 100, in order and as completed,
-  against two hand-written anyio pools of 100 worker tasks calling the same ``pipeline.acall``
-  (and, for scale, one task per item under a ``CapacityLimiter``). The *summing* pool only adds
-  the values up inside its workers and hands no result to anyone: a lower bound no streaming
-  API can match, and the one the target is stated against. The *streaming* pool sends every
-  Result through an anyio memory object stream to an ``async for`` consumer, which is what
-  ``amap`` provides (one Result per item, delivered to the caller): the fair like-for-like
-  comparison. Both ratios are reported;
+* ``amap`` of an async stage (it awaits one checkpoint) over 10,000 items, concurrency 100, in
+  order and as completed, against the anchor: a bare anyio pool of 100 worker tasks that calls
+  the stage itself (no wumbo at all) and collects the values into a list. That is what a user
+  writes instead of ``amap``, and the target is stated against it. For scale, also a
+  hand-written pool of 100 workers that sends every ``pipeline.acall`` Result through an anyio
+  memory object stream to an ``async for`` consumer (what ``amap`` provides: one Result per
+  item, delivered to the caller), and one task per item under a ``CapacityLimiter``;
 * thread ``map`` of a CPU-light sync stage against ``ThreadPoolExecutor.map``, both with 8
   threads and the pool created inside the timed run;
 * process ``map`` of a CPU-bound stage (2 workers) against a serial loop, over enough items
@@ -81,9 +82,16 @@ def _best(samples: dict[str, list[float]], key: str) -> float:
 
 
 def _round_robin(
-    candidates: dict[str, Callable[[], object]], rounds: int, budget_s: float
+    candidates: dict[str, Callable[[], object]],
+    rounds: int,
+    budget_s: float,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> dict[str, list[float]]:
-    """Time each candidate once per round, rotating the start; at least two rounds."""
+    """Time each candidate once per round, rotating the start; at least two rounds.
+
+    ``clock`` is wall-clock time unless the candidates run in this thread only (an event loop),
+    where the process's CPU time leaves out the time other programs on the machine take.
+    """
     samples: dict[str, list[float]] = {key: [] for key in candidates}
     keys = list(candidates)
     started = time.perf_counter()
@@ -92,9 +100,9 @@ def _round_robin(
             break
         for step in range(len(keys)):
             key = keys[(round_ + step) % len(keys)]
-            begin = time.perf_counter()
+            begin = clock()
             candidates[key]()
-            samples[key].append(time.perf_counter() - begin)
+            samples[key].append(clock() - begin)
     return samples
 
 
@@ -106,20 +114,18 @@ def amap_candidates(items: int) -> dict[str, Callable[[], object]]:
     pipeline = template(tick)
     expected = items * (items + 1) // 2
 
-    async def hand_written_pool() -> int:
+    async def bare_pool() -> int:
         source = iter(range(items))
-        total = 0
+        values: list[int] = []
 
         async def worker() -> None:
-            nonlocal total
             for item in source:
-                value = (await pipeline.acall(item)).unwrap()
-                total += value
+                values.append(await tick(item))
 
         async with anyio.create_task_group() as group:
             for _ in range(WORKERS):
                 group.start_soon(worker)
-        return total
+        return sum(values)
 
     async def streaming_pool() -> int:
         source = iter(range(items))
@@ -157,11 +163,8 @@ def amap_candidates(items: int) -> dict[str, Callable[[], object]]:
 
     def wumbo_amap(ordered: bool) -> Callable[[], Any]:
         async def run() -> int:
-            total = 0
             results = pipeline.amap(range(items), concurrency=WORKERS, ordered=ordered)
-            async for result in results:
-                total += result.unwrap()
-            return total
+            return sum([result.unwrap() async for result in results])
 
         return run
 
@@ -174,7 +177,7 @@ def amap_candidates(items: int) -> dict[str, Callable[[], object]]:
         return call
 
     return {
-        "pool": checked(hand_written_pool),
+        "pool": checked(bare_pool),
         "streaming_pool": checked(streaming_pool),
         "amap_ordered": checked(wumbo_amap(True)),
         "amap_completed": checked(wumbo_amap(False)),
@@ -295,7 +298,7 @@ def run(settings: Settings) -> dict[str, Any]:
     print(f"runtime: {DESCRIPTION}")
     print(f"  {os.cpu_count()} CPUs; best of up to {rounds} rounds per candidate, round-robin")
 
-    amap = _round_robin(amap_candidates(items), rounds, budget)
+    amap = _round_robin(amap_candidates(items), rounds, budget, time.process_time)
     threads = _round_robin(thread_candidates(items), rounds, budget)
     processes = _round_robin(process_candidates(4 if quick else CPU_ITEMS), 2, budget)
     small, large = (1_000, 100_000) if quick else (10_000, 1_000_000)
@@ -321,7 +324,7 @@ def run(settings: Settings) -> dict[str, Any]:
     print()
     print(f"amap, {items:,} items, async stage, concurrency {WORKERS} (seconds per run)")
     for key, label in (
-        ("pool", f"hand-written anyio pool of {WORKERS} workers, summing"),
+        ("pool", f"bare anyio pool of {WORKERS} workers calling the stage (anchor)"),
         ("streaming_pool", f"hand-written pool of {WORKERS}, streaming to async for"),
         ("amap_ordered", "wumbo amap, ordered"),
         ("amap_completed", "wumbo amap, as completed"),
@@ -354,11 +357,13 @@ def run(settings: Settings) -> dict[str, Any]:
 
     targets = [
         Target(
-            "amap ordered: pool time / amap time >= 0.9", 0.9 / figures["amap_ordered_vs_pool"], 1.0
+            "amap ordered: bare pool time / amap time >= 0.85",
+            0.85 / figures["amap_ordered_vs_pool"],
+            1.0,
         ),
         Target(
-            "amap as completed: pool time / amap time >= 0.9",
-            0.9 / figures["amap_completed_vs_pool"],
+            "amap as completed: bare pool time / amap time >= 0.85",
+            0.85 / figures["amap_completed_vs_pool"],
             1.0,
         ),
         Target(

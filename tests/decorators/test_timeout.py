@@ -139,3 +139,47 @@ def test_timed_template_pickles() -> None:
 def test_bad_limit_is_rejected(seconds: object) -> None:
     with pytest.raises(ValueError, match="timeout seconds must be a positive number"):
         timeout(seconds)  # type: ignore[arg-type]
+
+
+def test_sync_calls_in_time_reuse_one_worker_thread() -> None:
+    threads: list[threading.Thread] = []
+
+    def record(n: int) -> int:
+        threads.append(threading.current_thread())
+        return n
+
+    guarded = timeout(WAIT)(record)
+    before = threading.active_count()
+    assert [guarded.run(n) for n in range(50)] == list(range(50))
+    assert len(set(threads)) == 1
+    assert threads[0] is not threading.current_thread()  # off the caller's thread
+    assert threading.active_count() <= before + 1
+
+
+def test_an_abandoned_worker_is_not_handed_calls_until_it_is_free() -> None:
+    release, finished = threading.Event(), threading.Event()
+    threads: dict[str, int] = {}
+
+    def stuck(n: int) -> int:
+        threads["stuck"] = threading.get_ident()
+        assert release.wait(WAIT)
+        finished.set()
+        return n
+
+    def quick(n: int) -> int:
+        threads["quick"] = threading.get_ident()
+        return n
+
+    assert timed_out(timeout(SHORT)(stuck)(1)).abandoned
+    assert timeout(WAIT)(quick).run(2) == 2  # served while the stuck call runs on
+    assert threads["quick"] != threads["stuck"]
+    release.set()
+    assert finished.wait(WAIT)
+
+
+def test_a_base_exception_in_the_worker_reaches_the_caller() -> None:
+    def leave(n: int) -> int:
+        raise SystemExit(n)
+
+    with pytest.raises(SystemExit):
+        timeout(WAIT)(leave)(1)

@@ -5,9 +5,11 @@
   of it keeps running. Sync code inside it is not interrupted: the cancellation takes effect
   when it next awaits.
 * A **sync** stage cannot be interrupted inside its thread (Python offers no safe way to stop
-  a thread), so it runs in a fresh daemon worker thread that is **abandoned** at the deadline:
-  the caller gets its Failure on time, and the thread keeps running until the function
-  returns, its side effects included (it is not joined; at interpreter exit it is dropped).
+  a thread), so it runs in a reusable daemon worker thread (see
+  :mod:`wumbo.decorators.timeout_threads`: a call that finishes in time costs a few
+  microseconds, not a new thread) that is **abandoned** at the deadline: the caller gets its
+  Failure on time, and the thread keeps running until the function returns, its side effects
+  included (it is not joined; at interpreter exit it is dropped), then waits for another call.
   To really stop runaway code, run it with the ``sandbox`` decorator, which kills a separate
   process. In async pipelines the sync form is marked blocking, so it waits off the event loop.
 
@@ -25,19 +27,16 @@ Examples:
 
 from __future__ import annotations
 
-import contextvars
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import Any
 
 import anyio
-from returns.result import Result
 
 from wumbo.core.steps import make_step
 from wumbo.core.template import TemplateFactory
 from wumbo.core.validate import positive_number
 from wumbo.decorators._wrap import Inner, as_factory, as_template, decorated, passed_on
+from wumbo.decorators.timeout_threads import call_with_deadline
 
 __all__ = ["StageTimeout", "timeout"]
 
@@ -77,31 +76,10 @@ def _rebuild(stage: str, seconds: float, abandoned: bool) -> StageTimeout:
     return StageTimeout(stage, seconds, abandoned=abandoned)
 
 
-def _work(
-    outcome: Future[Result[Any, Any]],
-    context: contextvars.Context,
-    inner: Inner,
-    value: Any,
-) -> None:
-    try:
-        outcome.set_result(context.run(inner, value))
-    except BaseException as error:  # SystemExit and friends: the caller re-raises them
-        outcome.set_exception(error)
-
-
 def _timeout_sync(seconds: float, inner: Inner, value: Any) -> Any:
-    outcome: Future[Result[Any, Any]] = Future()
-    worker = threading.Thread(
-        target=_work,
-        args=(outcome, contextvars.copy_context(), inner, value),
-        name=f"wumbo timeout({inner.__name__})",
-        daemon=True,
-    )
-    worker.start()
-    try:
-        result = outcome.result(timeout=seconds)
-    except TimeoutError:
-        raise StageTimeout(inner.__name__, seconds, abandoned=True) from None
+    finished, result = call_with_deadline(inner, value, seconds)
+    if not finished:
+        raise StageTimeout(inner.__name__, seconds, abandoned=True)
     return passed_on(result)
 
 

@@ -25,11 +25,7 @@ __all__ = ["core_template_of"]
 
 
 def _data_of(source: BaseTemplate[Any], value: Any) -> Any:
-    result = source.execute(value)
-    if result.success:
-        return result.data
-    assert result.error is not None
-    raise result.error
+    return source._data(value)  # pyright: ignore[reportPrivateUsage]
 
 
 async def _adata_of(source: BaseTemplate[Any], value: Any) -> Any:

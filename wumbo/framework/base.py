@@ -273,11 +273,40 @@ class BaseTemplate(ABC, Generic[T]):
             >>> create_aggregator()(1, 2, 3)
             6
         """
-        result = _base(self).execute(*args, **kwargs)
-        if result.success:
-            return result.data
-        assert result.error is not None
-        raise result.error
+        return _base(self)._data(*args, **kwargs)
+
+    def _data(self, *args: Any, context: ExecutionContext | None = None, **kwargs: Any) -> T:
+        """``execute``'s data, or its original exception raised: what ``tpl(x)`` and a pipe
+        stage call.
+
+        When nothing would see the run's records (``execute`` not overridden, no observer, no
+        DEBUG logging, no ``context`` passed in), it skips them: the template's steps run with a
+        fresh context and no ``ExecutionResult`` is built. A failure is still logged.
+
+        Examples:
+            >>> from wumbo.framework import create_aggregator
+            >>> create_aggregator()._data(1, 2, 3)
+            6
+        """
+        if (
+            context is not None
+            or self._observers
+            or type(self).execute is not BaseTemplate.execute
+            or self.logger.isEnabledFor(logging.DEBUG)
+        ):
+            result = self.execute(*args, context=context, **kwargs)
+            if result.success:
+                return cast("T", result.data)
+            assert result.error is not None
+            raise result.error
+        run_context = self.create_context()
+        try:
+            arguments = self._checked(self._preprocess(*args, context=run_context, **kwargs))
+            data = self._execute_core(*arguments, context=run_context, **kwargs)
+            return self._postprocess(data, run_context)
+        except Exception as error:
+            self.logger.error("Execution failed: %s", error)
+            raise
 
     def _checked(self, arguments: object) -> tuple[Any, ...]:
         if not isinstance(arguments, tuple):

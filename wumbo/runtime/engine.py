@@ -86,6 +86,7 @@ class Run:
         "_limit",
         "_lock",
         "_name",
+        "_numbered",
         "_ordered",
         "_pulled",
         "_ready",
@@ -132,6 +133,7 @@ class Run:
         self._room: deque[anyio.Event] = deque()
         self._ready: anyio.Event | None = None
         self._sync_source: Iterator[Any] | None = None
+        self._numbered: Iterator[tuple[int, Any]] | None = None  # the sync source, enumerated
         self._async_source: AsyncIterator[Any] | None = None
         self._lock = anyio.Lock()
         self._group: TaskGroup | None = None
@@ -153,6 +155,7 @@ class Run:
                 self._async_source = aiter(items)
             else:
                 self._sync_source = iter(items)
+                self._numbered = enumerate(self._sync_source)
             ordered, by_index, by_completion = self._ordered, self._by_index, self._by_completion
             room = self._room
             count = tally.count if tally.reports else None
@@ -210,9 +213,9 @@ class Run:
 
         Every item passes through this loop, so it holds nothing but the per-item steps.
         """
-        work, source = self._work, self._sync_source
-        ordered, by_index, by_completion = self._ordered, self._by_index, self._by_completion
-        assert source is not None
+        work, numbered = self._work, self._numbered
+        ordered, by_index, append = self._ordered, self._by_index, self._by_completion.append
+        assert numbered is not None
         try:
             while True:
                 if self._room_left <= 0:
@@ -220,7 +223,7 @@ class Run:
                     if self._exhausted:
                         return
                 try:
-                    item = next(source)
+                    index, item = next(numbered)
                 except StopIteration:
                     self._exhaust(None)
                     return
@@ -229,11 +232,9 @@ class Run:
                     return
                 self._room_left -= 1
                 if ordered:
-                    index = self._pulled
-                    self._pulled = index + 1
                     by_index[index] = await work(item)
                 else:
-                    by_completion.append(await work(item))
+                    append(await work(item))
                 ready = self._ready
                 if ready is not None:
                     self._ready = None

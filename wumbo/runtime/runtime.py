@@ -177,7 +177,7 @@ class Runtime:
         dispatcher: Dispatcher | None,
     ) -> AsyncGenerator[Result[Any, Any], None]:
         limit, adaptive = _limits(options, dispatcher)
-        work: Work = pipeline.acall if dispatcher is None else _on_executor(dispatcher)
+        work: Work = _acall(pipeline) if dispatcher is None else _on_executor(dispatcher)
         run = Run(
             work,
             pipeline.__name__,
@@ -189,6 +189,12 @@ class Runtime:
         )
         close = None if dispatcher is None else _closer(dispatcher)
         return run.results(items, tally, close)
+
+
+def _acall(pipeline: _Pipeline) -> Work:
+    """``pipeline.acall`` without its method frame: the compiled coroutine function itself,
+    awaited once per item."""
+    return pipeline._runner("acall")  # pyright: ignore[reportPrivateUsage]
 
 
 def _closer(dispatcher: Dispatcher) -> Callable[[bool], None]:
