@@ -1,7 +1,7 @@
 """How far a run has come: a live rich progress bar on a terminal, periodic lines elsewhere.
 
-:func:`progress_for` picks :class:`BarProgress` (bar, counts, failures, items/s, ETA) when the
-display renders with rich (a terminal, rich installed), and :class:`LineProgress` otherwise: one line
+`progress_for` picks `BarProgress` (bar, counts, failures, items/s, ETA) when the
+display renders with rich (a terminal, rich installed), and `LineProgress` otherwise: one line
 such as ``1200/5000 items, 3 failed, 410 items/s`` at most every second, which suits logs and
 CI. Both are told about every finished item with ``update(done, failed)``.
 

@@ -2,7 +2,7 @@
 
 A success goes to the output file as ``{"line": n, "output": ...}``; a failure goes to the
 errors file as ``{"line", "stage", "position", "error_type", "error", "input"}``. Outputs are
-encoded with :func:`to_json`, which also handles dataclasses, sets, enums, dates, paths,
+encoded with [`to_json`][wumbo.cli.records.to_json], which also handles dataclasses, sets, enums, dates, paths,
 decimals and pydantic models; an output that still cannot be encoded (or a ``NaN``, which is
 not JSON) becomes an error record of the stage ``"write"``, so every item yields exactly one
 record. Records are appended in whole lines and flushed at least every second.
@@ -106,7 +106,7 @@ _encode: Final[Callable[[object], str]] = json.JSONEncoder(
 
 
 def output_line(line: int, output: object) -> bytes:
-    """The output record of input line ``line``, as one UTF-8 line; :class:`NotEncodable` if
+    """The output record of input line ``line``, as one UTF-8 line; [`NotEncodable`][wumbo.cli.records.NotEncodable] if
     ``output`` cannot be written as JSON.
 
     Examples:
@@ -174,7 +174,7 @@ class RecordFiles:
     """The output and errors files of one run, written in whole lines, flushed every second.
 
     ``append=True`` (for ``--resume``) keeps what the files hold; otherwise they start empty.
-    A failed write raises :class:`~wumbo.cli.exits.CommandLineError` with the ABORTED status.
+    A failed write raises `CommandLineError` with the ABORTED status.
 
     Examples:
         >>> import tempfile

@@ -1,12 +1,12 @@
 """Running one numbered item: its line number and stage timings travel with its Result.
 
-:func:`tracked` turns a pipeline into one that takes a :class:`~wumbo.cli.reading.Numbered`
-item and returns an :class:`ItemRun`: the line number, the pipeline's Result, and one
-:class:`StageRun` per stage that ran. The stage runs are recorded by
-:func:`~wumbo.decorators.trace.trace` with an observer, into a list that belongs to the item
+`tracked` turns a pipeline into one that takes a `Numbered`
+item and returns an `ItemRun`: the line number, the pipeline's Result, and one
+`StageRun` per stage that ran. The stage runs are recorded by
+[`trace`][wumbo.decorators.trace.trace] with an observer, into a list that belongs to the item
 being run (a context variable), so they come back with the item from any thread, task,
 process or Dask worker, and results can arrive in any order (``--unordered``) and still be
-matched to their lines. A :class:`~wumbo.cli.reading.Malformed` item does not run: it comes
+matched to their lines. A `Malformed` item does not run: it comes
 back as a Failure holding it.
 
 Examples:

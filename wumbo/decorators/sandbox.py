@@ -4,7 +4,7 @@ Each call starts a fresh Python process (Linux only) that runs the stage (a func
 Template, sync or async) with limits on CPU time, memory (address space), wall time, processes
 and threads, open files, and the size of what it prints and returns, in a scrubbed environment
 and, when the caller is root, as a user of its own. A limit broken, a crash, ``os._exit`` or a
-signal becomes a ``Failure`` holding a :class:`SandboxError` whose ``reason`` says which; an
+signal becomes a ``Failure`` holding a [`SandboxError`][wumbo.decorators.sandbox.SandboxError] whose ``reason`` says which; an
 ordinary exception of the stage is reported as if the stage had run in process; a ``Failure``
 it returns comes back as it is. Every process the stage started is killed before the call
 returns. See ``docs/decorators/sandbox.md`` for exactly what is and is not isolated. Inside

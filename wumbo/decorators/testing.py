@@ -78,7 +78,7 @@ def current_settings() -> TestingSettings:
 
 
 def in_testing_mode() -> bool:
-    """True inside :func:`wumbo_testing_mode`.
+    """True inside [`wumbo_testing_mode`][wumbo.decorators.testing.wumbo_testing_mode].
 
     Examples:
         >>> with wumbo_testing_mode():
