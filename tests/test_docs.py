@@ -6,6 +6,11 @@
   and shell snippets; blocks that need an event loop call ``anyio.run(...)`` themselves. A
   failure names the file and the line the failing block starts on, and the traceback points
   at the real line of the Markdown file.
+* The same blocks also run the way users paste them: concatenated into one script, run by
+  ``python script.py`` in a fresh process and an empty directory (so ``__name__`` is
+  ``"__main__"``, and a process pool without an ``if __name__ == "__main__":`` guard fails).
+  The script keeps each block on its line of the Markdown file, so its tracebacks point there
+  too. It must exit 0 and print no traceback or warning on stderr.
 * Each Markdown file's relative links must point at files and headings that exist.
 * One test runs the doctests of every module of the ``wumbo`` package.
 """
@@ -15,8 +20,10 @@ from __future__ import annotations
 import doctest
 import importlib
 import importlib.metadata
+import os
 import pkgutil
 import re
+import subprocess
 import sys
 import traceback
 import types
@@ -115,6 +122,57 @@ def _run(code: types.CodeType, namespace: dict[str, object]) -> str | None:
         frames = error.__traceback__.tb_next if error.__traceback__ else None
         return "".join(traceback.format_exception(type(error), error, frames))
     return None
+
+
+SCRIPT_TIMEOUT = 300.0
+"""Seconds one Markdown file's script may take (Dask clusters start slowly on a busy machine)."""
+
+_STDERR_PROBLEMS = re.compile(r"Traceback \(most recent call last\)|Warning:|leaked")
+
+
+def script_of(text: str) -> str:
+    """The python blocks of a Markdown text as one script, each block on its own lines."""
+    lines = [""] * len(text.splitlines())
+    for block in code_blocks(text):
+        if block.language in EXECUTED_LANGUAGES:
+            for offset, line in enumerate(block.source.splitlines()):
+                lines[block.line - 1 + offset] = line
+    return "".join(f"{line}\n" for line in lines)
+
+
+SCRIPT_FILES = [
+    path
+    for path in DOC_FILES
+    if any(b.language in EXECUTED_LANGUAGES for b in code_blocks(path.read_text(encoding="utf-8")))
+]
+
+
+@pytest.mark.parametrize("path", SCRIPT_FILES, ids=_doc_id)
+def test_markdown_examples_run_as_a_script(path: Path, tmp_path: Path) -> None:
+    """The ``python`` blocks of one Markdown file, pasted into a script, run with ``python``."""
+    script = tmp_path / ("docs_example_" + re.sub(r"\W", "_", _doc_id(path)) + ".py")
+    script.write_text(script_of(path.read_text(encoding="utf-8")), encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SCRIPT_TIMEOUT,
+    )
+    where = f"{_doc_id(path)}, run as a script ({script.name}: its line numbers are the file's)"
+    if done.returncode != 0:
+        pytest.fail(f"{where} exited {done.returncode}:\n{done.stderr[-6000:]}", pytrace=False)
+    if _STDERR_PROBLEMS.search(done.stderr):
+        pytest.fail(f"{where} printed on stderr:\n{done.stderr[-6000:]}", pytrace=False)
+
+
+def test_script_of_keeps_the_lines_of_the_markdown_file() -> None:
+    text = (
+        "# Title\n```python\nx = 1\n```\ntext\n```text\nnot code\n```\n```python\nprint(x)\n```\n"
+    )
+    assert script_of(text).splitlines() == ["", "", "x = 1", "", "", "", "", "", "", "print(x)", ""]
 
 
 def test_code_blocks_are_found() -> None:

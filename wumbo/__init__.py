@@ -3,7 +3,7 @@
 The root offers the core (templates, ``|``, Results, combinators), the runtime's failures and
 the decorators. Only the core loads with ``import wumbo``; the runtime, the decorators and
 everything else load the first time one of their names is used. The class-based framework of
-the original "Wumbo Framework" lives in :mod:`wumbo.framework` (its old root names still work).
+the original "Wumbo Framework" lives in `wumbo.framework` (its old root names still work).
 
 Examples:
     >>> from wumbo import template

@@ -1,4 +1,4 @@
-"""``python -m wumbo``: the ``wumbo`` command (see :mod:`wumbo.cli`).
+"""``python -m wumbo``: the ``wumbo`` command (see `wumbo.cli`).
 
 Examples:
     >>> main(["--version"])

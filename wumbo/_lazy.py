@@ -7,7 +7,7 @@ later look-ups cost nothing. Type checkers see the same names through explicit
 
 A lazy name may equal its module's name (``wumbo.decorators.retry`` is both a module and the
 ``retry`` decorator): importing the submodule would then make the package attribute the
-module. The package's class is therefore switched to :class:`LazyPackage`, which keeps the
+module. The package's class is therefore switched to `LazyPackage`, which keeps the
 exported value instead, as an eager ``from .retry import retry`` in the package would.
 
 Examples:

@@ -2,7 +2,7 @@
 
 A library logs and the application decides what is shown: without the ``NullHandler``,
 Python's last-resort handler would print wumbo's warnings to stderr. It is added the first time
-any wumbo module asks for a logger, so ``import wumbo`` does not import :mod:`logging`.
+any wumbo module asks for a logger, so ``import wumbo`` does not import `logging`.
 
 Examples:
     >>> log = get_logger("wumbo.example")

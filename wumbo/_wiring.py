@@ -1,8 +1,8 @@
 """How the root package ties the layers together without the lower ones importing the upper.
 
 Two seams: the core's ``map``/``amap`` ask for a runner, which the runtime layer provides on
-first use (:func:`install`), and the framework's old root names (``from wumbo import
-BaseTemplate``) resolve to :mod:`wumbo.framework` on first use (:data:`FRAMEWORK_NAMES`).
+first use (`install`), and the framework's old root names (``from wumbo import
+BaseTemplate``) resolve to `wumbo.framework` on first use (`FRAMEWORK_NAMES`).
 
 Examples:
     >>> FRAMEWORK_NAMES["BaseTemplate"]

@@ -1,11 +1,13 @@
-"""wumbo_testing_mode: no sleeps, seeded jitter, cache bypass; process-wide and nestable."""
+"""wumbo_testing_mode: no sleeps, seeded jitter, cache and sandbox bypass; process-wide, nestable."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
 
+import anyio
 import pytest
 from returns.result import Success
 
@@ -15,6 +17,7 @@ from wumbo.decorators import (
     cache_of,
     in_testing_mode,
     retry,
+    sandbox,
     wumbo_testing_mode,
 )
 from wumbo.decorators.testing import TestingSettings, current_settings
@@ -41,7 +44,9 @@ class Flaky:
 
 def test_fixture_switches_it_on(fast_decorators: TestingSettings) -> None:
     assert in_testing_mode()
-    assert fast_decorators == TestingSettings(enabled=True, seed=0, bypass_cache=True)
+    assert fast_decorators == TestingSettings(
+        enabled=True, seed=0, bypass_cache=True, bypass_sandbox=True
+    )
 
 
 def test_off_by_default() -> None:
@@ -75,7 +80,9 @@ def test_blocks_nest_and_restore() -> None:
         with wumbo_testing_mode(seed=2, bypass_cache=False):
             assert current_settings().seed == 2
             assert not current_settings().bypass_cache
-        assert current_settings() == TestingSettings(enabled=True, seed=1, bypass_cache=True)
+        assert current_settings() == TestingSettings(
+            enabled=True, seed=1, bypass_cache=True, bypass_sandbox=True
+        )
     assert not in_testing_mode()
 
 
@@ -100,3 +107,33 @@ def test_holds_in_threads_the_code_under_test_starts(fast_decorators: TestingSet
         thread.join(5)
     assert calls == [1, 1, 1]
     assert cache_of(cached).stats().size == 0
+
+
+def process_id(_: object) -> int:
+    """Module level, so a real sandbox process can import it."""
+    return os.getpid()
+
+
+async def async_process_id(_: object) -> int:
+    await anyio.sleep(0)
+    return os.getpid()
+
+
+def test_sandboxed_stages_run_in_process(fast_decorators: TestingSettings) -> None:
+    assert sandbox(wall_seconds=20)(process_id)(None) == Success(os.getpid())
+    assert anyio.run(sandbox(wall_seconds=20)(async_process_id).acall, None) == Success(os.getpid())
+
+
+def test_sandboxed_stage_errors_are_reported_as_usual(fast_decorators: TestingSettings) -> None:
+    failure = (sandbox(wall_seconds=20)(int) | str)("x").failure()
+    assert (failure.stage, failure.position, type(failure.error)) == (
+        "sandbox(int)",
+        1,
+        ValueError,
+    )
+
+
+def test_real_sandbox_when_asked() -> None:
+    with wumbo_testing_mode(bypass_sandbox=False):
+        child = sandbox(wall_seconds=20)(process_id)(None).unwrap()
+    assert child != os.getpid()

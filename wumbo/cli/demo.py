@@ -1,6 +1,6 @@
 """``wumbo demo``: the example pipeline on the orders shipped with the package, sync and async.
 
-It runs :mod:`wumbo.cli.demo_pipeline` (``validate | convert | price``, with a retried and
+It runs `wumbo.cli.demo_pipeline` (``validate | convert | price``, with a retried and
 cached exchange-rate lookup, then ``report``) over ``wumbo/data/demo_orders.jsonl`` twice:
 with ``pipeline.map`` and with ``pipeline.amap`` on an event loop, and prints what happened:
 counts, the first invoices, every failure with its stage and reason, the aggregate, the cache

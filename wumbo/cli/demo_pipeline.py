@@ -1,16 +1,16 @@
 """The pipeline ``wumbo demo`` runs: orders in any currency, invoiced in euros.
 
-``validate | convert | price`` turns one raw order (a JSON object) into an :class:`Invoice`,
+``validate | convert | price`` turns one raw order (a JSON object) into an `Invoice`,
 and ``report`` aggregates the invoices:
 
-* ``validate`` checks the raw fields and builds an :class:`Order` (it raises on bad input);
+* ``validate`` checks the raw fields and builds an `Order` (it raises on bad input);
 * ``convert`` looks up the exchange rate of the order's currency through
-  ``cache(retry(fetch_rate))``: the simulated :class:`RateService` is busy now and then (a
+  ``cache(retry(fetch_rate))``: the simulated `RateService` is busy now and then (a
   ``ConnectionError``, retried without pause), and each currency is fetched once and then
   answered from the cache;
 * ``price`` computes the total in euros, or returns a declared ``Failure`` when it is over the
   credit limit;
-* ``report`` folds the invoices into a :class:`Report` (``reduce_items``).
+* ``report`` folds the invoices into a `Report` (``reduce_items``).
 
 Everything is deterministic: the service's busy spells are scripted and retries do not sleep.
 Run it on the shipped data with ``wumbo demo``, or with ``wumbo run
@@ -203,7 +203,7 @@ report: Template[list[Invoice], Report] = template(reduce_items(_add, Report()),
 class Shop:
     """One shop: its rate service, the exchange-rate stage, and the invoicing pipeline.
 
-    Build one with :meth:`open`; each gets a fresh service and cache, so two runs see the same
+    Build one with `open`; each gets a fresh service and cache, so two runs see the same
     busy spells and the same cache statistics.
     """
 

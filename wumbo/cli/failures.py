@@ -2,8 +2,8 @@
 
 Four kinds of failure reach ``wumbo run``:
 
-* a line that could not be read (:class:`~wumbo.cli.reading.Malformed`): stage ``"read"``;
-* a stage that raised: a :class:`~wumbo.StageError` names the stage and its position, and the
+* a line that could not be read (`Malformed`): stage ``"read"``;
+* a stage that raised: a [`StageError`][wumbo.core.result.StageError] names the stage and its position, and the
   record shows the original exception's type and message;
 * a stage that returned a declared ``Failure(error)``: the stage is the last one whose run
   failed (the trace of the item says which);
@@ -38,7 +38,7 @@ def _described(error: object) -> tuple[str, str]:
 
 
 def error_record(run: ItemRun, item: object) -> ErrorRecord:
-    """The error record of a failed :class:`~wumbo.cli.tracking.ItemRun` whose input was ``item``.
+    """The error record of a failed `ItemRun` whose input was ``item``.
 
     Examples:
         >>> from returns.result import Failure

@@ -81,7 +81,7 @@ def fingerprint_path(output: Path) -> Path:
 class ConsumedInput:
     """The lines of a binary stream, hashing each one as it is consumed.
 
-    :meth:`fingerprint` may be called from another thread than the one reading.
+    `fingerprint` may be called from another thread than the one reading.
 
     Examples:
         >>> import io
@@ -155,7 +155,7 @@ def _prefix(stream: BinaryIO, size: int) -> tuple[str, bytes]:
 
 
 def check_unchanged(source: Path, fingerprint: Fingerprint) -> None:
-    """Raise a :class:`CommandLineError` unless ``source`` starts with what was consumed.
+    """Raise a `CommandLineError` unless ``source`` starts with what was consumed.
 
     When the consumed part ended without a newline (it was the input's end), the input may
     only have grown by new lines: that last line must still end there.

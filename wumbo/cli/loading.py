@@ -7,7 +7,7 @@
 * Anything without ``:`` is a name (or alias) in the template registry, plugins included,
   instantiated with ``--config``.
 
-Each way of getting it wrong raises a :class:`~wumbo.cli.exits.CommandLineError` saying what
+Each way of getting it wrong raises a `CommandLineError` saying what
 was expected and what was found.
 
 Examples:

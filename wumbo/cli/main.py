@@ -1,7 +1,7 @@
 """``wumbo``'s argument parsing, dispatch to the subcommands, and exit statuses.
 
 ``wumbo run``, ``wumbo demo``, ``wumbo list`` and ``wumbo info``; every one has ``--help``.
-Exit statuses (see :class:`~wumbo.cli.exits.ExitStatus`): 0 when everything worked, 1 when
+Exit statuses (see `ExitStatus`): 0 when everything worked, 1 when
 ``run`` finished but some items failed, 2 for a usage error (one line on stderr says what is
 wrong), 3 when a run had to stop because an output file could not be written, 130 after
 Ctrl-C, 141 when the reader of the output went away.

@@ -1,9 +1,9 @@
 """How far a run has come: a live rich progress bar on a terminal, periodic lines elsewhere.
 
 Progress goes to the standard error (``wumbo run`` passes a display of stderr), so it never
-mixes with what the command prints on its standard output. :func:`progress_for` picks
-:class:`BarProgress` (bar, counts, failures, items/s, ETA) when the display renders with rich (a
-terminal, rich installed), and :class:`LineProgress` otherwise: one line such as
+mixes with what the command prints on its standard output. `progress_for` picks
+`BarProgress` (bar, counts, failures, items/s, ETA) when the display renders with rich (a
+terminal, rich installed), and `LineProgress` otherwise: one line such as
 ``1200/5000 items, 3 failed, 410 items/s`` at most every second, which suits logs and CI. Both
 are told about every finished item with ``update(done, failed)``, which costs one clock reading
 unless it is time to show something (the bar moves five times a second), and about the final
@@ -98,7 +98,7 @@ class BarProgress:
     """A rich progress bar: bar, ``done/total``, failures, items/s, elapsed time and ETA.
 
     The bar is moved at most every ``interval`` seconds (rich's speed and redraw are too
-    costly for every item of a fast pipeline), and to the final counts by :meth:`close`.
+    costly for every item of a fast pipeline), and to the final counts by `close`.
 
     Examples:
         >>> import io

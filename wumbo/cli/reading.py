@@ -4,7 +4,7 @@ Every item carries the number of the input line it starts on (1-based, as an edi
 so each output record points back at its line. Blank lines are not items. A line that cannot
 be read (invalid UTF-8, invalid JSON, JSON nested too deeply or an integer too long for
 Python, a CSV row with the wrong number of fields or a field too large) becomes a
-:class:`Malformed` item, which ``wumbo run`` writes to the errors file: it is never skipped and
+`Malformed` item, which ``wumbo run`` writes to the errors file: it is never skipped and
 never stops the run. A CSV file's first row is its header; each later row is a ``dict`` of
 strings. A UTF-8 byte order mark is ignored.
 
@@ -60,7 +60,7 @@ class Malformed:
 
 @dataclass(frozen=True, slots=True)
 class Numbered:
-    """One item of the input and the line it starts on; ``value`` may be :class:`Malformed`.
+    """One item of the input and the line it starts on; ``value`` may be `Malformed`.
 
     Examples:
         >>> Numbered(3, {"id": 7})
@@ -86,7 +86,7 @@ def input_format(path: Path, requested: InputFormat | None) -> InputFormat:
 
 
 def open_input(path: Path) -> BinaryIO:
-    """``path`` opened for reading, or a :class:`CommandLineError` saying why it cannot be.
+    """``path`` opened for reading, or a `CommandLineError` saying why it cannot be.
 
     Examples:
         >>> open_input(Path("/no/such/input.jsonl"))

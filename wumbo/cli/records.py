@@ -2,7 +2,7 @@
 
 A success goes to the output file as ``{"line": n, "output": ...}``; a failure goes to the
 errors file as ``{"line", "stage", "position", "error_type", "error", "input"}``. Outputs are
-encoded with :func:`to_json`, which also handles dataclasses, sets, enums, dates, paths,
+encoded with `to_json`, which also handles dataclasses, sets, enums, dates, paths,
 decimals and pydantic models; an output that still cannot be encoded (or a ``NaN``, which is
 not JSON) becomes an error record of the stage ``"write"``, so every item yields exactly one
 record. Records are appended in whole lines and written at least every second.
@@ -108,7 +108,7 @@ _encode: Final[Callable[[object], str]] = json.JSONEncoder(
 
 
 def output_line(line: int, output: object) -> bytes:
-    """The output record of input line ``line``, as one UTF-8 line; :class:`NotEncodable` if
+    """The output record of input line ``line``, as one UTF-8 line; `NotEncodable` if
     ``output`` cannot be written as JSON.
 
     Examples:
@@ -196,7 +196,7 @@ class RecordFiles:
     pending), and at the end; ``before_write`` is called just before, so that what must be on
     disk before any record (the input's fingerprint) is. ``append=True`` (for ``--resume``)
     keeps what the files hold; otherwise they start empty. A failed write raises
-    :class:`~wumbo.cli.exits.CommandLineError` with the ABORTED status.
+    `CommandLineError` with the ABORTED status.
 
     Examples:
         >>> import tempfile

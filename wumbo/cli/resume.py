@@ -4,8 +4,8 @@ A run killed while writing may leave a last line without its newline: that parti
 cut off (the file is truncated to its last complete line), so the item runs again and is
 recorded once. Every complete line must be a record with a ``"line"`` number; anything else
 means the file is not one ``wumbo run`` wrote, and resuming stops with a clear error rather
-than guess. The records must come from the input as it is now: :func:`resume_point` checks the
-input against the fingerprint the interrupted run saved (see :mod:`wumbo.cli.fingerprint`).
+than guess. The records must come from the input as it is now: `resume_point` checks the
+input against the fingerprint the interrupted run saved (see `wumbo.cli.fingerprint`).
 
 Examples:
     >>> import tempfile
@@ -72,7 +72,7 @@ def resume_point(
     source: Path, output: Path, errors: Path, fingerprint_file: Path
 ) -> tuple[set[int], Fingerprint | None]:
     """The lines recorded in ``output`` and ``errors``, and the fingerprint of the input they
-    came from, checked against ``source``: a :class:`CommandLineError` when they do not match.
+    came from, checked against ``source``: a `CommandLineError` when they do not match.
 
     Examples:
         >>> import tempfile

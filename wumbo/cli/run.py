@@ -204,7 +204,7 @@ def run_pipeline(options: RunOptions, display: Display, progress_display: Displa
     and the progress on ``progress_display`` (the standard error, for the command).
 
     Returns OK when every item succeeded and ITEMS_FAILED otherwise; raises
-    :class:`~wumbo.cli.exits.CommandLineError` for what the user must fix, and with the
+    `CommandLineError` for what the user must fix, and with the
     INTERRUPTED status after Ctrl-C (the records written so far are kept).
     """
     pipeline = load_pipeline(options.target, options.config)

@@ -1,7 +1,7 @@
 """Per-stage figures of a run for the summary: calls, failures, mean and p95 duration.
 
 The mean is exact. The 95th percentile comes from a uniform sample of at most
-:data:`SAMPLE_SIZE` durations per stage (reservoir sampling with a fixed seed), so it is exact
+`SAMPLE_SIZE` durations per stage (reservoir sampling with a fixed seed), so it is exact
 for runs of up to that many items and memory stays bounded for runs of millions.
 
 Examples:
@@ -62,7 +62,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 
 class StageTimings:
-    """Accumulates :class:`~wumbo.cli.tracking.StageRun` records, stage by stage.
+    """Accumulates `StageRun` records, stage by stage.
 
     Examples:
         >>> StageTimings().rows()

@@ -1,12 +1,12 @@
 """Running one numbered item: its line number and stage timings travel with its Result.
 
-:func:`tracked` turns a pipeline into one that takes a :class:`~wumbo.cli.reading.Numbered`
-item and returns an :class:`ItemRun`: the line number, the pipeline's Result, and one
-:class:`StageRun` per stage that ran. Every stage is wrapped in a small timer (two clock
+`tracked` turns a pipeline into one that takes a `Numbered`
+item and returns an `ItemRun`: the line number, the pipeline's Result, and one
+`StageRun` per stage that ran. Every stage is wrapped in a small timer (two clock
 readings, no span, no logging: the stages of a fast pipeline take microseconds) that appends
 its run to a list that belongs to the item being run (a context variable), so the runs come
 back with the item from any thread, task, process or Dask worker, and results can arrive in
-any order (``--unordered``) and still be matched to their lines. A :class:`~wumbo.cli.reading.Malformed` item does not run: it comes
+any order (``--unordered``) and still be matched to their lines. A `Malformed` item does not run: it comes
 back as a Failure holding it.
 
 Examples:
@@ -83,7 +83,7 @@ async def _checked_async(inner: Template[Any, Any, Any], value: Any) -> Any:
 
 class _Timed:
     """One stage of the pipeline, timed: what it gives is handed on unchanged, and one
-    :class:`StageRun` is appended to the current item's list (a few hundred nanoseconds).
+    `StageRun` is appended to the current item's list (a few hundred nanoseconds).
 
     A stage that checks its types at run time keeps doing so (through a one-stage Template);
     a stage that returns plain values keeps returning a Result object as a value.

@@ -1,11 +1,11 @@
 """The one place wumbo uses ``returns``' private parts, checked when it is imported.
 
-The compiled call paths (:mod:`wumbo.core.compile`) build ``Success`` and ``Failure`` without
+The compiled call paths (`wumbo.core.compile`) build ``Success`` and ``Failure`` without
 their constructors' call chains and read a ``Success``'s value from its slot: on a hot path
 that is most of the cost. Those are ``returns`` internals (the ``_inner_value`` slot, the
 ``_trace`` slot and the untraced ``_get_trace``), so this module checks, at import, that
 containers built the fast way equal containers built by the public constructors. When a
-``returns`` release changes its internals the check fails and :data:`FAST` is ``False``: every
+``returns`` release changes its internals the check fails and `FAST` is ``False``: every
 path then uses the public constructors and ``unwrap()``, slower but correct.
 
 Examples:

@@ -2,10 +2,10 @@
 
 Two checks live here:
 
-* :func:`checked_call` wraps a stage so that beartype checks its input and output against its
+* [`checked_call`][wumbo.core.checking.checked_call] wraps a stage so that beartype checks its input and output against its
   annotations on every call; a mismatch raises inside the stage and so becomes a
   ``Failure(StageError)`` naming it. Only stages with ``check=True`` pay for this.
-* :func:`check_fit` runs once when two stages are composed: if the left stage's output hint and
+* [`check_fit`][wumbo.core.checking.check_fit] runs once when two stages are composed: if the left stage's output hint and
   the right stage's input hint cannot describe the same value, composition raises ``TypeError``
   right at the ``|``, so users without mypy hear about ``validate | aggregate`` before running it.
   It only judges hints it fully understands and gives the benefit of the doubt otherwise (no
@@ -56,7 +56,7 @@ def checked_call(stage: Stage) -> Callable[[Any], Any]:
 
     Plain and ``async def`` functions go through ``beartype`` itself; other callables
     (partials, callable objects) are checked with ``beartype.door`` against the hints that
-    :class:`Stage` resolved.
+    `Stage` resolved.
 
     Examples:
         >>> from wumbo.core.stage import Stage

@@ -205,7 +205,7 @@ async def _tap_async(inner: _Stage, value: Any) -> Any:
 
 
 class Tap(Template[TA, TA, TE]):  # type: ignore[type-var]  # pyright: ignore[reportInvalidTypeArguments]
-    """What :func:`tap` returns: a ``Template[A, A, E]`` that hands its value on unchanged.
+    """What [`tap`][wumbo.core.combinators.tap] returns: a ``Template[A, A, E]`` that hands its value on unchanged.
 
     Its own class lets ``x | tap(f)`` keep ``x``'s output type when ``f`` takes a wider type
     (``tap(print)`` takes ``object``): ``Tap`` is contravariant in ``A``.
@@ -437,7 +437,7 @@ def _batch(size: int, items: Iterable[Any]) -> list[list[Any]]:
 
 
 class Batch(Template[Iterable[Any], list[list[Any]]]):
-    """What :func:`batch` returns: a Template splitting an iterable into lists.
+    """What [`batch`][wumbo.core.combinators.batch] returns: a Template splitting an iterable into lists.
 
     Its own class lets ``x | batch(n)`` (and ``x.then(batch(n))``) take the item type from
     ``x``'s output: ``Template[str, list[int]] | batch(2)`` is a

@@ -216,7 +216,7 @@ def compile_stages(
 
 
 def _register_source(source: str) -> str:
-    """A file name for generated ``source``, its lines registered in :mod:`linecache`.
+    """A file name for generated ``source``, its lines registered in `linecache`.
 
     Tracebacks, ``pdb`` and ``inspect.getsource`` then show the generated lines (attrs does the
     same for its generated methods). The name is derived from the source, so pipelines of the

@@ -2,9 +2,9 @@
 
 toolz ships no type information, and a checker does not see the stubs a repository keeps for
 itself. ``wumbo.curry`` gives the curried function a type of wumbo's own: a function of 1 to 4
-positional parameters curries into :class:`Curried1` .. :class:`Curried4`, each callable with
+positional parameters curries into [`Curried1`][wumbo.core.curry.Curried1] .. [`Curried4`][wumbo.core.curry.Curried4], each callable with
 the leading arguments **by position** (fewer give the curried rest, all of them the result).
-Anything else (keyword arguments, other shapes, ``curry(f, *args)``) is :class:`Curried`, which
+Anything else (keyword arguments, other shapes, ``curry(f, *args)``) is [`Curried`][wumbo.core.curry.Curried], which
 is callable with anything and gives ``Any``. At run time every one is a plain ``toolz.curry``.
 
 The arity is the number of *required* positional parameters, as at run time (toolz calls the
@@ -94,7 +94,7 @@ class Curried1(Curried[R_co], Protocol[A1, R_co]):
 
 
 class Curried2(Curried[R_co], Protocol[A1, A2, R_co]):
-    """A curried function of two parameters: ``f(a1)`` is a :class:`Curried1` for the second.
+    """A curried function of two parameters: ``f(a1)`` is a [`Curried1`][wumbo.core.curry.Curried1] for the second.
 
     Examples:
         >>> from wumbo import curry

@@ -1,6 +1,6 @@
 """The reference interpreter: what a compiled pipeline does, written as a plain loop.
 
-:mod:`wumbo.core.compile` generates one flat function per pipeline for speed; this module runs
+`wumbo.core.compile` generates one flat function per pipeline for speed; this module runs
 the same stages the obvious way, one call at a time, and is the specification the generated
 code must match. Set the environment variable ``WUMBO_NO_CODEGEN=1`` to run every pipeline
 through it instead of generated code (for a debugger, or to tell a wumbo bug from a code
@@ -102,7 +102,7 @@ def call_stages(
 def interpret_stages(
     stages: Sequence[Stage], *, plain: bool, is_async: bool, label: str = "pipeline"
 ) -> Callable[[Any], Any]:
-    """The runner for ``stages``, as :func:`~wumbo.core.compile.compile_stages` would return.
+    """The runner for ``stages``, as `compile_stages` would return.
 
     ``label`` is accepted for the same signature; the interpreter's frames are its own.
 

@@ -1,10 +1,10 @@
 """The seam between a Template and the runtime that runs it over many items.
 
 ``pipeline.map(items, ...)`` and ``pipeline.amap(items, ...)`` are methods of the core
-:class:`~wumbo.Template`, but streaming, concurrency and executors live in the runtime layer
+[`Template`][wumbo.core.template.Template], but streaming, concurrency and executors live in the runtime layer
 (``wumbo.runtime``), above the core. The core therefore only defines what a run over many items
-is asked to do (:class:`MapOptions`), what it reports (:class:`Progress`), and a slot the runtime
-fills (:func:`install_runner`, done by the root package); it imports nothing from above.
+is asked to do ([`MapOptions`][wumbo.core.many.MapOptions]), what it reports ([`Progress`][wumbo.core.many.Progress]), and a slot the runtime
+fills ([`install_runner`][wumbo.core.many.install_runner], done by the root package); it imports nothing from above.
 
 Examples:
     >>> from wumbo import template

@@ -805,7 +805,7 @@ def pipe(*stages: Callable[[Any], Any], name: str | None = None) -> Template[Any
 
     Typed stage to stage for up to 20 Templates: a stage that does not take what the one before
     gives is an error in both checkers. Wrap plain functions with ``template``; for a list of
-    stages known only at run time, use :func:`pipe_all`.
+    stages known only at run time, use [`pipe_all`][wumbo.core.pipe.pipe_all].
 
     Examples:
         >>> from wumbo import pipe, template
@@ -825,7 +825,7 @@ def pipe_all(
     Any stages (Templates, plain functions, async functions, classes); each must fit the one
     before at run time. The checkers cannot follow a list: the result is
     ``Template[Any, Any, Any]``. When the stages are written out in code, use ``|`` or
-    :func:`pipe`, which are checked stage by stage.
+    [`pipe`][wumbo.core.pipe.pipe], which are checked stage by stage.
 
     Examples:
         >>> from wumbo.core.pipe import pipe_all

@@ -1,7 +1,7 @@
 """The Result railway: ``returns``' containers, wumbo's own failure, and the notes it leaves.
 
 A pipeline call returns ``Success(value)`` or ``Failure(error)``. When a stage *raises*, the
-failure holds a :class:`StageError` that names the stage, its position and its input, and keeps
+failure holds a [`StageError`][wumbo.core.result.StageError] that names the stage, its position and its input, and keeps
 the original exception (also as ``__cause__``). The original exception itself gets a PEP 678
 note saying the same, so it tells where it came from wherever it travels.
 
@@ -137,7 +137,7 @@ class StageError(Exception):
 def note_prefix(stage: str, position: int, total: int, what: str) -> str:
     """The start of the PEP 678 note wumbo adds to an exception that stopped a pipeline.
 
-    The note is this prefix plus :func:`bounded_repr` of the input; prefixes are built once per
+    The note is this prefix plus [`bounded_repr`][wumbo.core.result.bounded_repr] of the input; prefixes are built once per
     compiled pipeline, so the failure path only formats the input.
 
     Examples:

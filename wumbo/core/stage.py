@@ -204,7 +204,7 @@ def _inspected(fn: Callable[[Any], Any]) -> _Inspection:
 class Stage:
     """A callable and what composition knows about it: name, sync or async, return kind, hints.
 
-    Create one with :meth:`Stage.of`; stages are immutable, compare by their callable and
+    Create one with `Stage.of`; stages are immutable, compare by their callable and
     options, and pickle by re-inspecting their callable.
 
     Examples:

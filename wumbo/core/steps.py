@@ -1,7 +1,7 @@
 """Picklable callables that combinators are built from, and how they read inner results.
 
 A combinator's stage must pickle (process pools and Dask send pipelines to other processes), so
-it cannot be a closure: it is a :class:`SyncStep` or :class:`AsyncStep` holding a module-level
+it cannot be a closure: it is a `SyncStep` or `AsyncStep` holding a module-level
 implementation function and its arguments.
 
 Examples:
@@ -58,7 +58,7 @@ class SyncStep:
 
 
 class AsyncStep(SyncStep):
-    """The async twin of :class:`SyncStep`: ``await impl(*args, value)``.
+    """The async twin of `SyncStep`: ``await impl(*args, value)``.
 
     Examples:
         >>> import anyio
@@ -107,7 +107,7 @@ def value_or_stop(result: Result[Any, Any], where: Callable[[], str] | None = No
     An unexpected exception inside the inner stage (a ``StageError``) is re-raised as the
     original exception, so the outer pipeline reports it at the combinator's position, with a
     note saying ``where()`` (called only then: a successful item pays nothing for it); a
-    declared failure is carried out with :class:`Stop` and returned as it is.
+    declared failure is carried out with `Stop` and returned as it is.
 
     Examples:
         >>> value_or_stop(Success(1))
@@ -129,7 +129,7 @@ def value_or_stop(result: Result[Any, Any], where: Callable[[], str] | None = No
 
 
 def at_item(index: int, item: object) -> Callable[[], str]:
-    """Where in a collection an inner stage failed, for :func:`value_or_stop` (built lazily).
+    """Where in a collection an inner stage failed, for `value_or_stop` (built lazily).
 
     Examples:
         >>> at_item(2, "x")()
@@ -139,7 +139,7 @@ def at_item(index: int, item: object) -> Callable[[], str]:
 
 
 def stopped(stop: Stop) -> Failure[Any]:
-    """The declared failure a :class:`Stop` carried.
+    """The declared failure a `Stop` carried.
 
     Examples:
         >>> stopped(Stop(Failure("no")))

@@ -3,7 +3,7 @@
 A template holds a flat tuple of stages. Calling it runs them in order on the Result railway
 and returns ``Success(value)`` or ``Failure(error)``; ``E`` is the union of the error types its
 stages declare (``-> Result[X, E]``), and an unexpected exception arrives as a
-:class:`~wumbo.StageError`. ``.run(x)`` is the drop-in plain call: the value, or the original
+[`StageError`][wumbo.core.result.StageError]. ``.run(x)`` is the drop-in plain call: the value, or the original
 exception raised.
 
 Examples:
@@ -120,7 +120,7 @@ class _CallSignature:
 class Template(Generic[A, B, E]):
     """An immutable pipeline from ``A`` to ``B`` whose declared failures are ``E``.
 
-    Build one with :func:`template`, ``|`` or :func:`pipe`; never through this constructor.
+    Build one with [`template`][wumbo.core.template.template], ``|`` or [`pipe`][wumbo.core.pipe.pipe]; never through this constructor.
 
     * ``tpl(x)`` returns ``Result[B, E | StageError]`` and never raises for a stage's error.
     * ``tpl.run(x)`` returns ``B`` or raises the original exception (with a PEP 678 note).
@@ -372,7 +372,7 @@ class Template(Generic[A, B, E]):
         progress: Callable[[Progress], object] | None = None,
         executor: object = None,
     ) -> AsyncGenerator[Result[B, E | StageError], None]:
-        """The async twin of :meth:`map`: ``async for result in pipeline.amap(items)``.
+        """The async twin of [`map`][wumbo.core.template.Template.map]: ``async for result in pipeline.amap(items)``.
 
         Accepts sync or async iterables; cancellation follows anyio's structured concurrency.
 
@@ -496,7 +496,7 @@ def _rebuild_unwrapping(
 class TemplateFactory(Protocol):
     """A typed decorator: what ``template(name=...)`` returns, and the shape of wumbo's
     decorators (``retry(attempts=3)`` and friends). A Template keeps its types; a function
-    becomes a Template exactly as :func:`template` would make it.
+    becomes a Template exactly as [`template`][wumbo.core.template.template] would make it.
     """
 
     @overload

@@ -3,7 +3,7 @@
 Each stage becomes a one-stage inner Template run by a step (``SyncStep``/``AsyncStep``) that
 keeps the stage's name and ``blocking`` flag, so a failure is still reported at the stage's own
 position, and a pipeline keeps its length. The step reads the inner Result with
-:func:`outcome_of` and hands the outer pipeline what the stage gave with ``_wrap.passed_on``.
+`outcome_of` and hands the outer pipeline what the stage gave with ``_wrap.passed_on``.
 
 Examples:
     >>> from wumbo import Failure, Success, template

@@ -1,6 +1,6 @@
 """The Prometheus side of ``metrics``: a ``prometheus_client`` collector read at scrape time.
 
-Imported only by :func:`wumbo.decorators.metrics.register_prometheus` (it needs the optional
+Imported only by [`wumbo.decorators.metrics.register_prometheus`][wumbo.decorators.metrics.register_prometheus] (it needs the optional
 ``prometheus-client``).
 
 Examples:
@@ -39,7 +39,7 @@ __all__ = ["StageMetricsExporter"]
 
 
 class StageMetricsExporter(Collector):
-    """Exports a :class:`~wumbo.decorators.metrics.MetricsCollector` on every scrape.
+    """Exports a [`MetricsCollector`][wumbo.decorators.metrics.MetricsCollector] on every scrape.
 
     Examples:
         >>> from wumbo.decorators.metrics import MetricsCollector

@@ -1,7 +1,7 @@
-"""What this machine's kernel lets a sandbox use: :class:`SandboxCapabilities`.
+"""What this machine's kernel lets a sandbox use: [`SandboxCapabilities`][wumbo.decorators.sandbox.SandboxCapabilities].
 
 The zygote probes it once, when it starts (each namespace in a throw-away child process), and
-the caller asks for it with :func:`wumbo.decorators.sandbox.sandbox_capabilities`.
+the caller asks for it with [`wumbo.decorators.sandbox.sandbox_capabilities`][wumbo.decorators.sandbox.sandbox_capabilities].
 
 Examples:
     >>> capabilities = SandboxCapabilities.probe()

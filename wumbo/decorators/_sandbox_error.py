@@ -50,7 +50,7 @@ SandboxReason = Literal[
 class SandboxError(Exception):
     """A sandboxed stage exceeded a limit, crashed, or could not cross the process boundary.
 
-    Attributes: ``reason`` (a :data:`SandboxReason`), ``stage`` (its name), ``detail`` (the
+    Attributes: ``reason`` (a [`SandboxReason`][wumbo.decorators.sandbox.SandboxReason]), ``stage`` (its name), ``detail`` (the
     explanation), ``output`` (what it printed, up to the output limit), ``exit_code`` and
     ``signal`` (how the sandbox process ended, when known), ``pid`` (of the sandbox's
     supervisor process, also the session id of every process it started) and ``uid`` (the

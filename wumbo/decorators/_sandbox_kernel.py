@@ -1,12 +1,12 @@
 """The kernel's isolation mechanisms, called through ``ctypes``: namespaces and Landlock.
 
-* :func:`unshare`: ``unshare(2)`` (``os.unshare`` exists only from Python 3.12);
-* :func:`loopback_up`: bring ``lo`` up in a fresh network namespace;
-* :func:`landlock_abi`, :class:`LandlockRules` and :func:`landlock_restrict`: Landlock's
+* `unshare`: ``unshare(2)`` (``os.unshare`` exists only from Python 3.12);
+* `loopback_up`: bring ``lo`` up in a fresh network namespace;
+* `landlock_abi`, `LandlockRules` and `landlock_restrict`: Landlock's
   version, and a ruleset that
   allows reading (and executing) only below some paths and writing only below others, and (ABI
   6+) scopes signals and abstract UNIX sockets to the sandbox;
-* :func:`drop_capabilities`: clear every capability (a non-root caller's user namespace).
+* `drop_capabilities`: clear every capability (a non-root caller's user namespace).
 
 Examples:
     >>> landlock_abi() >= 0
@@ -138,7 +138,7 @@ def _allow(ruleset: int, numbers: tuple[int, int, int], path: str, rights: int) 
 class LandlockRules:
     """A Landlock ruleset being built: reads below some paths, everything below others.
 
-    :meth:`enforce` binds this process and its children to it (``CAP_SYS_ADMIN`` or
+    `enforce` binds this process and its children to it (``CAP_SYS_ADMIN`` or
     ``no_new_privs`` first); every file access the rules do not allow is refused.
     """
 

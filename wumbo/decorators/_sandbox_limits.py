@@ -87,7 +87,7 @@ def _names(value: Iterable[object]) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True, init=False)
 class SandboxLimits:
-    """What a sandboxed stage may use; see :func:`wumbo.decorators.sandbox.sandbox`.
+    """What a sandboxed stage may use; see [`wumbo.decorators.sandbox.sandbox`][wumbo.decorators.sandbox.sandbox].
 
     Examples:
         >>> SandboxLimits(processes=4).processes

@@ -1,11 +1,11 @@
 """The caller's side of a sandbox run: ask the zygote for a supervisor, send the job, judge.
 
-:class:`SandboxRun` asks the zygote of this ``sys.path`` and environment for a fresh
+`SandboxRun` asks the zygote of this ``sys.path`` and environment for a fresh
 supervisor, sends it the limits and the pickled job, and waits for its report. The report is
 the supervisor's own observations (the worker's exit status and CPU time, broken bounds) and
-the worker's bytes, which only :class:`TrustedTypes` unpickles: a name off its allow-list is a
+the worker's bytes, which only `TrustedTypes` unpickles: a name off its allow-list is a
 ``SandboxError`` with reason ``untrusted_result``, and the reason of every failure comes from
-what the supervisor saw, never from the worker's word. :meth:`abort` (from another thread, e.g.
+what the supervisor saw, never from the worker's word. `abort` (from another thread, e.g.
 when an async caller is cancelled) closes the call's socket: the supervisor kills the stage and
 exits. If the supervisor itself does not finish in time, every process of its session (and of
 the sandbox's uid) is killed here, and its scratch folder removed.
@@ -127,7 +127,7 @@ def zygote_of(limits: SandboxLimits) -> Zygote:
 
 
 class SandboxRun:
-    """One run of ``inner`` on ``value`` in a sandbox process; :meth:`result` waits for it.
+    """One run of ``inner`` on ``value`` in a sandbox process; `result` waits for it.
 
     Examples:
         >>> from wumbo import template

@@ -1,8 +1,8 @@
 """The supervisor of one sandbox run, forked by the zygote ahead of the call it will serve.
 
-The zygote forks it as pid 1 of a new PID namespace. :func:`stand_by` prepares the run before
+The zygote forks it as pid 1 of a new PID namespace. `stand_by` prepares the run before
 any call needs it: it enters a new network namespace (loopback only, unless the caller's
-network was asked for) and forks the worker (see :mod:`wumbo.decorators._sandbox_worker`),
+network was asked for) and forks the worker (see `wumbo.decorators._sandbox_worker`),
 which waits for its job. Then it waits on its channel from the zygote. When a call comes (the call's socket, passed over the
 channel) it says its pid and scratch folder, reads the limits and the pickled job, hands
 both to the worker, and watches: it reads the result and output pipes within their bounds,
@@ -54,7 +54,7 @@ def write_frame(sock: socket.socket, data: bytes) -> None:
 
 
 def read_frame(sock: socket.socket) -> bytes:
-    """Receive one frame written by :func:`write_frame` (``EOFError`` if the peer is gone)."""
+    """Receive one frame written by `write_frame` (``EOFError`` if the peer is gone)."""
     size = struct.unpack("!Q", _read_exactly(sock, 8))[0]
     return _read_exactly(sock, size)
 

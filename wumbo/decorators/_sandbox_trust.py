@@ -1,7 +1,7 @@
 """What may come back from a sandbox: a restricted unpickler with an explicit allow-list.
 
 The result of a sandboxed stage is a pickle written by code the caller does not trust.
-:class:`TrustedTypes` unpickles it, but resolves only the names on its allow-list: built-in
+`TrustedTypes` unpickles it, but resolves only the names on its allow-list: built-in
 values and containers, the built-in exceptions, a few standard value types (dates, decimals,
 fractions, UUIDs, paths, ``collections``), the railway (``Success``, ``Failure``,
 ``StageError``, ``Stop``, ``SandboxError``), the types named in the stage's return annotations
@@ -115,7 +115,7 @@ class TrustedTypes:
         self.names = _STANDARD | {(kind.__module__, kind.__qualname__) for kind in allowed}
 
     def load(self, data: bytes) -> Any:
-        """Unpickle ``data``; raise :class:`UntrustedType` for any name not allowed."""
+        """Unpickle ``data``; raise `UntrustedType` for any name not allowed."""
         names = self.names
 
         class _Restricted(pickle.Unpickler):

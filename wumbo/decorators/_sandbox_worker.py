@@ -1,6 +1,6 @@
 """The worker of one sandbox run: the process that runs the stage.
 
-:func:`run_worker` is forked by the run's supervisor (pid 1 of the run's PID namespace, already
+`run_worker` is forked by the run's supervisor (pid 1 of the run's PID namespace, already
 in its network namespace) ahead of the call. It waits for its job on a pipe, then:
 
 * applies the resource limits (``RLIMIT_CPU``, ``RLIMIT_AS``, ``RLIMIT_NOFILE``,

@@ -1,13 +1,13 @@
 """The zygote: a clean process, started once, that keeps the next sandbox run ready.
 
 The caller starts ``python -I -c BOOT PATHS TEMPDIR`` with a ``SOCK_SEQPACKET`` control socket
-as its stdin. :func:`main` probes the kernel (:class:`SandboxCapabilities`); not root, it then
+as its stdin. `main` probes the kernel ([`SandboxCapabilities`][wumbo.decorators.sandbox.SandboxCapabilities]); not root, it then
 enters a user namespace of its own (mapping its own uid), once. It sends the probe as its first
 message, then serves requests: each is a JSON object (the modules the job's pickle names, to
 import once so every later run finds them loaded, and the shape of the run: which namespaces,
 which uid) with one file descriptor, the call's socket. It hands the socket to a supervisor it
 forked **ahead** of the call, as pid 1 of a new PID namespace (``unshare``, fork, then
-``setns`` back; see :func:`wumbo.decorators._sandbox_supervisor.stand_by`), with that run's
+``setns`` back; see `wumbo.decorators._sandbox_supervisor.stand_by`), with that run's
 network namespace and worker already in place. It forks the next one when the caller says its
 call is over (a ``ready`` message, without a descriptor), so that preparing it never competes
 with a running call. A standby of another shape, or forked before a module the call needs was

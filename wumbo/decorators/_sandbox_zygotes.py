@@ -1,6 +1,6 @@
 """The caller's side of the zygotes: start lazily, restart when dead, shut down at exit.
 
-One zygote per ``sys.path``, environment and temp folder the caller uses. :meth:`Zygote.connect` hands
+One zygote per ``sys.path``, environment and temp folder the caller uses. `Zygote.connect` hands
 the zygote one end of a fresh socket pair and returns the other: the call's channel to the
 supervisor the zygote forks for it. The zygote is started with ``subprocess`` (a fresh, clean
 interpreter, never a fork of the caller, whose threads and locks it must not inherit).

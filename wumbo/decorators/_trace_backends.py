@@ -1,7 +1,7 @@
 """Where ``trace`` sends its spans: OpenTelemetry, or the standard ``logging`` module.
 
-A backend opens a span before a stage runs (:meth:`begin`, which makes it the current span so
-nested work is parented under it) and closes it with the run's outcome (:meth:`end`). Both
+A backend opens a span before a stage runs (`begin`, which makes it the current span so
+nested work is parented under it) and closes it with the run's outcome (`end`). Both
 backends pickle (a traced pipeline can go to a process pool), except an OpenTelemetry backend
 bound to an explicit tracer provider.
 

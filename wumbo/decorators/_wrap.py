@@ -3,7 +3,7 @@
 A decorator turns its operand (a Template or a unary function) into an inner Template and wraps
 it in one new stage, a picklable callable named after the decorator and the inner stage
 (``retry(fetch)``). The stage calls the inner Template, which never raises, and hands its
-Result on with :func:`passed_on`: a ``Success`` as it is, a declared ``Failure`` as it is, and
+Result on with `passed_on`: a ``Success`` as it is, a declared ``Failure`` as it is, and
 an exception raised inside as the original exception, so the outer pipeline reports it at the
 decorated stage's own position.
 
@@ -61,7 +61,7 @@ def as_template(operand: Callable[[Any], Any]) -> Inner:
 
 
 def as_factory(build: Callable[[Callable[[Any], Any]], Inner]) -> TemplateFactory:
-    """Present ``build`` (operand -> Template) as the typed :class:`TemplateFactory` it is.
+    """Present ``build`` (operand -> Template) as the typed [`TemplateFactory`][wumbo.core.template.TemplateFactory] it is.
 
     Examples:
         >>> as_factory(as_template)(len).run("ab")
@@ -129,7 +129,7 @@ def _exception_types(what: object) -> tuple[type[BaseException], ...] | None:
 class ErrorFilter:
     """Which failures count: exception types (matched by ``isinstance``) or a predicate.
 
-    The predicate receives what :func:`error_of` gives: the exception a stage raised, or the
+    The predicate receives what `error_of` gives: the exception a stage raised, or the
     value of a ``Failure`` it returned. Picklable when the predicate is.
 
     Examples:

@@ -1,6 +1,6 @@
 """Which attempt of a stage is running: how ``retry`` tells ``trace`` (and observers) about it.
 
-``retry`` sets :data:`current_attempt` around each attempt; ``trace`` reads it into its span.
+``retry`` sets [`current_attempt`][wumbo.decorators.attempt.current_attempt] around each attempt; ``trace`` reads it into its span.
 A context variable works the same in threads, in asyncio tasks and in trio tasks.
 
 Examples:

@@ -2,7 +2,7 @@
 
 A breaker is **closed** (calls go through) until ``failure_threshold`` consecutive calls fail;
 then it is **open**: calls fail fast, without running the stage, with a Failure holding
-:class:`CircuitOpen` (which says how long until the next try). After ``reset_timeout`` seconds
+[`CircuitOpen`][wumbo.decorators.breaker.CircuitOpen] (which says how long until the next try). After ``reset_timeout`` seconds
 it is **half-open**: one trial call goes through (others still fail fast); its success closes
 the breaker, its failure opens it again. What counts as a failure is chosen by ``failure_on``
 (exception types, or a function of the raised exception or Failure's value); other failures
@@ -68,7 +68,7 @@ class CircuitState(enum.Enum):
     CLOSED = "closed"
     """Calls go through; consecutive failures are counted."""
     OPEN = "open"
-    """Calls fail fast with :class:`CircuitOpen` until the reset timeout has passed."""
+    """Calls fail fast with [`CircuitOpen`][wumbo.decorators.breaker.CircuitOpen] until the reset timeout has passed."""
     HALF_OPEN = "half-open"
     """One trial call goes through; its outcome closes or re-opens the breaker."""
 
@@ -111,7 +111,7 @@ class CircuitBreaker:
     * ``failure_threshold``: consecutive failures that open a closed breaker.
     * ``reset_timeout``: seconds an open breaker waits before letting a trial call through.
     * ``failure_on``: which failures count (default: raised exceptions and Failures holding an
-      exception), as for ``retry_on`` in :func:`~wumbo.decorators.retry.retry`.
+      exception), as for ``retry_on`` in [`retry`][wumbo.decorators.retry.retry].
     * ``on_state_change``: called with ``(old, new)`` after each transition.
     * ``clock``: the time source for ``reset_timeout`` (``time.monotonic``).
 
@@ -227,7 +227,7 @@ class CircuitBreaker:
     # -- one guarded call --------------------------------------------------------------------
 
     def admit(self) -> bool:
-        """Let a call through (True: it is the half-open trial) or raise :class:`CircuitOpen`.
+        """Let a call through (True: it is the half-open trial) or raise [`CircuitOpen`][wumbo.decorators.breaker.CircuitOpen].
 
         Examples:
             >>> CircuitBreaker().admit()

@@ -7,9 +7,9 @@ successes are stored unless ``cache_failures=True``; a failure is still shared w
 that were waiting for it. The store is guarded by a lock held only for bookkeeping, never while
 the stage runs, so it is safe from threads and from asyncio or trio tasks.
 
-The cached Template's stage is a :class:`CachedStage`: :func:`cache_of` finds it, for its
-:meth:`~CachedStage.stats` and :meth:`~CachedStage.clear`. In
-:func:`~wumbo.decorators.testing.wumbo_testing_mode` the cache is bypassed.
+The cached Template's stage is a [`CachedStage`][wumbo.decorators.cache.CachedStage]: [`cache_of`][wumbo.decorators.cache.cache_of] finds it, for its
+[`stats`][wumbo.decorators.cache.CachedStage.stats] and [`clear`][wumbo.decorators.cache.CachedStage.clear]. In
+[`wumbo_testing_mode`][wumbo.decorators.testing.wumbo_testing_mode] the cache is bypassed.
 
 Examples:
     >>> calls = []
@@ -97,7 +97,7 @@ class _Flight:
 class CachedStage:
     """The stage of a cached Template: the store, its lock and counters, and the inner stage.
 
-    Get it with :func:`cache_of`. It pickles as an empty cache with the same options.
+    Get it with [`cache_of`][wumbo.decorators.cache.cache_of]. It pickles as an empty cache with the same options.
 
     Examples:
         >>> square = cache(maxsize=2)(lambda n: n * n)
@@ -301,7 +301,7 @@ def cache(
       hashable; an unhashable input is a Failure whose ``TypeError`` says so).
     * ``cache_failures``: also store failures (a raised exception is raised again on a hit).
 
-    Each decorated stage gets its own store, reachable with :func:`cache_of`.
+    Each decorated stage gets its own store, reachable with [`cache_of`][wumbo.decorators.cache.cache_of].
 
     Examples:
         >>> import itertools
@@ -327,7 +327,7 @@ def cache(
 
 
 def cache_of(cached: Template[Any, Any, Any]) -> CachedStage:
-    """The :class:`CachedStage` of a Template made by :func:`cache`, for stats and clearing.
+    """The [`CachedStage`][wumbo.decorators.cache.CachedStage] of a Template made by [`cache`][wumbo.decorators.cache.cache], for stats and clearing.
 
     Examples:
         >>> doubled = cache()(lambda n: n * 2)

@@ -1,9 +1,9 @@
 """``metrics``: per-stage counts and durations, in process, exportable to Prometheus.
 
 ``@metrics`` (or ``metrics(collector=...)``) records every run of a stage, or of each stage of
-a pipeline, into a :class:`MetricsCollector` (the seed's): calls by outcome (``success``,
+a pipeline, into a [`MetricsCollector`][wumbo.decorators.metrics.MetricsCollector] (the seed's): calls by outcome (``success``,
 ``failure`` for a returned ``Failure``, ``error`` for a raise) and a duration histogram.
-:meth:`MetricsCollector.snapshot` reads them; :func:`register_prometheus` exposes them to
+[`MetricsCollector.snapshot`][wumbo.decorators.metrics.MetricsCollector.snapshot] reads them; [`register_prometheus`][wumbo.decorators.metrics.register_prometheus] exposes them to
 ``prometheus-client`` (``pip install 'wumbo[prometheus]'``) at scrape time, so recording costs
 the same with or without Prometheus. Metrics stay in the process that runs the stage.
 
@@ -256,7 +256,7 @@ def metrics(
 ) -> Template[Any, Any, Any] | TemplateFactory:
     """Record each run of a stage (or of every stage of a pipeline) into a collector.
 
-    Bare (``@metrics``) it records into :data:`DEFAULT_COLLECTOR`; ``metrics(collector=c)``
+    Bare (``@metrics``) it records into [`DEFAULT_COLLECTOR`][wumbo.decorators.metrics.DEFAULT_COLLECTOR]; ``metrics(collector=c)``
     returns a typed decorator recording into ``c``. Figures are keyed by stage name. Failures
     reach the pipeline exactly as without metrics.
 

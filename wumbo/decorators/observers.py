@@ -2,8 +2,8 @@
 
 An observer is any object with ``on_start(stage, input)``, ``on_complete(stage, output,
 duration)`` and ``on_error(stage, error, duration)`` (the seed's observer callbacks). Give
-observers to one :func:`~wumbo.decorators.trace.trace` call, or register them for every traced
-stage with :func:`add_observer` / :func:`observing`. ``stage`` is a :class:`StageInfo`;
+observers to one [`trace`][wumbo.decorators.trace.trace] call, or register them for every traced
+stage with [`add_observer`][wumbo.decorators.observers.add_observer] / [`observing`][wumbo.decorators.observers.observing]. ``stage`` is a [`StageInfo`][wumbo.decorators.observers.StageInfo];
 ``duration`` is in seconds; ``error`` is the exception the stage raised, or the value of the
 ``Failure`` it returned. Callbacks run inline, inside the stage's span: keep them quick. An
 observer that raises is logged (logger ``wumbo.observers``) and never breaks the pipeline.
@@ -63,7 +63,7 @@ class StageInfo:
     ``position`` and ``total`` locate the stage in the pipeline given to ``trace`` (``1`` of
     ``1`` for a single function); ``pipeline`` names that pipeline. ``kind`` is ``"pipeline"``
     for the optional span around a whole pipeline run. The attempt number (under ``retry``) is
-    :data:`wumbo.decorators.attempt.current_attempt`: read it inside the callback.
+    [`wumbo.decorators.attempt.current_attempt`][wumbo.decorators.attempt.current_attempt]: read it inside the callback.
 
     Examples:
         >>> StageInfo("parse", 2, 3, "read | parse | save")
@@ -156,7 +156,7 @@ def add_observer(observer: Observer) -> None:
 
 
 def remove_observer(observer: Observer) -> None:
-    """Stop notifying ``observer`` (registered with :func:`add_observer`).
+    """Stop notifying ``observer`` (registered with [`add_observer`][wumbo.decorators.observers.add_observer]).
 
     Raises ``ValueError`` when it is not registered.
 

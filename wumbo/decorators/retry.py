@@ -6,8 +6,8 @@ stage's position. The pause before attempt ``n + 1`` is ``min(max_delay, delay *
 (n - 1))``, drawn uniformly from zero up to that ("full jitter") unless ``jitter=False``.
 Sync stages sleep with ``time.sleep``, async ones with ``anyio.sleep`` (so a cancelled task
 stops waiting at once). Each attempt runs with
-:data:`wumbo.decorators.attempt.current_attempt` set to its number, which is how ``trace``
-records it. In :func:`~wumbo.decorators.testing.wumbo_testing_mode` no pause is slept and the jitter
+[`wumbo.decorators.attempt.current_attempt`][wumbo.decorators.attempt.current_attempt] set to its number, which is how ``trace``
+records it. In [`wumbo_testing_mode`][wumbo.decorators.testing.wumbo_testing_mode] no pause is slept and the jitter
 is seeded.
 
 Examples:
@@ -180,7 +180,7 @@ def retry(
       raised or the value of the Failure it returned, or a function of that error returning
       truthy to retry. The default, ``Exception``, retries every raised exception and every
       Failure holding an exception, not a Failure holding another value.
-    * ``on_retry``: called with a :class:`RetryEvent` before each pause (for logging).
+    * ``on_retry``: called with a [`RetryEvent`][wumbo.decorators.retry.RetryEvent] before each pause (for logging).
 
     The decorated stage keeps the stage's types and is async when the stage is.
 

@@ -1,8 +1,9 @@
 """The global testing mode: fast, deterministic decorators for users' own test suites.
 
 Inside ``with wumbo_testing_mode():`` ``retry`` does not sleep between attempts and draws its jitter
-from a seeded generator (the same delays on every run, reported to ``on_retry``), and ``cache``
-is bypassed (every call runs the stage; nothing is stored or counted). It is a process-wide
+from a seeded generator (the same delays on every run, reported to ``on_retry``), ``cache``
+is bypassed (every call runs the stage; nothing is stored or counted), and ``sandbox`` runs its
+stage in the caller's process (no sandbox process, no limits). It is a process-wide
 switch, so it also holds in worker threads and event loops the code under test starts; the
 decorators read it at call time, on paths where it costs nothing measurable.
 
@@ -46,6 +47,8 @@ class TestingSettings:
     """Seeds retry's jitter: the delay of attempt ``n`` depends only on ``seed`` and ``n``."""
     bypass_cache: bool = False
     """Cached stages run their stage on every call."""
+    bypass_sandbox: bool = False
+    """Sandboxed stages run in the caller's process: no sandbox process is started."""
 
 
 _OFF = TestingSettings()
@@ -75,7 +78,7 @@ def current_settings() -> TestingSettings:
 
 
 def in_testing_mode() -> bool:
-    """True inside :func:`wumbo_testing_mode`.
+    """True inside [`wumbo_testing_mode`][wumbo.decorators.testing.wumbo_testing_mode].
 
     Examples:
         >>> with wumbo_testing_mode():
@@ -87,12 +90,14 @@ def in_testing_mode() -> bool:
 
 @contextmanager
 def wumbo_testing_mode(
-    *, seed: int = 0, bypass_cache: bool = True
+    *, seed: int = 0, bypass_cache: bool = True, bypass_sandbox: bool = True
 ) -> Generator[TestingSettings, None, None]:
     """Switch the testing mode on for the block (restoring the previous settings after it).
 
     ``seed`` fixes retry's jitter; ``bypass_cache=False`` keeps caches working (for tests of
-    caching itself). Sleeps between retries are always skipped. Blocks nest.
+    caching itself); ``bypass_sandbox=False`` keeps sandboxed stages in their own processes,
+    with their limits (for tests of limits, or that a stage pickles). Sleeps between retries
+    are always skipped. Blocks nest.
 
     Examples:
         >>> with wumbo_testing_mode(bypass_cache=False) as settings:
@@ -102,7 +107,9 @@ def wumbo_testing_mode(
         False
     """
     previous = SWITCH.settings
-    SWITCH.settings = TestingSettings(enabled=True, seed=seed, bypass_cache=bypass_cache)
+    SWITCH.settings = TestingSettings(
+        enabled=True, seed=seed, bypass_cache=bypass_cache, bypass_sandbox=bypass_sandbox
+    )
     try:
         yield SWITCH.settings
     finally:

@@ -1,4 +1,4 @@
-"""``timeout``: a stage that runs longer than allowed becomes a Failure holding :class:`StageTimeout`.
+"""``timeout``: a stage that runs longer than allowed becomes a Failure holding [`StageTimeout`][wumbo.decorators.timeout.StageTimeout].
 
 * An **async** stage is cancelled at the deadline with an anyio cancel scope
   (``move_on_after``): it stops at its next ``await``, its ``finally`` blocks run, and nothing
@@ -6,7 +6,7 @@
   when it next awaits.
 * A **sync** stage cannot be interrupted inside its thread (Python offers no safe way to stop
   a thread), so it runs in a reusable daemon worker thread (see
-  :mod:`wumbo.decorators.timeout_threads`: a call that finishes in time costs a few
+  `wumbo.decorators.timeout_threads`: a call that finishes in time costs a few
   microseconds, not a new thread) that is **abandoned** at the deadline: the caller gets its
   Failure on time, and the thread keeps running until the function returns, its side effects
   included (it is not joined; at interpreter exit it is dropped), then waits for another call.
@@ -92,7 +92,7 @@ async def _timeout_async(seconds: float, inner: Inner, value: Any) -> Any:
 def timeout(seconds: float, /) -> TemplateFactory:
     """Limit a stage's run time: ``@timeout(2.5)`` or ``timeout(2.5)(fetch)``.
 
-    Past the limit the call returns a Failure whose error is a :class:`StageTimeout` (a
+    Past the limit the call returns a Failure whose error is a [`StageTimeout`][wumbo.decorators.timeout.StageTimeout] (a
     ``TimeoutError``). An async stage is cancelled; a sync stage's worker thread is abandoned
     and keeps running until the function returns (see the module docstring; use ``sandbox`` to
     kill runaway code). The decorated stage keeps the stage's types.

@@ -5,7 +5,7 @@ deadline. Starting a thread per call costs about 100 us; here idle workers wait 
 call instead, so a call that finishes in time costs two thread hand-offs. A worker whose call
 passed its deadline is *abandoned*: its caller has given up on it, it runs on until the function
 returns, then it becomes idle again. There is no limit on the number of workers (each abandoned
-one is replaced by a new one when needed); at most :data:`IDLE_KEPT` idle workers stay, the
+one is replaced by a new one when needed); at most `IDLE_KEPT` idle workers stay, the
 others end. Each call runs in a copy of the caller's context (``contextvars``).
 
 Examples:

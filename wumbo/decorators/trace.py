@@ -3,7 +3,7 @@
 Spans go to OpenTelemetry when ``opentelemetry-api`` is installed (``pip install
 'wumbo[otel]'``; configure the SDK and exporter as usual), and to the standard ``logging``
 module (logger ``wumbo.trace``) otherwise, or when asked with ``backend="logging"``.
-Observers (:mod:`wumbo.decorators.observers`) hook in here. Only what ``trace`` decorates is
+Observers ([`wumbo.decorators.observers`][wumbo.decorators.observers]) hook in here. Only what ``trace`` decorates is
 wrapped: other stages, and all stages when tracing is off (``enabled=False``), run untouched.
 
 * ``@trace`` / ``trace(stage)`` traces a function or every stage of a Template, with defaults.
@@ -173,7 +173,7 @@ def trace(
     typed decorator. Options:
 
     * ``observers``: notified of this trace's runs (before the observers registered globally
-      with :func:`~wumbo.decorators.observers.add_observer`).
+      with [`add_observer`][wumbo.decorators.observers.add_observer]).
     * ``backend``: ``"auto"`` (OpenTelemetry if installed, else logging), ``"opentelemetry"``
       or ``"logging"``.
     * ``pipeline_span``: also one span of this name around each whole run (see the module doc).
@@ -182,7 +182,7 @@ def trace(
     * ``enabled``: ``False`` returns the stage as a plain Template, with nothing wrapped.
 
     A span records the stage's name, position (in the pipeline given to ``trace``), the attempt
-    (:data:`~wumbo.decorators.attempt.current_attempt`, which ``retry`` sets), the duration and
+    ([`current_attempt`][wumbo.decorators.attempt.current_attempt], which ``retry`` sets), the duration and
     the outcome: ``success``, ``failure`` (it returned a ``Failure``) or ``error`` (it raised;
     the span holds the exception and the ERROR status). Failures are reported to the pipeline
     exactly as without tracing.

@@ -3,7 +3,7 @@
 
 Roles are granted per template (by canonical name; an alias resolves to it). A user may get a
 template when they hold at least one of its roles; a template with no roles granted is denied
-to everyone. Refusals raise :class:`~wumbo.framework.PermissionDenied` (a ``PermissionError``).
+to everyone. Refusals raise [`PermissionDenied`][wumbo.framework.errors.PermissionDenied] (a ``PermissionError``).
 
 Examples:
     >>> from wumbo.framework import (
@@ -100,7 +100,7 @@ class AccessController:
 
 
 class SecureTemplateRegistry(TemplateRegistry):
-    """A registry whose ``get`` and ``get_class`` need a :class:`UserContext` with a granted
+    """A registry whose ``get`` and ``get_class`` need a [`UserContext`][wumbo.framework.access.UserContext] with a granted
     role. It is always a registry of its own (never the shared one).
 
     Examples:

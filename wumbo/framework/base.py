@@ -2,7 +2,7 @@
 
 A subclass supplies ``_get_metadata`` and ``_execute_core``; ``execute`` runs the template
 method ``_preprocess`` -> ``_execute_core`` -> ``_postprocess`` and packages the outcome into an
-:class:`~wumbo.framework.ExecutionResult` (it never raises for the template's own errors);
+[`ExecutionResult`][wumbo.framework.execution.ExecutionResult] (it never raises for the template's own errors);
 calling the template returns the data or re-raises the original exception.
 
 A BaseTemplate goes wherever a core Template goes: ``|`` composes it with templates and plain
@@ -122,7 +122,7 @@ class BaseTemplate(ABC, Generic[T]):
 
     Subclasses set their own attributes *before* calling ``super().__init__(**config)``
     (metadata may depend on them) and override ``_validate_config`` to reject bad
-    configuration with :class:`~wumbo.framework.TemplateConfigError`. Set the class attribute
+    configuration with [`TemplateConfigError`][wumbo.framework.errors.TemplateConfigError]. Set the class attribute
     ``blocking = True`` when the sync core blocks, so async runs move it to a worker thread;
     override ``_execute_core_async`` for a native async core.
 
@@ -144,7 +144,7 @@ class BaseTemplate(ABC, Generic[T]):
 
     blocking: ClassVar[bool] = False
     _composite_class: ClassVar[type[CompositeTemplate]]
-    """What ``compose`` builds; set by :mod:`wumbo.framework.composite`, which subclasses this
+    """What ``compose`` builds; set by [`wumbo.framework.composite`][wumbo.framework.composite], which subclasses this
     class (the framework package always loads it), so this module need not import it."""
     config: dict[str, Any]
     metadata: TemplateMetadata
@@ -455,7 +455,7 @@ class BaseTemplate(ABC, Generic[T]):
         progress: Callable[[Progress], object] | None = None,
         executor: object = None,
     ) -> AsyncIterator[Result[T, StageError]]:
-        """The async twin of :meth:`map` (see ``Template.amap``)."""
+        """The async twin of [`map`][wumbo.framework.base.BaseTemplate.map] (see ``Template.amap``)."""
         return (
             _base(self)
             .as_template()
@@ -524,7 +524,7 @@ class BaseTemplate(ABC, Generic[T]):
         return _base(self).as_template().__ror__(other)
 
     def compose(self, other: BaseTemplate[Any]) -> CompositeTemplate:
-        """The seed's composition: a :class:`~wumbo.framework.CompositeTemplate` of both.
+        """The seed's composition: a [`CompositeTemplate`][wumbo.framework.composite.CompositeTemplate] of both.
 
         Examples:
             >>> from wumbo.framework import create_aggregator, create_transformer

@@ -7,7 +7,7 @@ guarded), ``operation`` (applied to each argument; an error gives ``None`` when
 (applied once to the whole list, not guarded), ``as_dict`` (``{"item_0": ...}``, checked
 first), ``as_single`` (the bare result when there is exactly one), ``verbose`` (log at INFO
 rather than DEBUG, on the logger ``wumbo.classic``). Other keywords are ignored, except
-``context=``, an :class:`~wumbo.framework.ExecutionContext` to run in.
+``context=``, an [`ExecutionContext`][wumbo.framework.execution.ExecutionContext] to run in.
 
 Examples:
     >>> from wumbo.framework import wumbo

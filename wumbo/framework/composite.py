@@ -88,7 +88,7 @@ class CompositeTemplate(BaseTemplate[Any]):
 
 
 def compose_templates(*templates: BaseTemplate[Any] | str) -> CompositeTemplate:
-    """A :class:`CompositeTemplate` of the templates, in order; a name is resolved with
+    """A [`CompositeTemplate`][wumbo.framework.composite.CompositeTemplate] of the templates, in order; a name is resolved with
     ``get_template(name)`` (no config).
 
     Examples:

@@ -70,7 +70,7 @@ def get_template(name: str, **config: Any) -> BaseTemplate[Any]:
 
 
 def create_template(template_type: str, **config: Any) -> BaseTemplate[Any]:
-    """The original name of :func:`get_template`.
+    """The original name of [`get_template`][wumbo.framework.default_registry.get_template].
 
     Examples:
         >>> create_template("validator", validators=[bool])(0)[0]["valid"]

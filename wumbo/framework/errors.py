@@ -71,7 +71,7 @@ class TemplateRegistrationError(TemplateError):
 
 
 class PermissionDenied(TemplateError, PermissionError):
-    """A user asked a :class:`~wumbo.framework.SecureTemplateRegistry` for a template whose
+    """A user asked a [`SecureTemplateRegistry`][wumbo.framework.access.SecureTemplateRegistry] for a template whose
     roles they do not hold.
 
     Examples:

@@ -1,6 +1,6 @@
 """Registry events and their observers: what changed in a TemplateRegistry, as it happens.
 
-An observer is any callable taking a :class:`RegistryEvent`; it is called after the change,
+An observer is any callable taking a [`RegistryEvent`][wumbo.framework.events.RegistryEvent]; it is called after the change,
 outside the registry's lock (so it may use the registry), and one that raises is logged and
 ignored.
 
@@ -56,4 +56,4 @@ class RegistryEvent:
 
 
 RegistryObserver = Callable[[RegistryEvent], object]
-"""Anything that can be called with a :class:`RegistryEvent`."""
+"""Anything that can be called with a [`RegistryEvent`][wumbo.framework.events.RegistryEvent]."""

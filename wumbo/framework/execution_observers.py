@@ -50,7 +50,7 @@ class ExecutionObserver:
 
 
 class MetricsObserver(ExecutionObserver):
-    """Feeds every run of the templates it observes into a :class:`MetricsCollector`.
+    """Feeds every run of the templates it observes into a [`MetricsCollector`][wumbo.decorators.metrics.MetricsCollector].
 
     The collector is the one the ``metrics`` decorator uses (the seed's MetricsCollector), so
     class-based templates and core pipelines report into the same figures and the same

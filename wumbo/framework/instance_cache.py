@@ -31,7 +31,7 @@ CacheKey = tuple[str, tuple[tuple[str, Any], ...]]
 
 
 class InstanceCache:
-    """A thread-safe LRU mapping of :data:`CacheKey` to template instances.
+    """A thread-safe LRU mapping of `CacheKey` to template instances.
 
     Examples:
         >>> cache = InstanceCache(max_size=1)

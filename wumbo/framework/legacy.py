@@ -113,7 +113,7 @@ def template(
 ) -> TemplateDecorator:
     """A decorator turning a function into a BaseTemplate subclass named ``name``.
 
-    ``metadata_kwargs`` go to :class:`~wumbo.framework.TemplateMetadata` (``version``,
+    ``metadata_kwargs`` go to [`TemplateMetadata`][wumbo.framework.metadata.TemplateMetadata] (``version``,
     ``tags``, ``author``...).
 
     Examples:

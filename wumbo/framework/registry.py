@@ -3,7 +3,7 @@
 Every change happens under one lock and ``register`` is atomic: when any name or alias clashes,
 nothing is registered. ``get`` returns a new instance (or a cached one when the instance cache
 is on). Plugin templates found through entry points are loaded lazily, on first use. Observers
-hear about every change (see :mod:`wumbo.framework.events`).
+hear about every change (see [`wumbo.framework.events`][wumbo.framework.events]).
 
 ``TemplateRegistry.get_instance()`` is the shared registry the module functions
 (``get_template``...) use; ``TemplateRegistry(isolated=True)`` makes an independent one.
@@ -660,7 +660,7 @@ class TemplateRegistry:
     # -- observers ---------------------------------------------------------------------------------
 
     def add_observer(self, observer: RegistryObserver) -> None:
-        """Call ``observer(event)`` after every change (see :mod:`wumbo.framework.events`).
+        """Call ``observer(event)`` after every change (see [`wumbo.framework.events`][wumbo.framework.events]).
 
         Examples:
             >>> TemplateRegistry(isolated=True).add_observer(5)

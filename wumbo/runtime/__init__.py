@@ -1,9 +1,9 @@
 """wumbo's runtime: one pipeline, run over many items, inline, on threads, processes or Dask.
 
-:class:`Runtime` is the runner behind ``Template.map`` and ``Template.amap`` (the root package
+[`Runtime`][wumbo.runtime.runtime.Runtime] is the runner behind ``Template.map`` and ``Template.amap`` (the root package
 loads it the first time a pipeline runs over many items). The package also exports the failures
-the runtime reports for a whole item: :class:`WorkerLost`, :class:`ItemTimeout` and
-:class:`ExecutorError`, all :class:`~wumbo.StageError` subclasses.
+the runtime reports for a whole item: [`WorkerLost`][wumbo.runtime.errors.WorkerLost], [`ItemTimeout`][wumbo.runtime.errors.ItemTimeout] and
+[`ExecutorError`][wumbo.runtime.errors.ExecutorError], all [`StageError`][wumbo.core.result.StageError] subclasses.
 
 Examples:
     >>> from wumbo import template

@@ -1,6 +1,6 @@
 """``concurrency="auto"``: tune the number of items in flight from measured throughput.
 
-:class:`AdaptiveLimit` is additive-increase / multiplicative-decrease (AIMD), steered by how
+[`AdaptiveLimit`][wumbo.runtime.adaptive.AdaptiveLimit] is additive-increase / multiplicative-decrease (AIMD), steered by how
 many items wait in a queue somewhere rather than by packet loss. It never times an item: it
 counts finished items, and once a *sample* holds enough of them (``sample_rounds`` rounds of
 the current limit, at least 16) it takes the sample's throughput, smooths it (an exponentially
@@ -119,7 +119,7 @@ class AdaptiveLimit:
         return max(16, self.sample_rounds * self.limit)
 
     def record(self) -> None:
-        """Count one finished item; adjust :attr:`limit` when a sample is complete."""
+        """Count one finished item; adjust `limit` when a sample is complete."""
         self._count += 1
         if self._count < self.sample_size:
             return

@@ -1,7 +1,7 @@
 """Consume an async stream of results from synchronous code, on an event loop in a thread.
 
 ``pipeline.map(items)`` of a pipeline with async stages needs an event loop, but its caller is
-synchronous. :func:`iterate_in_background` starts one with anyio's
+synchronous. `iterate_in_background` starts one with anyio's
 ``from_thread.start_blocking_portal`` and runs the async iterator there in a single task (so
 its task group stays in one task), handing results over one at a time: the async side computes
 the next result only when the caller asks for it, so backpressure reaches the source.

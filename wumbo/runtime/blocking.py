@@ -1,22 +1,22 @@
 """The blocking driver: ``pipeline.map(items, executor=...)`` over ``concurrent.futures``.
 
 With an executor, the consumer's own thread drives the run: it pulls an item whenever the
-:class:`~wumbo.runtime.window.Window` has room, submits it, and blocks on a queue where each
+[`Window`][wumbo.runtime.window.Window] has room, submits it, and blocks on a queue where each
 item's outcome is reported (by the worker thread itself for a ``ThreadPoolExecutor``, else by
-the future's done-callback; see :meth:`Dispatcher.sender`). No event loop is involved. Each
+the future's done-callback; see [`Dispatcher.sender`][wumbo.runtime.executors.Dispatcher.sender]). No event loop is involved. Each
 time it wakes, the driver takes every report already queued, hands out every result that is
 ready, then refills the window in one go: fewer hand-offs between threads than one item at a
 time. Memory stays bounded by the window, unlike ``Executor.map`` which submits every item up
 front.
 
 Items measured fast in threads of this process go out in chunks of consecutive items, one
-task per chunk (see *Chunks* in :mod:`wumbo.runtime.executors`): each item is still admitted
+task per chunk (see *Chunks* in [`wumbo.runtime.executors`][wumbo.runtime.executors]): each item is still admitted
 by the window, and reported, on its own. Runs with a per-item timeout or with
 ``concurrency="auto"`` send one item per task (a deadline is per item; the controller judges
 a limit by items that run side by side).
 
 A per-item timeout is enforced here: when an item's deadline passes it becomes a Failure at
-once and its work is abandoned (see :meth:`Dispatcher.abandon`). Closing the generator
+once and its work is abandoned (see [`Dispatcher.abandon`][wumbo.runtime.executors.Dispatcher.abandon]). Closing the generator
 (``break`` out of the loop) cancels what has not started, stops what runs where it can, and
 shuts owned executors down before ``close()`` returns.
 
@@ -161,7 +161,7 @@ def _expire(
     in_flight: dict[int, tuple[Any, Future[Any]]],
     timeout: float | None,
 ) -> None:
-    """Turn every item whose deadline has passed into an :class:`ItemTimeout` failure."""
+    """Turn every item whose deadline has passed into an [`ItemTimeout`][wumbo.runtime.errors.ItemTimeout] failure."""
     assert timeout is not None
     now = time.monotonic()
     while deadlines and deadlines[0][0] <= now:

@@ -5,7 +5,7 @@ Needs the optional extra ``wumbo[dask]`` (``distributed``). Items are submitted 
 executor, so the runtime treats a cluster like any other executor. When a Dask worker dies
 mid-task, Dask itself re-runs its tasks elsewhere; a task that keeps killing workers (more
 than the scheduler's ``distributed.scheduler.allowed-failures``) fails with ``KilledWorker``,
-which the runtime reports as :class:`~wumbo.runtime.WorkerLost` for that item alone.
+which the runtime reports as [`WorkerLost`][wumbo.runtime.WorkerLost] for that item alone.
 
 Examples:
     >>> lost_worker_errors()

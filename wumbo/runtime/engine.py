@@ -5,17 +5,17 @@ starts as many worker tasks as the concurrency allows; each one loops: pull the 
 it, store its result. The consumer takes results in input order or as they complete. There is
 no task per item, so ten thousand items cost ten thousand loop turns, not ten thousand tasks.
 
-* **Backpressure**: the bound of :class:`~wumbo.runtime.window.Window` (``limit`` in flight, at
+* **Backpressure**: the bound of [`Window`][wumbo.runtime.window.Window] (``limit`` in flight, at
   most ``2 * limit`` pulled and not yet handed to the consumer), kept inline because it is on
   every item's path: there are never more than ``limit`` workers and each runs one item at a
   time, so only the second bound needs checking, and a worker pulls an item only while
   ``pulled - taken < 2 * limit``. An unbounded source streams in bounded memory.
 * **Timeouts**: each item runs inside an anyio cancel scope; past its deadline it becomes an
-  :class:`~wumbo.runtime.errors.ItemTimeout` failure.
+  [`ItemTimeout`][wumbo.runtime.errors.ItemTimeout] failure.
 * **Cancellation**: the workers live in a task group inside the iterator; cancelling the
   consumer, or closing the iterator (``aclose()``, ``contextlib.aclosing``), cancels them.
 * **Adaptive concurrency**: with ``concurrency="auto"`` the pool grows and shrinks as
-  :class:`~wumbo.runtime.adaptive.AdaptiveLimit` decides; a worker beyond the current limit
+  [`AdaptiveLimit`][wumbo.runtime.adaptive.AdaptiveLimit] decides; a worker beyond the current limit
   ends before it pulls another item.
 
 An exception raised by the source itself (not by a stage) ends the run: workers are cancelled
@@ -64,7 +64,7 @@ Work = Callable[[Any], Awaitable[Result[Any, Any]]]
 
 
 class Run:
-    """One run of ``work`` over many items; iterate :meth:`results` once.
+    """One run of ``work`` over many items; iterate `results` once.
 
     ``name`` and ``stages`` describe the pipeline in timeout failures; ``limit`` is the fixed
     concurrency, or the starting one when ``adaptive`` is given.
@@ -209,7 +209,7 @@ class Run:
             self._group.start_soon(worker)
 
     async def _plain_worker(self) -> None:
-        """:meth:`_worker` for a sync source, without a timeout or adaptive concurrency.
+        """`_worker` for a sync source, without a timeout or adaptive concurrency.
 
         Every item passes through this loop, so it holds nothing but the per-item steps.
         """

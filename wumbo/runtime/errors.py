@@ -1,6 +1,6 @@
 """The failures the runtime itself reports: an item that ran too long, a worker that died.
 
-Both are :class:`~wumbo.StageError` subclasses, so a pipeline's declared result type
+Both are [`StageError`][wumbo.core.result.StageError] subclasses, so a pipeline's declared result type
 ``Result[B, E | StageError]`` stays true when it runs over many items. They concern the item
 as a whole rather than one stage: ``stage`` is the pipeline's name and ``position`` is ``0``.
 The original cause is kept in ``error`` (and as ``__cause__``).
@@ -83,7 +83,7 @@ class ExecutorError(_ItemError):
     """The executor could not run an item at all (say, the item or its result did not pickle).
 
     ``error`` is what the executor raised. A stage's own exception is never reported this way:
-    that is a plain :class:`~wumbo.StageError`.
+    that is a plain [`StageError`][wumbo.core.result.StageError].
 
     Examples:
         >>> print(ExecutorError.of("p", 1, "x", TypeError("cannot pickle 'generator' object")))

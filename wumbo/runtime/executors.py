@@ -5,7 +5,7 @@
 =====================================  =========================================  ==========
 ``None``                               inline (the event loop, or the caller)     n/a
 ``"threads"``                          in a ``ThreadPoolExecutor``                yes
-``"processes"``                        in a :class:`SupervisedProcessPool`        yes
+``"processes"``                        in a [`SupervisedProcessPool`][wumbo.runtime.process_pool.SupervisedProcessPool]        yes
 a ``ProcessPoolExecutor``              in that pool (the pipeline is pickled)     no
 any other ``concurrent.futures``       by that executor, as ``pipeline(item)``    no
 ``Executor``
@@ -20,7 +20,7 @@ picklable pipeline: that is checked when the run starts, before any item is sent
 **Chunks.** In threads of this process, handing one item to a worker costs a few
 microseconds (a future, a queue, waking a thread, the GIL going back and forth). When items
 turn out to be faster than that, one task runs a *chunk* of consecutive items: each thread
-times what it runs, and :meth:`Dispatcher.chunk_limit` allows up to ``MAX_CHUNK`` items per
+times what it runs, and [`Dispatcher.chunk_limit`][wumbo.runtime.executors.Dispatcher.chunk_limit] allows up to ``MAX_CHUNK`` items per
 task while the last measured mean item time fits ``CHUNK_SECONDS`` that many times. Slow items
 (I/O waits) measure too slow to share a task, so each keeps its own thread and concurrency is
 not reduced. When items turn slow after a chunk went out, the chunk notices once it has run
@@ -105,7 +105,7 @@ def _failed(error: BaseException) -> Future[Any]:
 class Dispatcher:
     """Submits items to one executor and turns every outcome into a Result.
 
-    Build it with :meth:`of`. ``size`` is how many items the executor runs at once when the
+    Build it with [`of`][wumbo.runtime.executors.Dispatcher.of]. ``size`` is how many items the executor runs at once when the
     run created it (``None`` when it was passed in).
 
     Examples:
@@ -208,8 +208,8 @@ class Dispatcher:
         ``(first + k, outcome)`` arrives on ``finished`` for the ``k``-th item as soon as it
         is done. The outcome is the item's Result when the executor runs it in a thread of
         this process (the thread reports it itself: no done-callback, no lock on the future),
-        else the done future; pass it to :meth:`outcome` either way. More than one item per
-        task needs threads of this process (:meth:`chunk_limit` says how many).
+        else the done future; pass it to [`outcome`][wumbo.runtime.executors.Dispatcher.outcome] either way. More than one item per
+        task needs threads of this process ([`chunk_limit`][wumbo.runtime.executors.Dispatcher.chunk_limit] says how many).
 
         Examples:
             >>> import queue

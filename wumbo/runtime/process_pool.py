@@ -2,20 +2,20 @@
 
 A ``ProcessPoolExecutor`` whose worker process dies (``os._exit``, a segfault, the OOM killer)
 is *broken*: every item it held fails with ``BrokenProcessPool`` and it accepts no more work,
-and nothing says which item killed it. :class:`SupervisedProcessPool` replaces the broken pool
+and nothing says which item killed it. [`SupervisedProcessPool`][wumbo.runtime.process_pool.SupervisedProcessPool] replaces the broken pool
 and finds the culprit:
 
 1. Every item that was in the broken pool is a *suspect* (it may have been running).
 2. Suspects are re-run **one at a time, alone** in the new pool; new items wait meanwhile.
 3. A suspect that breaks the pool while alone is the killer: its future fails with
-   ``BrokenProcessPool`` (the runtime reports it as :class:`~wumbo.runtime.WorkerLost`). A
+   ``BrokenProcessPool`` (the runtime reports it as [`WorkerLost`][wumbo.runtime.WorkerLost]). A
    suspect that finishes gives its result as usual.
 
 So exactly one failure per killer item, and exactly one result for every other item: nothing
 is dropped and nothing is reported twice. An item that was running next to the killer *is run
 twice* (at-least-once execution), which matters only for stages with side effects.
 
-:meth:`SupervisedProcessPool.abandon` stops one item for good (a per-item timeout): when it is
+[`SupervisedProcessPool.abandon`][wumbo.runtime.process_pool.SupervisedProcessPool.abandon] stops one item for good (a per-item timeout): when it is
 already in the pool, the pool's processes are killed, since a process can be, and the other
 items that were in flight are re-run as innocents, not suspects.
 

@@ -1,13 +1,13 @@
 """Sending a pipeline to other processes (a process pool, Dask workers) once, not per item.
 
-:func:`check_picklable` runs when a run starts, before any item is sent: a stage that cannot
-be pickled fails the run with a ``TypeError`` naming it. :class:`RemoteCall` carries the
+`check_picklable` runs when a run starts, before any item is sent: a stage that cannot
+be pickled fails the run with a ``TypeError`` naming it. `RemoteCall` carries the
 pickled pipeline; each worker process unpickles it once and keeps it in a small cache, so an
 item costs the pickling of the item and its result, not of the whole pipeline.
 
 A stage that raises ``SystemExit`` (``sys.exit()``), ``KeyboardInterrupt`` or any other
 ``BaseException`` that is not an ``Exception`` would end its worker process: in a worker that
-fails the item alone, as :class:`~wumbo.runtime.WorkerLost` (the same as a worker that dies
+fails the item alone, as [`WorkerLost`][wumbo.runtime.WorkerLost] (the same as a worker that dies
 with ``os._exit``), and the worker goes on with the next item.
 
 Examples:
@@ -90,7 +90,7 @@ class RemoteCall:
 
     @classmethod
     def of(cls, pipeline: Template[Any, Any, Any], where: str = "this executor") -> RemoteCall:
-        """Check that ``pipeline`` pickles (see :func:`check_picklable`) and wrap it.
+        """Check that ``pipeline`` pickles (see `check_picklable`) and wrap it.
 
         Examples:
             >>> from wumbo import template

@@ -2,8 +2,8 @@
 
 An optional extra: ``pip install 'wumbo[serve]'`` (Starlette, uvicorn and prometheus-client).
 Importing this package without them raises ``ImportError`` saying so. The application
-(:func:`create_app`), the foreground server with graceful shutdown (:func:`run_server`) and a
-server on a background thread (:class:`BackgroundServer`) are loaded on first use, so the
+([`create_app`][wumbo.serve.app.create_app]), the foreground server with graceful shutdown ([`run_server`][wumbo.serve.server.run_server]) and a
+server on a background thread ([`BackgroundServer`][wumbo.serve.server.BackgroundServer]) are loaded on first use, so the
 command line stays quick to start.
 
 Examples:

@@ -1,5 +1,5 @@
 """``python -m wumbo.serve [MODULE ...] [--host 127.0.0.1 --port 8080]``: the same as
-``wumbo serve`` (see :mod:`wumbo.serve.cli`).
+``wumbo serve`` (see `wumbo.serve.cli`).
 
 Examples:
     >>> from wumbo.serve.cli import build_parser

@@ -12,10 +12,10 @@ route                                    answer
 ``GET /templates/{name}``                one template's metadata (``name`` or an alias)
 ``POST /templates/{name}/run``           a JSON body in, ``{"template", "output"}`` out
 ``POST /templates/{name}/map``           JSON Lines in, JSON Lines out (see
-                                         :mod:`wumbo.serve.streaming`)
+                                         [`wumbo.serve.streaming`][wumbo.serve.streaming])
 =======================================  ===================================================
 
-Errors are JSON (see :mod:`wumbo.serve.errors`): 400 malformed JSON, 401 no or unknown token,
+Errors are JSON (see [`wumbo.serve.errors`][wumbo.serve.errors]): 400 malformed JSON, 401 no or unknown token,
 403 a token without a granted role, 404 unknown template, 408 a body (or the first ``map``
 line) that did not arrive within ``body_seconds``, 413 body too large, 415 a body that is not
 declared as JSON, 422 the template failed, 503 busy, too many abandoned threads or shutting
@@ -83,7 +83,7 @@ _Endpoint = Callable[[Request], Awaitable[Response]]
 @dataclass
 class ServerState:
     """What ``/readyz`` reports: templates loaded, and whether a shutdown has begun; and the
-    template requests in flight, which a shutdown drains (see :mod:`wumbo.serve.draining`).
+    template requests in flight, which a shutdown drains (see [`wumbo.serve.draining`][wumbo.serve.draining]).
 
     Examples:
         >>> state = ServerState()
@@ -291,7 +291,7 @@ def create_app(
     included) as ``settings`` say. ``state`` is shared with the server for ``/readyz``.
 
     The registry is read now: a template named in ``settings.templates`` or ``grants`` that
-    is not registered raises :class:`~wumbo.serve.settings.SettingsError`.
+    is not registered raises [`SettingsError`][wumbo.serve.settings.SettingsError].
 
     Examples:
         >>> import httpx

@@ -1,8 +1,8 @@
-"""Bearer tokens -> who is asking: a :class:`~wumbo.framework.UserContext` with the token's roles.
+"""Bearer tokens -> who is asking: a [`UserContext`][wumbo.framework.access.UserContext] with the token's roles.
 
 Tokens are kept only as SHA-256 digests, so neither a memory dump nor a log line holds one;
 the user id of a token is ``token:`` and the first 8 hex digits of its digest. Whether that user
-may use a template is then up to the registry's access control (see :mod:`wumbo.serve.catalog`).
+may use a template is then up to the registry's access control (see `wumbo.serve.catalog`).
 
 Examples:
     >>> tokens = TokenTable({"s3cret": frozenset({"ops"})})
@@ -63,7 +63,7 @@ class TokenTable:
 
     def authenticate(self, authorization: str | None) -> UserContext | None:
         """The user of an ``Authorization`` header's bearer token; ``None`` when authentication
-        is off; a 401 :class:`~wumbo.serve.errors.ServeError` when the token is missing or
+        is off; a 401 [`ServeError`][wumbo.serve.errors.ServeError] when the token is missing or
         unknown.
 
         Examples:

@@ -1,10 +1,10 @@
 """``Catalog``: the templates a server offers, taken from a registry once, at start-up.
 
 The catalog copies the registry's templates (all, or the ones named in ``templates``) into a
-registry of its own: a :class:`~wumbo.framework.SecureTemplateRegistry` when requests are
+registry of its own: a [`SecureTemplateRegistry`][wumbo.framework.access.SecureTemplateRegistry] when requests are
 authenticated, so every lookup goes through the framework's access control (a template is
 granted to roles; ``*`` grants every template; a template granted to nobody is denied to
-everyone), or a plain isolated :class:`~wumbo.framework.TemplateRegistry` otherwise. Each
+everyone), or a plain isolated [`TemplateRegistry`][wumbo.framework.registry.TemplateRegistry] otherwise. Each
 served template runs as its core ``Template`` under the ``timeout`` decorator.
 
 Examples:
@@ -190,7 +190,7 @@ class Catalog:
 
     def lookup(self, name: str, user: UserContext | None) -> ServedTemplate:
         """The served template ``name`` (or an alias) for ``user``: a 404
-        :class:`~wumbo.serve.errors.ServeError` when it is not served (suggesting only
+        [`ServeError`][wumbo.serve.errors.ServeError] when it is not served (suggesting only
         templates ``user`` may use), 403 when the access control refuses (naming neither the
         roles needed nor the user)."""
         canonical = self._canonical.get(name)

@@ -1,9 +1,9 @@
 """``wumbo serve``: the command's options, and running it.
 
-:func:`add_parser` adds the ``serve`` subcommand to ``wumbo``'s parser; :func:`run` runs it and
+`add_parser` adds the ``serve`` subcommand to ``wumbo``'s parser; `run` runs it and
 returns the exit status: 0 after SIGTERM, 130 after Ctrl-C, 2 for a usage error (a bad setting,
 a module that cannot be imported, a busy port), reported in one line on stderr. Every option
-has a ``WUMBO_SERVE_*`` environment variable (see :mod:`wumbo.serve.settings`); options win.
+has a ``WUMBO_SERVE_*`` environment variable (see [`wumbo.serve.settings`][wumbo.serve.settings]); options win.
 Bearer tokens come from a file or the environment, never from the command line.
 
 Examples:
@@ -67,7 +67,7 @@ def _help(name: str, option: Option) -> str:
 
 
 def _define(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add every option of :data:`~wumbo.serve.settings.OPTIONS` to ``parser``."""
+    """Add every option of [`OPTIONS`][wumbo.serve.settings.OPTIONS] to ``parser``."""
     add = parser.add_argument
     add("modules", nargs="*", metavar="MODULE", help=OPTIONS["modules"].help)
     add("--tokens-file", type=Path, metavar="PATH", help="bearer tokens: TOKEN=ROLE,... lines")

@@ -1,14 +1,14 @@
 """Shutting down without dropping anyone: the requests in flight, waited for and then cut.
 
-:class:`InFlight` knows the template requests in progress. When a shutdown begins,
-:meth:`~InFlight.close` turns new template requests away with a JSON 503 (``shutting_down``,
+[`InFlight`][wumbo.serve.draining.InFlight] knows the template requests in progress. When a shutdown begins,
+[`close`][wumbo.serve.draining.InFlight.close] turns new template requests away with a JSON 503 (``shutting_down``,
 with ``Retry-After``) while the server still listens, so probes and late clients are answered
-rather than refused. :meth:`~InFlight.drain` waits until the requests in flight have
+rather than refused. [`drain`][wumbo.serve.draining.InFlight.drain] waits until the requests in flight have
 finished, at most the grace period, then cancels the rest; each cancelled request is answered
 with the same JSON 503 (a ``map`` stream already under way ends with one such record, without
 ``line``).
 
-:class:`Draining` is the ASGI middleware that does this around the application (``/healthz``,
+[`Draining`][wumbo.serve.draining.Draining] is the ASGI middleware that does this around the application (``/healthz``,
 ``/readyz`` and ``/metrics`` are not template requests: they are always answered).
 
 Examples:
@@ -92,7 +92,7 @@ class InFlight:
 
     @contextlib.contextmanager
     def track(self) -> Generator[anyio.CancelScope]:
-        """A cancel scope for one request, known to :meth:`drain` while it runs."""
+        """A cancel scope for one request, known to [`drain`][wumbo.serve.draining.InFlight.drain] while it runs."""
         with anyio.CancelScope() as scope:
             self._scopes.add(scope)
             try:

@@ -2,7 +2,7 @@
 template outputs that refuses what JSON cannot hold.
 
 Hostile documents get the same 400 as any malformed JSON, on every Python version: nesting
-deeper than :data:`MAX_DEPTH` levels (which would otherwise exhaust the parser's recursion),
+deeper than `MAX_DEPTH` levels (which would otherwise exhaust the parser's recursion),
 and integers longer than Python converts (``sys.get_int_max_str_digits()``, 4300 digits by
 default).
 
@@ -85,7 +85,7 @@ def _too_deep(where: str) -> ServeError:
 
 
 def decode_json(raw: bytes, where: str = "") -> object:
-    """Decode a JSON document, or raise a 400 :class:`~wumbo.serve.errors.ServeError` saying
+    """Decode a JSON document, or raise a 400 [`ServeError`][wumbo.serve.errors.ServeError] saying
     where (``line``, ``column``) and what is wrong. ``where`` prefixes the message.
 
     Examples:
@@ -130,7 +130,7 @@ def decode_json(raw: bytes, where: str = "") -> object:
 
 
 def encode_json(value: object) -> bytes:
-    """The JSON text of ``value`` as UTF-8 bytes; :class:`OutputNotJSON` when it has none
+    """The JSON text of ``value`` as UTF-8 bytes; `OutputNotJSON` when it has none
     (including values nested too deeply for the encoder).
 
     Examples:

@@ -1,14 +1,14 @@
 """The server's limits: body size (413), time to send a body (408), time per call (504),
 requests at once (503).
 
-* :func:`read_limited_body` reads a request body and stops with a 413 as soon as it is larger
+* [`read_limited_body`][wumbo.serve.limits.read_limited_body] reads a request body and stops with a 413 as soon as it is larger
   than allowed (a ``Content-Length`` that says so is refused before reading anything), and with
   a 408 when it has not all arrived in time. The server reads a body before it takes a
   concurrency slot, so slow clients cannot keep others out.
-* :func:`call_with_deadline` runs a template on one input within a time limit: an async
+* [`call_with_deadline`][wumbo.serve.limits.call_with_deadline] runs a template on one input within a time limit: an async
   template is cancelled at the deadline; a sync one runs in a worker thread (so it never stalls
   the event loop) that is abandoned at the deadline, since Python cannot stop a thread.
-* :class:`ConcurrencyGate` admits a bounded number of requests at once and answers the next
+* [`ConcurrencyGate`][wumbo.serve.limits.ConcurrencyGate] admits a bounded number of requests at once and answers the next
   ones with a 503 and ``Retry-After`` at once, rather than queueing them without bound.
 
 Examples:
@@ -203,7 +203,7 @@ class ConcurrencyGate:
         self.in_use = 0
 
     def enter(self) -> Slot:
-        """A slot for one request, or a 503 :class:`~wumbo.serve.errors.ServeError`."""
+        """A slot for one request, or a 503 [`ServeError`][wumbo.serve.errors.ServeError]."""
         if self.in_use >= self.limit:
             raise ServeError(
                 503,

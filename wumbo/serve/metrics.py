@@ -1,6 +1,6 @@
 """``GET /metrics``: per-template calls, failures and latency, in Prometheus' text format.
 
-The figures live in a :class:`~wumbo.decorators.MetricsCollector` (the one the ``metrics``
+The figures live in a [`MetricsCollector`][wumbo.decorators.metrics.MetricsCollector] (the one the ``metrics``
 decorator records into), keyed by template name, and are exported at scrape time by the
 decorators' Prometheus exporter, under the namespace ``wumbo_serve``:
 ``wumbo_serve_stage_calls_total{stage, outcome}`` (outcome ``success``, ``failure`` for a
@@ -11,7 +11,7 @@ Two gauges tell how busy the server is: ``wumbo_serve_requests_in_progress{phase
 (holding a slot), and ``wumbo_serve_abandoned_threads`` (sync template calls still running
 after their client was answered).
 
-A scrape shows only the templates its caller may see: :meth:`ServeMetrics.render` takes the
+A scrape shows only the templates its caller may see: `ServeMetrics.render` takes the
 test of what is visible.
 
 Examples:

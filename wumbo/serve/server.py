@@ -1,14 +1,14 @@
 """Running the application on uvicorn: in the foreground with graceful shutdown, or in a
 background thread (for tests and notebooks).
 
-:func:`run_server` binds the socket itself (so a busy port is a clear error before anything
+[`run_server`][wumbo.serve.server.run_server] binds the socket itself (so a busy port is a clear error before anything
 starts) and serves until SIGTERM or SIGINT. Then ``/readyz`` answers 503 and new template
 requests a JSON 503 (``shutting_down``) while requests in flight get up to ``shutdown_seconds``
 to finish; the socket still listens meanwhile. Requests still running then are cancelled and
 answered with a JSON 503, the socket is closed, and the process exits: 0 after SIGTERM, 130
 after Ctrl-C, even when template threads still run (they are left behind).
 
-:class:`BackgroundServer` runs the same server on a thread of the current process, on a free
+[`BackgroundServer`][wumbo.serve.server.BackgroundServer] runs the same server on a thread of the current process, on a free
 port when ``port=0``; leaving the ``with`` block stops it the same graceful way.
 
 Examples:
@@ -82,7 +82,7 @@ CLOSING_SECONDS = 2
 uvicorn closes the connections."""
 
 EXIT_MARGIN_SECONDS = 3
-"""On top of the grace period and :data:`CLOSING_SECONDS`, how long :func:`run_server` lets
+"""On top of the grace period and [`CLOSING_SECONDS`][wumbo.serve.server.CLOSING_SECONDS], how long [`run_server`][wumbo.serve.server.run_server] lets
 a stuck shutdown take before it ends the process anyway."""
 
 
@@ -175,10 +175,10 @@ def run_server(settings: ServeSettings, registry: TemplateRegistry | None = None
     """Serve until SIGTERM (exit status 0) or SIGINT (130), then shut down gracefully.
 
     ``registry`` defaults to the shared one (plugins included). A busy port or a bad setting
-    raises :class:`~wumbo.serve.settings.SettingsError` before anything is served.
+    raises [`SettingsError`][wumbo.serve.settings.SettingsError] before anything is served.
 
     This function owns the process: after a stop signal, the process ends within
-    ``shutdown_seconds`` + :data:`CLOSING_SECONDS` + :data:`EXIT_MARGIN_SECONDS`, whatever its
+    ``shutdown_seconds`` + [`CLOSING_SECONDS`][wumbo.serve.server.CLOSING_SECONDS] + [`EXIT_MARGIN_SECONDS`][wumbo.serve.server.EXIT_MARGIN_SECONDS], whatever its
     threads do. When template threads still run once the server has stopped (sync templates
     abandoned past their timeout), it ends the process at once with ``os._exit`` and the same
     status, rather than let the interpreter wait for them.

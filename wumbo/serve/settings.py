@@ -1,10 +1,10 @@
 """``ServeSettings``: everything ``wumbo serve`` can be told, from arguments or ``WUMBO_SERVE_*``.
 
-Each setting has an environment variable (read by :func:`settings_from_env`); command-line
-options override them. Bad values raise :class:`SettingsError` saying what was expected and
+Each setting has an environment variable (read by [`settings_from_env`][wumbo.serve.settings.settings_from_env]); command-line
+options override them. Bad values raise [`SettingsError`][wumbo.serve.settings.SettingsError] saying what was expected and
 what came. Binding to an address other than loopback needs ``allow_remote``.
 
-Every field of :class:`ServeSettings` but ``tokens`` is an option, and :data:`OPTIONS` is
+Every field of [`ServeSettings`][wumbo.serve.settings.ServeSettings] but ``tokens`` is an option, and [`OPTIONS`][wumbo.serve.settings.OPTIONS] is
 the one table of them: each one's environment variable (``WUMBO_SERVE_`` and its name, e.g.
 ``WUMBO_SERVE_BODY_SECONDS``), command-line flag, kind and help. Switches take
 ``1``/``true``/``yes``/``on`` (or ``0``/``false``/``no``/``off``); names are comma-separated;
@@ -144,7 +144,7 @@ class Option:
 def _option(
     default: Any, env: str, flag: str | None, kind: Kind, help: str, metavar: str | None = None
 ) -> Any:
-    """A dataclass field that is also an option (its metadata holds the :class:`Option`)."""
+    """A dataclass field that is also an option (its metadata holds the [`Option`][wumbo.serve.settings.Option])."""
     metadata = {"option": Option(env, flag, kind, help, metavar)}
     if isinstance(default, dict):
         return field(default_factory=dict[str, frozenset[str]], metadata=metadata)
@@ -166,7 +166,7 @@ def _positive_number(name: str, value: object, *, whole: bool) -> None:
 @dataclass(frozen=True)
 class ServeSettings:
     """The settings of one server (immutable; checked when created). Every field but
-    ``tokens`` is an option (see :data:`OPTIONS`).
+    ``tokens`` is an option (see [`OPTIONS`][wumbo.serve.settings.OPTIONS]).
 
     Examples:
         >>> ServeSettings().max_concurrency, ServeSettings(tokens={"s3cret": frozenset({"a"})})
@@ -332,7 +332,7 @@ OPTIONS: Mapping[str, Option] = {
     f.name: f.metadata["option"] for f in fields(ServeSettings) if "option" in f.metadata
 }
 """Every setting that is an option, by field name, in the order of the fields: the one place
-the command line (:mod:`wumbo.serve.cli`) and the environment (:func:`settings_from_env`)
+the command line (`wumbo.serve.cli`) and the environment ([`settings_from_env`][wumbo.serve.settings.settings_from_env])
 learn what exists."""
 
 

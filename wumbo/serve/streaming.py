@@ -1,7 +1,7 @@
 """``POST /templates/{name}/map``: JSON Lines in, JSON Lines out, one record per input line.
 
-The request body is read as it arrives and split into lines (:func:`input_lines`); the lines
-go through the runtime's ``amap`` (:func:`map_records`) with its concurrency limit, in input
+The request body is read as it arrives and split into lines ([`input_lines`][wumbo.serve.streaming.input_lines]); the lines
+go through the runtime's ``amap`` ([`map_records`][wumbo.serve.streaming.map_records]) with its concurrency limit, in input
 order, and each answer is sent as soon as it is its turn. Nothing is read ahead of what the
 runtime pulls, and nothing is computed ahead of what the client reads (the runtime's window and
 the connection's flow control), so memory stays bounded by the concurrency whatever the length
@@ -272,7 +272,7 @@ class JsonLinesResponse(Response):
     """A streamed JSON Lines response that holds a concurrency slot until it ends.
 
     Unlike Starlette's ``StreamingResponse`` it does not read the request's messages while it
-    streams (the body is still being read by :func:`input_lines`: the request and the response
+    streams (the body is still being read by [`input_lines`][wumbo.serve.streaming.input_lines]: the request and the response
     stream at the same time). A client that goes away ends the stream quietly.
 
     Examples:

@@ -3,7 +3,7 @@
 Python cannot stop a thread: when a sync template runs past its timeout (or its request is
 cancelled at shutdown) the client is answered and the thread runs on until the template
 returns. A template that hangs would so pile up threads without end. Each sync call is
-started through :meth:`AbandonedThreads.start`, and once ``limit`` abandoned calls are still
+started through [`AbandonedThreads.start`][wumbo.serve.threads.AbandonedThreads.start], and once ``limit`` abandoned calls are still
 running, new sync calls are refused with a 503 (and ``Retry-After``) until some finish.
 
 Examples:
@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 
 class ThreadCall:
-    """One sync call: :meth:`run` it in its thread; :meth:`abandon` it when its caller stops
+    """One sync call: [`run`][wumbo.serve.threads.ThreadCall.run] it in its thread; [`abandon`][wumbo.serve.threads.ThreadCall.abandon] it when its caller stops
     waiting (nothing happens when it has already finished).
 
     Examples:
@@ -108,7 +108,7 @@ class AbandonedThreads:
 
     def start(self) -> ThreadCall:
         """A handle for a sync call about to start, or a 503
-        :class:`~wumbo.serve.errors.ServeError` once ``limit`` abandoned calls still run."""
+        [`ServeError`][wumbo.serve.errors.ServeError] once ``limit`` abandoned calls still run."""
         if self._count >= self.limit:
             raise ServeError(
                 503,

@@ -6,7 +6,7 @@
   (plain values lifted, Results flattened, the first raise or Failure stops);
 * sync and async: ``pipeline(x)`` and ``await pipeline.acall(x)`` agree.
 
-Results are compared as :class:`Outcome` values, since two ``StageError`` objects from two runs
+Results are compared as [`Outcome`][wumbo.testing.laws.Outcome] values, since two ``StageError`` objects from two runs
 are different objects describing the same failure.
 
 Examples:
@@ -65,7 +65,7 @@ class Outcome(NamedTuple):
 
 
 def outcome(result: Result[Any, Any]) -> Outcome:
-    """Describe a Result as an :class:`Outcome`.
+    """Describe a Result as an [`Outcome`][wumbo.testing.laws.Outcome].
 
     Examples:
         >>> from returns.result import Success
@@ -129,7 +129,7 @@ def _same(label: str, left: Outcome, right: Outcome) -> None:
 
 
 def assert_matches_reference(stages: Sequence[Stage], value: Any) -> None:
-    """``pipe(*stages)(value)`` must equal :func:`reference_call` on the same stages.
+    """``pipe(*stages)(value)`` must equal [`reference_call`][wumbo.testing.laws.reference_call] on the same stages.
 
     Examples:
         >>> assert_matches_reference([len, lambda n: n * 2], "abc")

@@ -75,7 +75,7 @@ class AggregatorTemplate(BaseTemplate[Any]):
 def create_aggregator(
     aggregation_func: Callable[[list[Any]], Any] | None = None, **kwargs: Any
 ) -> AggregatorTemplate:
-    """A new :class:`AggregatorTemplate`.
+    """A new [`AggregatorTemplate`][wumbo.framework.builtins.AggregatorTemplate].
 
     Examples:
         >>> create_aggregator(len)("a", "b")

@@ -218,7 +218,7 @@ class APIClientTemplate(BaseTemplate[Any]):
 
 
 def create_api_client(base_url: str = "", **kwargs: Any) -> APIClientTemplate:
-    """A new :class:`APIClientTemplate`.
+    """A new [`APIClientTemplate`][wumbo.framework.builtins.APIClientTemplate].
 
     Examples:
         >>> create_api_client("http://localhost:8000").base_url

@@ -93,7 +93,7 @@ class BatchProcessorTemplate(BaseTemplate[list[Any]]):
 
 
 def create_batch_processor(batch_size: int = 10, **kwargs: Any) -> BatchProcessorTemplate:
-    """A new :class:`BatchProcessorTemplate`.
+    """A new [`BatchProcessorTemplate`][wumbo.framework.builtins.BatchProcessorTemplate].
 
     Examples:
         >>> create_batch_processor(3, processor_func=len)(*range(7))

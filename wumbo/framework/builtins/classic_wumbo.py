@@ -1,6 +1,6 @@
 """``ClassicWumboTemplate``: the original universal function as a template.
 
-The :class:`~wumbo.framework.DataProcessorTemplate` algorithm plus the classic's logging: what
+The [`DataProcessorTemplate`][wumbo.framework.builtins.DataProcessorTemplate] algorithm plus the classic's logging: what
 the original printed goes to the logger ``wumbo.classic``, at INFO when ``verbose`` (the
 default) and DEBUG otherwise; nothing is printed.
 
@@ -100,7 +100,7 @@ def create_classic_wumbo(
     verbose: object = True,
     **config: Any,
 ) -> ClassicWumboTemplate:
-    """A new :class:`ClassicWumboTemplate`.
+    """A new [`ClassicWumboTemplate`][wumbo.framework.builtins.ClassicWumboTemplate].
 
     Examples:
         >>> create_classic_wumbo(as_dict=True)(5)

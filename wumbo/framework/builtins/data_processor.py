@@ -134,7 +134,7 @@ class DataProcessorTemplate(BaseTemplate[Any]):
 
 
 def create_data_processor(**kwargs: Any) -> DataProcessorTemplate:
-    """A new :class:`DataProcessorTemplate` with these options.
+    """A new [`DataProcessorTemplate`][wumbo.framework.builtins.DataProcessorTemplate] with these options.
 
     Examples:
         >>> create_data_processor(operation=str.upper, postprocess=sorted)("b", "a")

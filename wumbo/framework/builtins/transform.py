@@ -83,7 +83,7 @@ class TransformTemplate(BaseTemplate[list[Any]]):
 
 
 def create_transformer(**kwargs: Any) -> TransformTemplate:
-    """A new :class:`TransformTemplate`.
+    """A new [`TransformTemplate`][wumbo.framework.builtins.TransformTemplate].
 
     Examples:
         >>> create_transformer(map_func=str.title)("ada", "alan")

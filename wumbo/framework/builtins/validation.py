@@ -150,7 +150,7 @@ class ValidationTemplate(BaseTemplate[list[dict[str, Any]]]):
 def create_validator(
     validators: Iterable[Callable[[Any], object]] | None = None, **kwargs: Any
 ) -> ValidationTemplate:
-    """A new :class:`ValidationTemplate`.
+    """A new [`ValidationTemplate`][wumbo.framework.builtins.ValidationTemplate].
 
     Examples:
         >>> create_validator([str.isdigit], collect_errors=False)("a")

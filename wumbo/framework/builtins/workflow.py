@@ -107,7 +107,7 @@ class WorkflowTemplate(BaseTemplate[dict[str, Any]]):
 
 
 def create_workflow(steps: list[WorkflowStep] | None = None, **kwargs: Any) -> WorkflowTemplate:
-    """A new :class:`WorkflowTemplate`.
+    """A new [`WorkflowTemplate`][wumbo.framework.builtins.WorkflowTemplate].
 
     Examples:
         >>> create_workflow([{"func": len}])("abc")
