@@ -63,6 +63,16 @@ assert_type(trace(parse_t | check_a), Template[str, int, ErrA])
 assert_type(trace(observers=[Printer()])(parse), Template[str, int])
 assert_type(trace(enabled=False)(check_a), Template[int, int, ErrA])
 
+
+class MyTracerProvider:  # OpenTelemetry's TracerProvider has this method; no import needed
+    def get_tracer(self, instrumenting_module_name: str, *args: object, **kwargs: object) -> object:
+        return None
+
+
+# tracer_provider is typed without OpenTelemetry (the installed run has no otel extra)
+assert_type(trace(tracer_provider=MyTracerProvider())(check_a), Template[int, int, ErrA])
+assert_type(trace(tracer_provider=None, backend="logging")(parse), Template[str, int])
+
 assert_type(measured_parse, Template[str, int])
 assert_type(metrics(check_a), Template[int, int, ErrA])
 assert_type(metrics(collector=collector)(fetch_checked), Template[int, str, ErrB])
@@ -97,3 +107,5 @@ bad_collector: object = metrics(collector=dict())  # type: ignore[call-overload]
 bad_memory: object = sandbox(memory_bytes="1G")  # type: ignore[call-overload]
 bad_uid: object = sandbox(uid="root")  # type: ignore[call-overload]
 bad_reason: SandboxReason = "timeout"  # type: ignore[assignment]
+bad_provider: object = trace(tracer_provider="global")  # type: ignore[call-overload]
+bad_provider_object: object = trace(tracer_provider=object())  # type: ignore[call-overload]

@@ -8,7 +8,7 @@ Why mypy only:
   ``Never``; pyright turns the union of ``Never`` type variables into ``Unknown``
   (pyright_only_known_issues.py pins it).
 * ``fan_out`` of Templates whose inputs do not match: mypy solves the input as ``Never``, so the
-  pipeline cannot be called (an error at the call); pyright silently takes the untyped overload.
+  pipeline cannot be called (an error at the call); pyright reports the fan_out call itself.
 * a ``functools.partial`` on the left of ``|`` (or given to template()): its ``__call__`` takes
   ``*args: Any``, so mypy makes the input ``Any``; pyright reads the partial's real signature.
 * an un-awaited ``acall``/``arun`` is a ``Coroutine`` for mypy (pyright: ``CoroutineType``).
@@ -76,6 +76,9 @@ async def not_awaited() -> None:
 
 bad_lambda: object = parse_t | (lambda n: n.upper())  # type: ignore[attr-defined]
 bad_filter_lambda: object = split | filter_items(lambda n: n > 0)  # type: ignore[operator]
-mismatched_fan_out = fan_out(double_t, template(str.strip))  # int and str inputs: Never
+# fan_out of Templates whose inputs differ (int and str): mypy solves the shared input as their
+# meet, Never, instead of reporting it (pyright reports it: pyright_only_inference.py); the
+# pipeline cannot be run or composed after anything.
+mismatched_fan_out = fan_out(double_t, template(str.strip))
 assert_type(mismatched_fan_out, Template[Never, tuple[int, str]])
 bad_fan_out_run: object = mismatched_fan_out.run(1)  # type: ignore[arg-type]

@@ -35,7 +35,7 @@ from wumbo import (
     template,
 )
 
-from _stages import ErrA, add, check_a, double, parse, show
+from _stages import ErrA, add, check_a, double, parse, show, shout
 
 split = template(str.split)
 parse_t = template(parse)
@@ -70,5 +70,7 @@ lambda_filter: object = split | map_items(parse) | filter_items(lambda n: n > 0)
 lambda_map: object = split.then(map_items(lambda s: s.upper()))  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType, reportUnknownLambdaType, reportAttributeAccessIssue, reportUnknownVariableType]
 lambda_reduce: object = reduce_items(lambda acc, n: acc + n, 0)  # pyright: ignore[reportOperatorIssue, reportUnknownLambdaType, reportUnknownVariableType]
 bad_expect_var: Template[object, str] = expect(int)  # pyright: ignore[reportAssignmentType]
-bad_fan_out_var: Template[int, tuple[int, int], ErrA] = fan_out(check_a_t, show_t)  # pyright: ignore[reportAssignmentType]
 untyped_wrong_input = (template(str.strip) | load_any).run(123)  # pyright: ignore[reportArgumentType]
+bad_fan_out_inputs: object = fan_out(double_t, template(shout))  # pyright: ignore[reportArgumentType, reportCallIssue, reportUnknownVariableType]
+bad_fan_out_late: object = fan_out(double_t, double_t, double_t, double_t, double_t, template(shout))  # pyright: ignore[reportArgumentType, reportCallIssue, reportUnknownVariableType]
+bad_fan_out_var: Template[int, tuple[int, int], ErrA] = fan_out(check_a_t, show_t)  # pyright: ignore[reportAssignmentType]

@@ -13,9 +13,11 @@ Why pyright only:
   ``branch`` returns ``E | E2`` from its two Templates, so when neither declares an error the
   error type is Unknown (a strict-mode error wherever it is stored). ``Template.then`` is
   unaffected (its own E is already bound); ``pipe`` and ``fan_out`` have first overloads for
-  Templates that declare no error (``Template[X, Y, Never]``), which branch could have too.
-* ``fan_out`` of Templates whose inputs differ falls through to the untyped overload in
-  pyright (mypy solves the input as Never).
+  Templates that declare no error (``Template[X, Y, NoError]``, NoError bound to Never).
+* a lambda given to an overloaded function whose first overloads read a plain function's
+  return type (a coroutine, a Result): pyright checks the lambda before its parameter type is
+  known (#5, a minimal example without wumbo). So ``branch`` and ``fallback`` take
+  Result-returning and async functions through ``template(...)``.
 * ``reduce_items(operator.add)``, the docstring example: pyright cannot match the generic,
   overloaded ``operator.add`` to ``(A, A) -> A``.
 """
@@ -23,11 +25,18 @@ Why pyright only:
 from __future__ import annotations
 
 import operator
-from typing import Any, assert_type
+from collections.abc import Callable, Coroutine
+from typing import Any, Generic, TypeVar, assert_type, overload
 
-from wumbo import Template, fan_out, reduce_items, template
+from wumbo import reduce_items, template
 
-from _stages import double, parse, shout, show
+from _stages import double, parse, show
+
+_A = TypeVar("_A")
+_B = TypeVar("_B")
+_C = TypeVar("_C")
+_I = TypeVar("_I")
+_O = TypeVar("_O")
 
 parse_t = template(parse)
 double_t = template(double)
@@ -46,5 +55,36 @@ total = reduce_items(operator.add)  # pyright: ignore[reportArgumentType, report
 
 # -- MISSED ERROR ----------------------------------------------------------------------------
 
-# 4. fan_out of Templates with different inputs: untyped instead of an error.
-assert_type(fan_out(double_t, template(shout)), Template[Any, tuple[Any, ...], Any])
+# 4. (fixed: fan_out of Templates with different inputs is an error; see
+#    shared_combinators.py)
+
+# 5. Overloads that read a plain function's return type (a coroutine, a Result) cost lambdas
+#    their parameter type in pyright: given an overload whose parameter is
+#    ``Callable[[A], Coroutine[Any, Any, B]]`` before ``Callable[[A], B]``, pyright checks a
+#    lambda's body before ``A`` is solved from the surrounding call, so ``n`` is the bare type
+#    variable (mypy infers it). This is why ``branch`` and ``fallback`` have no such overloads
+#    (``.then(fallback(lambda n: ..., lambda n: ...))`` keeps its types): give them
+#    ``template(stage)`` for a Result-returning or async function (known_issues.py #2).
+#    A minimal example, without wumbo:
+class _Box(Generic[_I, _O]):
+    def then(self, other: Callable[[_O], _C]) -> _Box[_I, _C]:
+        raise NotImplementedError
+
+
+@overload
+def _either(
+    first: Callable[[_A], Coroutine[Any, Any, _B]], second: Callable[[_A], _C]
+) -> Callable[[_A], _B | _C]: ...
+@overload
+def _either(first: Callable[[_A], _B], second: Callable[[_A], _C]) -> Callable[[_A], _B | _C]: ...
+def _either(first: Any, second: Any) -> Any:
+    raise NotImplementedError
+
+
+def _plain_either(first: Callable[[_A], _B], second: Callable[[_A], _C]) -> Callable[[_A], _B | _C]:
+    raise NotImplementedError
+
+
+_box: _Box[str, int] = _Box()
+assert_type(_box.then(_plain_either(lambda n: 10 // n, lambda n: 0)), _Box[str, int])
+assert_type(_box.then(_either(lambda n: 10 // n, lambda n: 0)), _Box[str, int])  # pyright: ignore[reportAssertTypeFailure, reportOperatorIssue, reportUnknownArgumentType, reportUnknownLambdaType]

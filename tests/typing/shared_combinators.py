@@ -1,7 +1,7 @@
 """Every combinator, correct and incorrect uses: checked by mypy AND pyright.
 
 Checker-specific behaviour lives in mypy_only_combinators.py / pyright_only_combinators.py
-(lambdas given to combinators, batch's item type, fan_out with mismatched inputs) and the API
+(lambdas given to combinators, batch's item type) and the API
 issues found are pinned in known_issues.py / pyright_only_known_issues.py.
 """
 
@@ -55,6 +55,7 @@ show_t = template(show)
 halve_t = template(halve)
 check_a_t = template(check_a)
 check_b_t = template(check_b)
+shout_t = template(shout)
 
 
 async def is_even(n: int) -> bool:
@@ -101,7 +102,7 @@ assert_type(parse_t | tap(log_int), Template[str, int])
 assert_type(parse_t | tap(log_int) | show, Template[str, str])
 assert_type(check_a_t | tap(log_int), Template[int, int, ErrA])
 
-# -- fan_out (typed for 2 to 5 Templates) ----------------------------------------------------
+# -- fan_out (typed for 2 to 10 Templates) ---------------------------------------------------
 
 assert_type(fan_out(double_t, show_t), Template[int, tuple[int, str]])
 assert_type(fan_out(double_t, show_t, halve_t), Template[int, tuple[int, str, float]])
@@ -126,12 +127,34 @@ assert_type(
 assert_type(
     parse_t | fan_out(check_a_t, template(fetch)), Template[str, tuple[int, str], ErrA]
 )
-# More than five, or plain functions: the untyped form.
-assert_type(fan_out(double, show), Template[Any, tuple[Any, ...], Any])
 assert_type(
-    fan_out(double_t, double_t, double_t, double_t, double_t, double_t),
-    Template[Any, tuple[Any, ...], Any],
+    fan_out(double_t, double_t, double_t, double_t, double_t, show_t),
+    Template[int, tuple[int, int, int, int, int, str]],
 )
+assert_type(
+    fan_out(double_t, show_t, halve_t, double_t, show_t, halve_t, double_t, show_t, halve_t, check_a_t),
+    Template[int, tuple[int, str, float, int, str, float, int, str, float, int], ErrA],
+)
+assert_type(fan_out(fan_out(double_t, show_t), check_a_t), Template[int, tuple[tuple[int, str], int], ErrA])
+
+# -- inline template(result_stage): the Result's value is the value, its error is declared --
+
+assert_type(fan_out(template(check_a), template(show)), Template[int, tuple[int, str], ErrA])
+assert_type(fan_out(template(double), template(check_b)), Template[int, tuple[int, str], ErrB])
+assert_type(
+    fan_out(template(check_a), template(check_b), template(fetch_checked)),
+    Template[int, tuple[int, str, str], ErrA | ErrB],
+)
+assert_type(fan_out(template(double), template(fetch)), Template[int, tuple[int, str]])
+assert_type(branch(is_positive, template(check_a), template(show)), Template[int, int | str, ErrA])
+assert_type(branch(is_positive, template(double), template(check_b)), Template[int, int | str, ErrB])
+assert_type(branch(is_positive, template(double), template(show)), Template[int, int | str])
+assert_type(branch(is_positive, template(fetch), show), Template[int, str])
+assert_type(fallback(template(fetch), template(fetch)), Template[int, str])
+assert_type(fallback(double, template(check_a)), Template[int, int, ErrA])
+assert_type(fallback(double_t, template(fetch)), Template[int, int | str])
+assert_type(fallback(template(check_a), show), Template[int, int | str])  # primary's handled
+assert_type(fallback(template(fetch_checked), template(check_b)), Template[int, str, ErrB])
 
 # -- branch ----------------------------------------------------------------------------------
 
@@ -211,6 +234,11 @@ bad_tap_in: object = template(shout) | tap(log_int)  # type: ignore[arg-type]
 bad_tap_out: Template[int, str] = tap(log_int)  # type: ignore[assignment]
 bad_fan_out_call: object = fan_out(check_a_t, show_t).run("1")  # type: ignore[arg-type]
 bad_fan_out_after: object = fan_out(check_a_t, show_t) | shout  # type: ignore[operator]
+bad_fan_out_plain: object = fan_out(double, show)  # type: ignore[call-overload]
+bad_fan_out_eleven: object = fan_out(double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t)  # type: ignore[call-overload]
+bad_fan_out_var: Template[int, tuple[int, int], ErrA] = fan_out(check_a_t, show_t)  # type: ignore[arg-type, type-var]
+bad_fan_out_inline: object = fan_out(template(check_a), template(check_b)) | shout  # type: ignore[operator]
+bad_branch_inline: Template[int, int | str] = branch(is_positive, template(check_a), template(show))  # type: ignore[type-var]
 bad_branch_var: Template[int, int] = branch(is_positive, double, show)  # type: ignore[arg-type]
 bad_branch_in: object = template(shout) | branch(is_positive, double, show)  # type: ignore[arg-type]
 bad_branch_tpl: object = branch(is_positive, check_a_t, show_t).run("1")  # type: ignore[arg-type]

@@ -58,6 +58,13 @@ assert_type(
     Template[str, str, ErrA],
 )
 
+# -- inline template(result_stage): its value flows on, its error is declared ---------------
+
+assert_type(pipe(template(str.strip), template(parse_checked)), Template[str, int, ErrC])
+assert_type(pipe(template(parse_checked), template(show)), Template[str, str, ErrC])
+assert_type(pipe(parse_t, template(check_a), template(check_b)), Template[str, str, ErrA | ErrB])
+assert_type(pipe(parse_t, template(double), template(show)), Template[str, str])
+
 # -- a run-time list of stages: pipe_all -------------------------------------------------------
 
 steps: list[Callable[[Any], Any]] = [str.strip, int]
@@ -74,11 +81,13 @@ bad_pipe_fit: object = pipe(parse_t, template(shout))  # type: ignore[misc]  # m
 bad_pipe_fit_late: object = pipe(parse_t, double_t, double_t, double_t, double_t, double_t, template(shout))  # type: ignore[misc]
 bad_pipe_plain: object = pipe(parse, double)  # type: ignore[call-overload]
 bad_pipe_mixed: object = pipe(parse_t, double)  # type: ignore[call-overload]
-bad_pipe_var: Template[str, str, ErrB] = pipe(parse_t, check_a_t)  # type: ignore[arg-type]
+bad_pipe_var: Template[str, str, ErrB] = pipe(parse_t, check_a_t)  # type: ignore[arg-type, type-var]
 bad_pipe_all_list: object = pipe_all(parse)  # type: ignore[arg-type]
 bad_pipe_run: object = pipe(parse_t, check_a_t).run(1)  # type: ignore[arg-type]
 bad_pipe_then: object = pipe(parse_t, check_b_t) | double  # type: ignore[operator]
 bad_pipe_arg: object = pipe(3)  # type: ignore[call-overload]
+bad_pipe_inline: object = pipe(template(parse_checked), template(shout))  # type: ignore[misc, type-var]
+bad_pipe_inline_error: Template[str, str] = pipe(template(parse_checked), template(show))  # type: ignore[type-var]
 
 
 # every typed overload takes a name

@@ -53,15 +53,30 @@ __all__ = [
 A = TypeVar("A")
 B = TypeVar("B")
 C = TypeVar("C")
-D = TypeVar("D")
-G = TypeVar("G")
-H = TypeVar("H")
 R = TypeVar("R")
 E = TypeVar("E")
 E2 = TypeVar("E2")
-E3 = TypeVar("E3")
-E4 = TypeVar("E4")
-E5 = TypeVar("E5")
+V1 = TypeVar("V1")
+V2 = TypeVar("V2")
+V3 = TypeVar("V3")
+V4 = TypeVar("V4")
+V5 = TypeVar("V5")
+V6 = TypeVar("V6")
+V7 = TypeVar("V7")
+V8 = TypeVar("V8")
+V9 = TypeVar("V9")
+V10 = TypeVar("V10")
+F1 = TypeVar("F1")
+F2 = TypeVar("F2")
+F3 = TypeVar("F3")
+F4 = TypeVar("F4")
+F5 = TypeVar("F5")
+F6 = TypeVar("F6")
+F7 = TypeVar("F7")
+F8 = TypeVar("F8")
+F9 = TypeVar("F9")
+F10 = TypeVar("F10")
+NoError = TypeVar("NoError", bound=Never)
 T = TypeVar("T", default=Any)
 TA = TypeVar("TA", contravariant=True)
 TE = TypeVar("TE", covariant=True, default=Never)
@@ -281,77 +296,204 @@ async def _fan_out_async(inners: tuple[_Stage, ...], value: Any) -> Any:
         return stopped(stop)
 
 
-# pyright turns a union of type variables that are all solved to Never into Unknown, so
-# branches that declare no errors get overloads of their own.
+# Templates that declare no error get overloads of their own (pyright turns a union of type
+# variables all solved to Never into Unknown). They take ``NoError`` (bound to Never) rather
+# than ``Never`` itself: an inline ``template(result_stage)`` is then inferred on its own, not
+# against a ``Never`` context that would make mypy pick its plain overload (the Result leaking
+# into the value, the error dropped).
 @overload
 def fan_out(
-    first: Template[A, B, Never],
-    second: Template[A, C, Never],
+    first: Template[A, V1, NoError],
+    second: Template[A, V2, NoError],
     /,
-) -> Template[A, tuple[B, C], Never]: ...
+) -> Template[A, tuple[V1, V2], Never]: ...
 @overload
 def fan_out(
-    first: Template[A, B, Never],
-    second: Template[A, C, Never],
-    third: Template[A, D, Never],
+    first: Template[A, V1, NoError],
+    second: Template[A, V2, NoError],
+    third: Template[A, V3, NoError],
     /,
-) -> Template[A, tuple[B, C, D], Never]: ...
+) -> Template[A, tuple[V1, V2, V3], Never]: ...
 @overload
 def fan_out(
-    first: Template[A, B, Never],
-    second: Template[A, C, Never],
-    third: Template[A, D, Never],
-    fourth: Template[A, G, Never],
+    first: Template[A, V1, NoError],
+    second: Template[A, V2, NoError],
+    third: Template[A, V3, NoError],
+    fourth: Template[A, V4, NoError],
     /,
-) -> Template[A, tuple[B, C, D, G], Never]: ...
+) -> Template[A, tuple[V1, V2, V3, V4], Never]: ...
 @overload
 def fan_out(
-    first: Template[A, B, Never],
-    second: Template[A, C, Never],
-    third: Template[A, D, Never],
-    fourth: Template[A, G, Never],
-    fifth: Template[A, H, Never],
+    first: Template[A, V1, NoError],
+    second: Template[A, V2, NoError],
+    third: Template[A, V3, NoError],
+    fourth: Template[A, V4, NoError],
+    fifth: Template[A, V5, NoError],
     /,
-) -> Template[A, tuple[B, C, D, G, H], Never]: ...
+) -> Template[A, tuple[V1, V2, V3, V4, V5], Never]: ...
 @overload
 def fan_out(
-    first: Template[A, B, E],
-    second: Template[A, C, E2],
+    first: Template[A, V1, NoError],
+    second: Template[A, V2, NoError],
+    third: Template[A, V3, NoError],
+    fourth: Template[A, V4, NoError],
+    fifth: Template[A, V5, NoError],
+    sixth: Template[A, V6, NoError],
     /,
-) -> Template[A, tuple[B, C], E | E2]: ...
+) -> Template[A, tuple[V1, V2, V3, V4, V5, V6], Never]: ...
 @overload
 def fan_out(
-    first: Template[A, B, E],
-    second: Template[A, C, E2],
-    third: Template[A, D, E3],
+    first: Template[A, V1, NoError],
+    second: Template[A, V2, NoError],
+    third: Template[A, V3, NoError],
+    fourth: Template[A, V4, NoError],
+    fifth: Template[A, V5, NoError],
+    sixth: Template[A, V6, NoError],
+    seventh: Template[A, V7, NoError],
     /,
-) -> Template[A, tuple[B, C, D], E | E2 | E3]: ...
+) -> Template[A, tuple[V1, V2, V3, V4, V5, V6, V7], Never]: ...
 @overload
 def fan_out(
-    first: Template[A, B, E],
-    second: Template[A, C, E2],
-    third: Template[A, D, E3],
-    fourth: Template[A, G, E4],
+    first: Template[A, V1, NoError],
+    second: Template[A, V2, NoError],
+    third: Template[A, V3, NoError],
+    fourth: Template[A, V4, NoError],
+    fifth: Template[A, V5, NoError],
+    sixth: Template[A, V6, NoError],
+    seventh: Template[A, V7, NoError],
+    eighth: Template[A, V8, NoError],
     /,
-) -> Template[A, tuple[B, C, D, G], E | E2 | E3 | E4]: ...
+) -> Template[A, tuple[V1, V2, V3, V4, V5, V6, V7, V8], Never]: ...
 @overload
 def fan_out(
-    first: Template[A, B, E],
-    second: Template[A, C, E2],
-    third: Template[A, D, E3],
-    fourth: Template[A, G, E4],
-    fifth: Template[A, H, E5],
+    first: Template[A, V1, NoError],
+    second: Template[A, V2, NoError],
+    third: Template[A, V3, NoError],
+    fourth: Template[A, V4, NoError],
+    fifth: Template[A, V5, NoError],
+    sixth: Template[A, V6, NoError],
+    seventh: Template[A, V7, NoError],
+    eighth: Template[A, V8, NoError],
+    ninth: Template[A, V9, NoError],
     /,
-) -> Template[A, tuple[B, C, D, G, H], E | E2 | E3 | E4 | E5]: ...
+) -> Template[A, tuple[V1, V2, V3, V4, V5, V6, V7, V8, V9], Never]: ...
 @overload
 def fan_out(
-    first: Callable[[Any], Any], second: Callable[[Any], Any], /, *more: Callable[[Any], Any]
-) -> Template[Any, tuple[Any, ...], Any]: ...
+    first: Template[A, V1, NoError],
+    second: Template[A, V2, NoError],
+    third: Template[A, V3, NoError],
+    fourth: Template[A, V4, NoError],
+    fifth: Template[A, V5, NoError],
+    sixth: Template[A, V6, NoError],
+    seventh: Template[A, V7, NoError],
+    eighth: Template[A, V8, NoError],
+    ninth: Template[A, V9, NoError],
+    tenth: Template[A, V10, NoError],
+    /,
+) -> Template[A, tuple[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10], Never]: ...
+@overload
+def fan_out(
+    first: Template[A, V1, F1],
+    second: Template[A, V2, F2],
+    /,
+) -> Template[A, tuple[V1, V2], F1 | F2]: ...
+@overload
+def fan_out(
+    first: Template[A, V1, F1],
+    second: Template[A, V2, F2],
+    third: Template[A, V3, F3],
+    /,
+) -> Template[A, tuple[V1, V2, V3], F1 | F2 | F3]: ...
+@overload
+def fan_out(
+    first: Template[A, V1, F1],
+    second: Template[A, V2, F2],
+    third: Template[A, V3, F3],
+    fourth: Template[A, V4, F4],
+    /,
+) -> Template[A, tuple[V1, V2, V3, V4], F1 | F2 | F3 | F4]: ...
+@overload
+def fan_out(
+    first: Template[A, V1, F1],
+    second: Template[A, V2, F2],
+    third: Template[A, V3, F3],
+    fourth: Template[A, V4, F4],
+    fifth: Template[A, V5, F5],
+    /,
+) -> Template[A, tuple[V1, V2, V3, V4, V5], F1 | F2 | F3 | F4 | F5]: ...
+@overload
+def fan_out(
+    first: Template[A, V1, F1],
+    second: Template[A, V2, F2],
+    third: Template[A, V3, F3],
+    fourth: Template[A, V4, F4],
+    fifth: Template[A, V5, F5],
+    sixth: Template[A, V6, F6],
+    /,
+) -> Template[A, tuple[V1, V2, V3, V4, V5, V6], F1 | F2 | F3 | F4 | F5 | F6]: ...
+@overload
+def fan_out(
+    first: Template[A, V1, F1],
+    second: Template[A, V2, F2],
+    third: Template[A, V3, F3],
+    fourth: Template[A, V4, F4],
+    fifth: Template[A, V5, F5],
+    sixth: Template[A, V6, F6],
+    seventh: Template[A, V7, F7],
+    /,
+) -> Template[A, tuple[V1, V2, V3, V4, V5, V6, V7], F1 | F2 | F3 | F4 | F5 | F6 | F7]: ...
+@overload
+def fan_out(
+    first: Template[A, V1, F1],
+    second: Template[A, V2, F2],
+    third: Template[A, V3, F3],
+    fourth: Template[A, V4, F4],
+    fifth: Template[A, V5, F5],
+    sixth: Template[A, V6, F6],
+    seventh: Template[A, V7, F7],
+    eighth: Template[A, V8, F8],
+    /,
+) -> Template[A, tuple[V1, V2, V3, V4, V5, V6, V7, V8], F1 | F2 | F3 | F4 | F5 | F6 | F7 | F8]: ...
+@overload
+def fan_out(
+    first: Template[A, V1, F1],
+    second: Template[A, V2, F2],
+    third: Template[A, V3, F3],
+    fourth: Template[A, V4, F4],
+    fifth: Template[A, V5, F5],
+    sixth: Template[A, V6, F6],
+    seventh: Template[A, V7, F7],
+    eighth: Template[A, V8, F8],
+    ninth: Template[A, V9, F9],
+    /,
+) -> Template[
+    A, tuple[V1, V2, V3, V4, V5, V6, V7, V8, V9], F1 | F2 | F3 | F4 | F5 | F6 | F7 | F8 | F9
+]: ...
+@overload
+def fan_out(
+    first: Template[A, V1, F1],
+    second: Template[A, V2, F2],
+    third: Template[A, V3, F3],
+    fourth: Template[A, V4, F4],
+    fifth: Template[A, V5, F5],
+    sixth: Template[A, V6, F6],
+    seventh: Template[A, V7, F7],
+    eighth: Template[A, V8, F8],
+    ninth: Template[A, V9, F9],
+    tenth: Template[A, V10, F10],
+    /,
+) -> Template[
+    A,
+    tuple[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10],
+    F1 | F2 | F3 | F4 | F5 | F6 | F7 | F8 | F9 | F10,
+]: ...
 def fan_out(*stages: Callable[[Any], Any]) -> _Stage:
     """Run every stage on the same input and collect their results into a tuple.
 
     Async branches run concurrently (anyio task group); the first failure cancels the others.
-    Up to five Templates are typed; wrap plain functions with ``template`` to keep the types.
+    Takes two to ten Templates, typed: a branch whose input differs from the others' is an
+    error in both checkers. Wrap plain functions with ``template``; for more than ten branches,
+    nest ``fan_out`` calls.
 
     Examples:
         >>> from wumbo import template
@@ -389,8 +531,8 @@ async def _branch_async(predicate: _Stage, if_true: _Stage, if_false: _Stage, va
 @overload
 def branch(
     predicate: Callable[[A], object],
-    if_true: Template[A, B, Never],
-    if_false: Template[A, C, Never],
+    if_true: Template[A, B, NoError],
+    if_false: Template[A, C, NoError],
     /,
 ) -> Template[A, B | C]: ...  # pyright turns Never | Never into Unknown: its own overload
 @overload

@@ -34,7 +34,7 @@ import logging
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, Protocol, cast, overload
 
 from returns.result import Result
 from typing_extensions import TypeVar
@@ -57,7 +57,27 @@ from wumbo.decorators.observers import (
 if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
 
-__all__ = ["trace"]
+__all__ = ["TracerProviderLike", "trace"]
+
+
+class TracerProviderLike(Protocol):
+    """What ``trace(tracer_provider=...)`` takes: an OpenTelemetry ``TracerProvider``.
+
+    A protocol, not OpenTelemetry's class, so that ``trace``'s signature is fully known to a
+    checker where OpenTelemetry is not installed (pyright strict would report it partially
+    unknown). Any object with OpenTelemetry's ``get_tracer`` fits.
+
+    Examples:
+        >>> from opentelemetry.sdk.trace import TracerProvider
+        >>> provider: TracerProviderLike = TracerProvider()
+        >>> trace(tracer_provider=provider, backend="opentelemetry")  # doctest: +ELLIPSIS
+        <function trace.<locals>.decorate at ...>
+    """
+
+    def get_tracer(self, *args: Any, **kwargs: Any) -> Any:
+        """OpenTelemetry's ``TracerProvider.get_tracer``."""
+        ...
+
 
 X = TypeVar("X")
 C = TypeVar("C")
@@ -150,7 +170,7 @@ def trace(
     observers: Iterable[Observer] = (),
     backend: BackendName = "auto",
     pipeline_span: str | None = None,
-    tracer_provider: TracerProvider | None = None,
+    tracer_provider: TracerProviderLike | None = None,
     logger: str = "wumbo.trace",
     level: int = logging.INFO,
     enabled: bool = True,
@@ -162,7 +182,7 @@ def trace(
     observers: Iterable[Observer] = (),
     backend: BackendName = "auto",
     pipeline_span: str | None = None,
-    tracer_provider: TracerProvider | None = None,
+    tracer_provider: TracerProviderLike | None = None,
     logger: str = "wumbo.trace",
     level: int = logging.INFO,
     enabled: bool = True,
@@ -219,7 +239,8 @@ def trace(
     _require_span_name(pipeline_span)
     if not enabled:
         return as_template
-    spans = resolve_backend(backend, provider=tracer_provider, logger=logger, level=level)
+    provider = cast("TracerProvider | None", tracer_provider)
+    spans = resolve_backend(backend, provider=provider, logger=logger, level=level)
     tracing = _Tracing(spans, watchers)
 
     def decorate(target: Callable[[Any], Any]) -> Template[Any, Any, Any]:
