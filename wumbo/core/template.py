@@ -197,6 +197,34 @@ class Template(Generic[A, B, E]):
     def __repr__(self) -> str:
         return f"<Template {self.__name__}>"
 
+    def to_mermaid(self) -> str:
+        """A Mermaid flowchart of the stages: types, declared errors, async/blocking marks
+        (see `wumbo.core.describe`).
+
+        Examples:
+            >>> from wumbo import template
+            >>> def parse(text: str) -> int:
+            ...     return int(text)
+            >>> print(template(parse).to_mermaid())
+            flowchart LR
+                in_(["str"]) --> s1
+                s1["parse<br/>str → int"]
+                s1 --> out_(["int"])
+        """
+        from wumbo.core.describe import to_mermaid  # only when drawn: import wumbo stays light
+
+        return to_mermaid(self)
+
+    def _repr_markdown_(self) -> str:
+        """What a notebook shows: the name and the Mermaid flowchart in a ``mermaid`` block.
+
+        Examples:
+            >>> from wumbo import template
+            >>> print(template(len)._repr_markdown_().splitlines()[:2])
+            ['**Template** `len`', '']
+        """
+        return f"**Template** `{self.__name__}`\n\n```mermaid\n{self.to_mermaid()}\n```\n"
+
     if not TYPE_CHECKING:
         __signature__ = _CallSignature()
 

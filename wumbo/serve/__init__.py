@@ -1,6 +1,6 @@
 """Serve registered templates over HTTP: ``wumbo serve`` / ``python -m wumbo.serve``.
 
-An optional extra: ``pip install 'wumbo[serve]'`` (Starlette, uvicorn and prometheus-client).
+An optional extra: ``pip install 'wumbo[serve]'`` (Starlette, uvicorn, prometheus-client and msgspec).
 Importing this package without them raises ``ImportError`` saying so. The application
 ([`create_app`][wumbo.serve.app.create_app]), the foreground server with graceful shutdown ([`run_server`][wumbo.serve.server.run_server]) and a
 server on a background thread ([`BackgroundServer`][wumbo.serve.server.BackgroundServer]) are loaded on first use, so the
@@ -20,7 +20,7 @@ import importlib
 import importlib.util
 from typing import TYPE_CHECKING, Any
 
-_NEEDED = ("starlette", "uvicorn", "prometheus_client")
+_NEEDED = ("starlette", "uvicorn", "prometheus_client", "msgspec")
 _missing = [name for name in _NEEDED if importlib.util.find_spec(name) is None]
 if _missing:
     raise ModuleNotFoundError(  # an ImportError, naming the first missing module

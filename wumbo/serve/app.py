@@ -40,9 +40,10 @@ Examples:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from time import perf_counter
+from typing import Any
 
 from returns.result import Success
 from starlette.applications import Starlette
@@ -53,13 +54,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wumbo._log import get_logger
+from wumbo.core.template import Template
 from wumbo.framework import TemplateRegistry, UserContext, get_registry
 from wumbo.serve.auth import TokenTable
 from wumbo.serve.catalog import Catalog, ServedTemplate
 from wumbo.serve.draining import Draining, InFlight
-from wumbo.serve.errors import ServeError, internal_error, template_failure
+from wumbo.serve.errors import ServeError, internal_error
 from wumbo.serve.jsonio import OutputNotJSON, decode_json, encode_json
 from wumbo.serve.limits import ConcurrencyGate, call_with_deadline, read_limited_body
+from wumbo.serve.loading import as_template
 from wumbo.serve.metrics import METRICS_CONTENT_TYPE, ServeMetrics
 from wumbo.serve.settings import ServeSettings
 from wumbo.serve.streaming import InputLine, JsonLinesResponse, input_lines, map_records
@@ -125,7 +128,13 @@ def _media_type(request: Request, accepted: frozenset[str]) -> None:
 class _Service:
     """The request handlers over one catalog, token table, gate and metrics."""
 
-    def __init__(self, settings: ServeSettings, registry: TemplateRegistry, state: ServerState):
+    def __init__(
+        self,
+        settings: ServeSettings,
+        registry: TemplateRegistry,
+        state: ServerState,
+        pipelines: Mapping[str, Template[Any, Any, Any]],
+    ):
         self.settings = settings
         self.state = state
         self.tokens = TokenTable(settings.tokens)
@@ -133,6 +142,7 @@ class _Service:
             registry,
             templates=settings.templates,
             grants=settings.grants,
+            pipelines=pipelines,
             secured=self.tokens.enabled,
         )
         self.gate = ConcurrencyGate(
@@ -212,7 +222,7 @@ class _Service:
             raw = await read_limited_body(
                 request.headers, request.stream(), settings.max_body_bytes, settings.body_seconds
             )
-        value = decode_json(raw)
+        value = served.codec.decode(decode_json(raw))
         slot = self.gate.enter()  # only once the body is in: slow clients hold no slot
         try:
             started = perf_counter()
@@ -229,10 +239,10 @@ class _Service:
         elapsed = perf_counter() - started
         if not isinstance(result, Success):
             self.metrics.record(served.name, elapsed, "failure")
-            raise template_failure(result.failure(), debug=settings.debug)
+            raise served.failure(result.failure(), debug=settings.debug)
         self.metrics.record(served.name, elapsed, "success")
         try:
-            output = encode_json(result.unwrap())
+            output = served.codec.encode(result.unwrap())
         except OutputNotJSON as error:
             raise ServeError(422, "output_not_json", str(error)) from None
         body = b'{"template": %s, "output": %s}' % (encode_json(served.name), output)
@@ -286,9 +296,15 @@ def create_app(
     settings: ServeSettings,
     registry: TemplateRegistry | None = None,
     state: ServerState | None = None,
+    *,
+    pipelines: Mapping[str, object] | None = None,
 ) -> Starlette:
     """The application serving ``registry``'s templates (default: the shared registry, plugins
     included) as ``settings`` say. ``state`` is shared with the server for ``/readyz``.
+
+    ``pipelines`` serves core Templates (or objects with ``__wumbo_template__()``) by name at
+    the same routes; when given, the registry's templates are served only if
+    ``settings.templates`` names them.
 
     The registry is read now: a template named in ``settings.templates`` or ``grants`` that
     is not registered raises [`SettingsError`][wumbo.serve.settings.SettingsError].
@@ -304,7 +320,10 @@ def create_app(
         {'templates': []}
     """
     server_state = state if state is not None else ServerState()
-    service = _Service(settings, registry if registry is not None else get_registry(), server_state)
+    templates = {name: as_template(value, name) for name, value in (pipelines or {}).items()}
+    service = _Service(
+        settings, registry if registry is not None else get_registry(), server_state, templates
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncGenerator[None]:

@@ -7,6 +7,10 @@ granted to roles; ``*`` grants every template; a template granted to nobody is d
 everyone), or a plain isolated [`TemplateRegistry`][wumbo.framework.registry.TemplateRegistry] otherwise. Each
 served template runs as its core ``Template`` under the ``timeout`` decorator.
 
+``pipelines`` adds core Templates by name, next to the registry's templates. When pipelines are
+given, the registry's templates are served only if ``templates`` names them: serving
+``shop:orders`` serves that pipeline, not every registered template besides.
+
 Examples:
     >>> from wumbo.framework import UserContext, get_registry
     >>> catalog = Catalog(get_registry(), templates=["check"], grants={"*": frozenset({"ops"})},
@@ -29,11 +33,12 @@ Examples:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from wumbo._log import get_logger
+from wumbo.core.stage import MISSING
 from wumbo.core.template import Template
 from wumbo.framework import (
     AccessController,
@@ -43,10 +48,11 @@ from wumbo.framework import (
     TemplateRegistry,
     UserContext,
 )
-from wumbo.serve.errors import ServeError
+from wumbo.serve.codec import Codec
+from wumbo.serve.errors import ServeError, pipeline_failure, template_failure
 from wumbo.serve.settings import SettingsError
 
-__all__ = ["ALL_TEMPLATES", "Catalog", "ServedTemplate", "metadata_record"]
+__all__ = ["ALL_TEMPLATES", "Catalog", "ServedTemplate", "metadata_record", "pipeline_record"]
 
 _logger = get_logger("wumbo.serve")
 
@@ -66,6 +72,11 @@ class ServedTemplate:
 
     name: str
     pipeline: Template[Any, Any, Any]
+    codec: Codec = field(default_factory=lambda: Codec(MISSING, MISSING))
+    """How requests are decoded and outputs encoded (default: JSON as it is)."""
+    failure: Callable[..., ServeError] = template_failure
+    """The error answering a run's Failure: `template_failure` for
+    registered templates, `pipeline_failure` for pipelines."""
 
 
 def metadata_record(
@@ -93,6 +104,34 @@ def metadata_record(
     }
 
 
+def pipeline_record(name: str, pipeline: Template[Any, Any, Any]) -> dict[str, Any]:
+    """A served pipeline's description, shaped like `metadata_record`'s, with its stages.
+
+    Examples:
+        >>> from wumbo import template
+        >>> record = pipeline_record("size", template(str.strip) | len)
+        >>> record["type"], record["stages"], record["supports_async"]
+        ('pipeline', ['strip', 'len'], False)
+    """
+    return {
+        "name": name,
+        "aliases": [],
+        "version": None,
+        "description": (pipeline.__doc__ or "").strip(),
+        "author": None,
+        "type": "pipeline",
+        "tags": [],
+        "dependencies": [],
+        "supports_async": pipeline.is_async,
+        "supports_streaming": False,
+        "stages": [stage.name for stage in pipeline.stages],
+    }
+
+
+def _forbidden(name: str) -> ServeError:
+    return ServeError(403, "forbidden", f"this token may not use template {name!r}")
+
+
 def _not_served(name: str, known: Iterable[str]) -> ServeError:
     close = difflib.get_close_matches(name, list(known), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -105,7 +144,8 @@ class Catalog:
     """The served templates, their metadata, and who may use them.
 
     ``source`` is read once; ``templates`` (names or aliases) restricts what is served;
-    ``grants`` maps template names (or ``*``) to roles and needs ``secured``.
+    ``pipelines`` adds core Templates by name; ``grants`` maps template names (or ``*``) to
+    roles and needs ``secured``.
 
     Examples:
         >>> from wumbo.framework import get_registry
@@ -121,9 +161,12 @@ class Catalog:
         *,
         templates: Iterable[str] = (),
         grants: Mapping[str, frozenset[str]] | None = None,
+        pipelines: Mapping[str, Template[Any, Any, Any]] | None = None,
         secured: bool,
     ) -> None:
         entries: list[dict[str, Any]] = source.list_templates(include_metadata=True)
+        self._pipelines = dict(pipelines or {})
+        self._codecs = {name: Codec.of(pipeline) for name, pipeline in self._pipelines.items()}
         canonical = {alias: e["name"] for e in entries for alias in [e["name"], *e["aliases"]]}
         wanted = list(templates)
         for name in wanted:
@@ -134,7 +177,15 @@ class Catalog:
                     f"(registered: {registered})"
                 )
         chosen = {canonical[name] for name in wanted}
+        if self._pipelines and not chosen:
+            entries = []
         served = [e for e in entries if not chosen or e["name"] in chosen]
+        for name in self._pipelines:
+            if any(name in (e["name"], *e["aliases"]) for e in served):
+                raise SettingsError(
+                    f"cannot serve pipeline {name!r}: a registered template is served under "
+                    "that name; serve it under another one (--name NAME=MODULE:ATTR)"
+                )
         self._access = AccessController()
         self._secured = secured
         self._registry: TemplateRegistry = (
@@ -148,7 +199,11 @@ class Catalog:
         self._records = {
             e["name"]: metadata_record(e["name"], e["aliases"], e["metadata"]) for e in served
         }
+        self._records.update(
+            {name: pipeline_record(name, pipeline) for name, pipeline in self._pipelines.items()}
+        )
         self._canonical = {alias: e["name"] for e in served for alias in [e["name"], *e["aliases"]]}
+        self._canonical.update({name: name for name in self._pipelines})
         self._grant(grants or {})
 
     def _grant(self, grants: Mapping[str, frozenset[str]]) -> None:
@@ -197,6 +252,11 @@ class Catalog:
         if canonical is None:
             usable = [alias for alias, of in self._canonical.items() if self.allows(user, of)]
             raise _not_served(name, usable)
+        pipeline = self._pipelines.get(canonical)
+        if pipeline is not None:
+            if not self.allows(user, canonical):
+                raise _forbidden(canonical)
+            return ServedTemplate(canonical, pipeline, self._codecs[canonical], pipeline_failure)
         try:
             if self._secured:
                 instance = self._registry.get(canonical, user_context=user)
@@ -204,7 +264,5 @@ class Catalog:
                 instance = self._registry.get(canonical)
         except PermissionDenied as denied:
             _logger.info("refused: %s", denied)  # the roles are for the operator, not the caller
-            raise ServeError(
-                403, "forbidden", f"this token may not use template {canonical!r}"
-            ) from None
+            raise _forbidden(canonical) from None
         return ServedTemplate(canonical, instance.as_template())

@@ -17,6 +17,7 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -43,6 +44,7 @@ tokens come from --tokens-file, WUMBO_SERVE_TOKENS_FILE or WUMBO_SERVE_TOKENS
 
 examples:
   wumbo serve myproject.templates
+  wumbo serve shop.orders:pipeline --name refunds=shop.refunds:pipeline
   wumbo serve plugins/ --port 9000 --tokens-file tokens.txt --grant '*=reader'
   WUMBO_SERVE_ALLOW_REMOTE=1 wumbo serve myproject.templates --host 0.0.0.0
 """
@@ -102,7 +104,7 @@ def add_parser(
     """
     parser = subparsers.add_parser(
         "serve",
-        help="serve registered templates over HTTP",
+        help="serve templates and pipelines over HTTP",
         description="Serve the registered templates (plugins included) over HTTP.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -137,6 +139,7 @@ def settings_from_args(args: argparse.Namespace) -> ServeSettings:
     """
     given = {name: getattr(args, name) for name in OPTIONS}
     given["modules"] = tuple(args.modules) or None
+    given["names"] = None if not args.names else tuple(args.names)
     given["templates"] = None if not args.templates else tuple(args.templates)
     given["grants"] = (
         None if not args.grants else parse_roles_table(";".join(args.grants), "--grant")
@@ -149,14 +152,22 @@ def run(args: argparse.Namespace) -> int:
     """Serve as ``args`` say until SIGTERM (0) or Ctrl-C (130); 2 and one line on stderr for a
     usage error."""
     from wumbo.framework import get_registry
-    from wumbo.serve.loading import load_modules
+    from wumbo.serve.loading import is_pipeline_spec, load_modules, load_pipelines
     from wumbo.serve.server import run_server
 
     try:
         settings = settings_from_args(args)
         registry = get_registry()
-        load_modules(registry, settings.modules)
-        return run_server(settings, registry)
+        modules = [spec for spec in settings.modules if not is_pipeline_spec(spec)]
+        specs = [spec for spec in settings.modules if is_pipeline_spec(spec)]
+        before = set(registry.list_templates())
+        load_modules(registry, modules)
+        pipelines = load_pipelines([*specs, *settings.names])
+        if pipelines and modules and not settings.templates:
+            # the modules' own templates are served next to the pipelines, not the built-ins
+            loaded = tuple(sorted(set(registry.list_templates()) - before))
+            settings = dataclasses.replace(settings, templates=loaded)
+        return run_server(settings, registry, pipelines=pipelines)
     except SettingsError as error:
         print(f"wumbo serve: error: {error}", file=sys.stderr)
         return 2

@@ -18,15 +18,24 @@ Examples:
 
 from __future__ import annotations
 
+import ast
+import re
 import traceback
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
+from wumbo._log import get_logger
 from wumbo.core.result import StageError, bounded_repr
 from wumbo.decorators.timeout import StageTimeout
 from wumbo.runtime.errors import ItemTimeout
 
-__all__ = ["ServeError", "internal_error", "template_failure"]
+__all__ = ["ServeError", "internal_error", "pipeline_failure", "template_failure"]
+
+_logger = get_logger("wumbo.serve")
+
+_RETURNED_NOTE: Final = re.compile(
+    r"^wumbo: stage (?P<stage>'.*'|\".*\") \((?P<position>\d+) of \d+\) returned this on input"
+)
 
 
 class ServeError(Exception):
@@ -109,6 +118,57 @@ def template_failure(failure: object, *, debug: bool) -> ServeError:
         if isinstance(original, BaseException):
             details["traceback"] = traceback.format_exception(original)
     return ServeError(status, code, str(original), details=details)
+
+
+def _returned_by(error: object) -> dict[str, Any]:
+    """The stage that returned ``error`` as its declared failure, from the first note wumbo
+    added to it (later ones are from pipelines that passed it on)."""
+    notes: list[str] = getattr(error, "__notes__", None) or []
+    for note in notes:
+        if (found := _RETURNED_NOTE.match(note)) is not None:
+            return {"stage": ast.literal_eval(found["stage"]), "position": int(found["position"])}
+    return {}
+
+
+def pipeline_failure(failure: object, *, debug: bool) -> ServeError:
+    """The error for a served pipeline's ``Failure(failure)``: a declared error (``E`` of a
+    stage's ``-> Result[X, E]``) is a 422 ``declared_error`` naming its type, message, stage
+    and position; a `StageError` (a stage raised) is a 500 ``stage_failed``
+    naming the stage and the error's type, its message and traceback only in the log (and in
+    the answer with ``debug``); a timeout is a 504.
+
+    Examples:
+        >>> from wumbo import Failure, Result, template
+        >>> def price(country: str) -> Result[float, LookupError]:
+        ...     return Failure(LookupError(f"no rate for {country}"))
+        >>> template(str.upper) | price
+        <Template upper | price>
+        >>> pipeline_failure((template(str.upper) | price)("fr").failure(), debug=False).body()
+        {'error': {'status': 422, 'code': 'declared_error', 'message': 'no rate for FR', 'error_type': 'LookupError', 'stage': 'price', 'position': 2}}
+        >>> broken = (template(str.upper) | int)("x").failure()
+        >>> pipeline_failure(broken, debug=False).body()["error"]
+        {'status': 500, 'code': 'stage_failed', 'message': "stage 'int' (2 of 2) failed; the server log has the details", 'stage': 'int', 'position': 2, 'error_type': 'ValueError'}
+    """
+    if _is_timeout(failure) or (debug and isinstance(failure, StageError)):
+        error = template_failure(failure, debug=debug)
+        if error.status == 422:
+            error.status, error.code = 500, "stage_failed"
+        return error
+    if isinstance(failure, StageError):
+        _logger.error("%s", failure, exc_info=failure.error)
+        return ServeError(
+            500,
+            "stage_failed",
+            f"stage {failure.stage!r} ({failure.position} of {failure.total}) failed; the server "
+            "log has the details",
+            details={
+                "stage": failure.stage,
+                "position": failure.position,
+                "error_type": type(failure.error).__name__,
+            },
+        )
+    details = {"error_type": type(failure).__name__, **_returned_by(failure)}
+    return ServeError(422, "declared_error", str(failure), details=details)
 
 
 def internal_error(error: BaseException, *, debug: bool) -> ServeError:

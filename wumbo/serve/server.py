@@ -29,7 +29,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from types import FrameType, TracebackType
 from typing import Any, NoReturn
 
@@ -132,10 +132,13 @@ class _GracefulServer(uvicorn.Server):
 
 
 def _server(
-    settings: ServeSettings, registry: TemplateRegistry | None, **options: Any
+    settings: ServeSettings,
+    registry: TemplateRegistry | None,
+    pipelines: Mapping[str, object] | None,
+    **options: Any,
 ) -> _GracefulServer:
     state = ServerState()
-    app = create_app(settings, registry, state)
+    app = create_app(settings, registry, state, pipelines=pipelines)
     config = uvicorn.Config(
         app,
         lifespan="on",
@@ -171,10 +174,17 @@ def _exit_if_threads_run_on(status: int) -> None:
         _end_process(status, f"{len(running)} thread(s) still run after the shutdown")
 
 
-def run_server(settings: ServeSettings, registry: TemplateRegistry | None = None) -> int:
+def run_server(
+    settings: ServeSettings,
+    registry: TemplateRegistry | None = None,
+    *,
+    pipelines: Mapping[str, object] | None = None,
+) -> int:
     """Serve until SIGTERM (exit status 0) or SIGINT (130), then shut down gracefully.
 
-    ``registry`` defaults to the shared one (plugins included). A busy port or a bad setting
+    ``registry`` defaults to the shared one (plugins included); ``pipelines`` (names to
+    Templates) are served too, and then the registry's templates only if ``settings.templates``
+    names them (see [`create_app`][wumbo.serve.app.create_app]). A busy port or a bad setting
     raises [`SettingsError`][wumbo.serve.settings.SettingsError] before anything is served.
 
     This function owns the process: after a stop signal, the process ends within
@@ -183,7 +193,7 @@ def run_server(settings: ServeSettings, registry: TemplateRegistry | None = None
     abandoned past their timeout), it ends the process at once with ``os._exit`` and the same
     status, rather than let the interpreter wait for them.
     """
-    server = _server(settings, registry)
+    server = _server(settings, registry, pipelines)
     last_call = settings.shutdown_seconds + CLOSING_SECONDS + EXIT_MARGIN_SECONDS
 
     def watchdog(sig: int) -> None:
@@ -205,8 +215,9 @@ def run_server(settings: ServeSettings, registry: TemplateRegistry | None = None
 class BackgroundServer:
     """The server on a daemon thread of this process, for the span of a ``with`` block.
 
-    ``url`` is the base URL (with the real port when ``port=0``). Uvicorn's logging is left
-    alone and its access log off.
+    ``source`` is a registry (default: the shared one) or a mapping of names to Templates to
+    serve. ``url`` is the base URL (with the real port when ``port=0``). Uvicorn's logging is
+    left alone and its access log off.
 
     Examples:
         >>> from wumbo.serve.settings import ServeSettings
@@ -214,12 +225,17 @@ class BackgroundServer:
         >>> server.url.startswith("http://127.0.0.1:")
         True
         >>> server.stop()  # never started: nothing to do
+        >>> import httpx
+        >>> from wumbo import template
+        >>> with BackgroundServer(ServeSettings(port=0), {"size": template(len)}) as server:
+        ...     httpx.post(f"{server.url}/templates/size/run", json=[1, 2, 3]).json()
+        {'template': 'size', 'output': 3}
     """
 
     def __init__(
         self,
         settings: ServeSettings,
-        registry: TemplateRegistry | None = None,
+        source: TemplateRegistry | Mapping[str, object] | None = None,
         *,
         stop_timeout: float | None = None,
     ) -> None:
@@ -227,7 +243,9 @@ class BackgroundServer:
         port = self._socket.getsockname()[1]
         self.settings = settings
         self.url = ServeSettings(host=settings.host, port=port, allow_remote=True).address
-        self._server = _server(settings, registry, log_config=None, access_log=False)
+        registry = source if isinstance(source, TemplateRegistry) else None
+        pipelines = None if source is None or isinstance(source, TemplateRegistry) else source
+        self._server = _server(settings, registry, pipelines, log_config=None, access_log=False)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
         )

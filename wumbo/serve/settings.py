@@ -170,7 +170,7 @@ class ServeSettings:
 
     Examples:
         >>> ServeSettings().max_concurrency, ServeSettings(tokens={"s3cret": frozenset({"a"})})
-        (64, ServeSettings(host='127.0.0.1', port=8080, allow_remote=False, modules=(), templates=(), grants={}, max_body_bytes=1048576, body_seconds=10.0, timeout_seconds=30.0, max_concurrency=64, map_concurrency=8, max_abandoned_threads=16, retry_after_seconds=1, shutdown_seconds=10, metrics_role=None, debug=False, tokens=<1 hidden>))
+        (64, ServeSettings(host='127.0.0.1', port=8080, allow_remote=False, modules=(), names=(), templates=(), grants={}, max_body_bytes=1048576, body_seconds=10.0, timeout_seconds=30.0, max_concurrency=64, map_concurrency=8, max_abandoned_threads=16, retry_after_seconds=1, shutdown_seconds=10, metrics_role=None, debug=False, tokens=<1 hidden>))
     """
 
     host: str = _option(
@@ -188,9 +188,23 @@ class ServeSettings:
     )
     """Allow listening on a non-loopback address."""
     modules: tuple[str, ...] = _option(
-        (), "MODULES", None, "names", "modules or plugin directories to load before serving"
+        (),
+        "MODULES",
+        None,
+        "names",
+        "modules or plugin directories to load, or MODULE:ATTR pipelines to serve",
     )
-    """Modules (or plugin directories) to load before serving; their templates register."""
+    """Modules (or plugin directories) to load before serving; their templates register.
+    ``MODULE:ATTR`` entries name one pipeline each, served under ``ATTR``."""
+    names: tuple[str, ...] = _option(
+        (),
+        "NAMES",
+        "--name",
+        "names",
+        "serve the pipeline MODULE:ATTR under NAME (repeatable)",
+        "NAME=MODULE:ATTR",
+    )
+    """Pipelines to serve under a name of their own: ``NAME=MODULE:ATTR`` entries."""
     templates: tuple[str, ...] = _option(
         (),
         "TEMPLATES",

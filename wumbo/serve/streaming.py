@@ -48,7 +48,7 @@ from wumbo._log import get_logger
 from wumbo.core.template import Template, template
 from wumbo.runtime.errors import ItemTimeout
 from wumbo.serve.catalog import ServedTemplate
-from wumbo.serve.errors import ServeError, template_failure
+from wumbo.serve.errors import ServeError
 from wumbo.serve.jsonio import OutputNotJSON, decode_json, encode_json
 from wumbo.serve.limits import Slot, too_large, too_slow
 from wumbo.serve.metrics import Outcome
@@ -171,7 +171,7 @@ def _answerer(
     served: ServedTemplate, observe: Observe | None
 ) -> tuple[Template[InputLine, Any, Any], object]:
     """The per-line stage ``amap`` runs, and the executor it needs (threads for sync code)."""
-    core, name = served.pipeline, served.name
+    core, name, decode = served.pipeline, served.name, served.codec.decode
 
     def measured(result: Result[Any, Any], started: float) -> Result[Any, Any]:
         if observe is not None:
@@ -184,31 +184,39 @@ def _answerer(
         async def answer_async(line: InputLine) -> Result[Any, Any]:
             if line.problem is not None:
                 return Failure(line.problem)
+            try:
+                value = decode(line.value)
+            except ServeError as misfit:
+                return Failure(misfit)
             started = perf_counter()
-            return measured(await core.acall(line.value), started)
+            return measured(await core.acall(value), started)
 
         return template(answer_async, name=name), None
 
     def answer(line: InputLine) -> Result[Any, Any]:
         if line.problem is not None:
             return Failure(line.problem)
+        try:
+            value = decode(line.value)
+        except ServeError as misfit:
+            return Failure(misfit)
         started = perf_counter()
-        result = core(line.value) if line.call is None else line.call.run(core, line.value)
+        result = core(value) if line.call is None else line.call.run(core, value)
         return measured(result, started)
 
     return template(answer, name=name), "threads"
 
 
-def _record(number: int, result: Result[Any, Any], debug: bool) -> bytes:
+def _record(number: int, result: Result[Any, Any], debug: bool, served: ServedTemplate) -> bytes:
     if isinstance(result, Success):
         try:
-            return b'{"line": %d, "output": %s}\n' % (number, encode_json(result.unwrap()))
+            return b'{"line": %d, "output": %s}\n' % (number, served.codec.encode(result.unwrap()))
         except OutputNotJSON as error:
             problem = ServeError(422, "output_not_json", str(error))
     else:
         failure = result.failure()
         problem = (
-            failure if isinstance(failure, ServeError) else template_failure(failure, debug=debug)
+            failure if isinstance(failure, ServeError) else served.failure(failure, debug=debug)
         )
     return encode_json({"line": number, **problem.body()}) + b"\n"
 
@@ -261,7 +269,7 @@ async def map_records(
                     call.abandon()
                 if observe is not None:
                     observe(served.name, timeout, "error")
-            yield _record(number, result, debug)
+            yield _record(number, result, debug, served)
     finally:
         for _, call in pending:  # the stream ended early: its running lines are abandoned
             if call is not None:
