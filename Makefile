@@ -32,8 +32,8 @@ demo: $(VENV)/.package
 test: lint typecheck typing-tests pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check wumbo tests benchmarks
-	$(BIN)/ruff format --check wumbo tests benchmarks
+	$(BIN)/ruff check wumbo tests benchmarks stubs docs/hooks
+	$(BIN)/ruff format --check wumbo tests benchmarks stubs docs/hooks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy wumbo tests

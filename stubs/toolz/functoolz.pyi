@@ -23,9 +23,9 @@ gives *keyword* arguments returns ``curry[R]`` even when those arguments complet
 
 from collections.abc import Callable, Iterable
 from inspect import Signature
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, Self, TypeVar, overload
 
-from typing_extensions import ParamSpec, Self
+from typing_extensions import ParamSpec
 
 __all__ = (
     "compose",
@@ -69,9 +69,7 @@ class curry(Generic[_R_co]):
     @overload
     def __new__(cls, func: Callable[[_T1, _T2], _R], /) -> _Curried2[_T1, _T2, _R]: ...
     @overload
-    def __new__(
-        cls, func: Callable[[_T1, _T2, _T3], _R], /
-    ) -> _Curried3[_T1, _T2, _T3, _R]: ...
+    def __new__(cls, func: Callable[[_T1, _T2, _T3], _R], /) -> _Curried3[_T1, _T2, _T3, _R]: ...
     @overload
     def __new__(
         cls, func: Callable[[_T1, _T2, _T3, _T4], _R], /
