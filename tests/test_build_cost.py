@@ -68,3 +68,52 @@ def test_an_inspection_is_reused_but_options_still_apply() -> None:
     plain, named = Stage.of(inc), Stage.of(inc, name="increment", blocking=True)
     assert plain.name == "inc"
     assert (named.name, named.blocking, named.in_hint) == ("increment", True, int)
+
+
+class _TakesText:
+    """Equal to every ``_TakesNumber``: equality must not merge inspections."""
+
+    def __call__(self, text: str) -> int:
+        return int(text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _TakesText | _TakesNumber)
+
+    def __hash__(self) -> int:
+        return 0
+
+
+class _TakesNumber:
+    def __call__(self, n: int) -> str:
+        return str(n)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _TakesText | _TakesNumber)
+
+    def __hash__(self) -> int:
+        return 0
+
+
+def test_equal_callables_with_different_signatures_get_their_own_inspection() -> None:
+    text, number = _TakesText(), _TakesNumber()
+    assert text == number
+    assert hash(text) == hash(number)
+    first, second = Stage.of(text), Stage.of(number)
+    assert (first.in_hint, first.out_hint) == (str, int)
+    assert (second.in_hint, second.out_hint) == (int, str)
+    assert (Stage.of(text).in_hint, Stage.of(number).in_hint) == (str, int)  # cached: still apart
+
+
+def test_the_inspection_cache_forgets_a_callable_when_it_dies() -> None:
+    from wumbo.core import stage as stage_module
+
+    before = len(stage_module._inspections)
+    functions = [eval(f"lambda n: n + {offset}") for offset in range(20)]
+    refs = [weakref.ref(function) for function in functions]
+    for function in functions:
+        Stage.of(function)
+    assert len(stage_module._inspections) == before + 20
+    del function, functions
+    gc.collect()
+    assert [ref for ref in refs if ref() is not None] == []
+    assert len(stage_module._inspections) == before

@@ -161,10 +161,18 @@ class _Inspection(typing.NamedTuple):
     out_hint: object
 
 
-_inspections: weakref.WeakKeyDictionary[Any, _Inspection] = weakref.WeakKeyDictionary()
-"""Inspections by callable, so a pipeline built again from the same functions costs no
-signature or hint look-up. Weak keys, and values that do not refer to the callable, keep no
-function alive."""
+_inspections: dict[int, tuple[weakref.ref[Any], _Inspection]] = {}
+"""Inspections by the callable's identity, so a pipeline built again from the same functions
+costs no signature or hint look-up. Keyed by ``id()``, not by equality: two callables that
+compare equal may still have different signatures. Each entry holds only a weak reference to
+its callable (whose callback removes the entry) and an inspection that does not refer to it, so
+the cache keeps no function alive."""
+
+
+def _forget(key: int, ref: weakref.ref[Any]) -> None:
+    entry = _inspections.get(key)
+    if entry is not None and entry[0] is ref:  # not a newer callable that reuses the id
+        del _inspections[key]
 
 
 def _inspect(fn: Callable[[Any], Any]) -> _Inspection:
@@ -183,7 +191,8 @@ def _inspect(fn: Callable[[Any], Any]) -> _Inspection:
 
 
 def _inspected(fn: Callable[[Any], Any]) -> _Inspection:
-    """``fn``'s inspection, cached; callables without weak references are inspected each time.
+    """``fn``'s inspection, cached by identity; callables without weak references are inspected
+    each time.
 
     Examples:
         >>> def double(n: int) -> int:
@@ -191,13 +200,17 @@ def _inspected(fn: Callable[[Any], Any]) -> _Inspection:
         >>> _inspected(double) is _inspected(double), _inspected(double).in_hint
         (True, <class 'int'>)
     """
+    key = id(fn)
+    entry = _inspections.get(key)
+    if entry is not None and entry[0]() is fn:
+        return entry[1]
+    inspection = _inspect(fn)
     try:
-        known = _inspections.get(fn)
-    except TypeError:  # not weakly referenceable or not hashable (len, some callables)
-        return _inspect(fn)
-    if known is None:
-        known = _inspections[fn] = _inspect(fn)
-    return known
+        ref = weakref.ref(fn, lambda dead: _forget(key, dead))
+    except TypeError:  # not weakly referenceable (len, slotted objects): not cached
+        return inspection
+    _inspections[key] = (ref, inspection)
+    return inspection
 
 
 @dataclass(frozen=True, slots=True, eq=False)
