@@ -72,7 +72,13 @@ FRAMEWORK_NAMES: Final = dict.fromkeys(
     ],
     "wumbo.framework",
 )
-"""The framework's names that ``wumbo`` still resolves, for code written before 0.2."""
+"""The framework's names that ``wumbo`` still resolves, for code written before 0.2.
+
+Its one source is ``wumbo.framework.__all__``: every name there except those the root defines
+itself (``template``, ``MetricsCollector``). It is spelled out here so that ``import wumbo``
+need not load the framework to know them; ``tests/framework/test_root_names.py`` checks that the
+two agree, so a name added to the framework's ``__all__`` fails the tests until it is added here.
+"""
 
 
 def _runtime() -> ManyItemsRunner:

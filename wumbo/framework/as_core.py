@@ -15,17 +15,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from wumbo.core.steps import make_step
+from wumbo.core.steps import AsyncStep
 from wumbo.core.template import Template, template
 
-if TYPE_CHECKING:  # base.py calls this module: no import back at run time
+if TYPE_CHECKING:  # base.py imports this module: no import back at run time
     from wumbo.framework.base import BaseTemplate
 
 __all__ = ["core_template_of"]
-
-
-def _data_of(source: BaseTemplate[Any], value: Any) -> Any:
-    return source._data(value)  # pyright: ignore[reportPrivateUsage]
 
 
 async def _adata_of(source: BaseTemplate[Any], value: Any) -> Any:
@@ -48,5 +44,8 @@ def core_template_of(source: BaseTemplate[Any], *, is_async: bool) -> Template[A
         [3]
     """
     name = source.metadata.name
-    step = make_step(name, is_async, _data_of, _adata_of, source)
-    return template(step, name=name, blocking=source.blocking and not is_async)
+    if is_async:
+        return template(AsyncStep(name, _adata_of, (source,)), name=name)
+    # the bound method: one call from the pipeline to the template (it pickles with the template)
+    stage = source._stage  # pyright: ignore[reportPrivateUsage]
+    return template(stage, name=name, blocking=source.blocking)

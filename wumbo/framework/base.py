@@ -1,22 +1,23 @@
 """``BaseTemplate``: the seed's class-based template, a thin layer over the core ``Template``.
 
-A subclass supplies ``_get_metadata`` and ``_execute_core``; ``execute`` runs the template
-method ``_preprocess`` -> ``_execute_core`` -> ``_postprocess`` and packages the outcome into an
-[`ExecutionResult`][wumbo.framework.execution.ExecutionResult] (it never raises for the template's own errors);
-calling the template returns the data or re-raises the original exception.
+A subclass declares its metadata (the class attribute ``template_metadata``, or an override of
+``_get_metadata``) and supplies ``_execute_core``; ``execute`` runs the template method
+``_preprocess`` -> ``_execute_core`` -> ``_postprocess`` and packages the outcome into an
+[`ExecutionResult`][wumbo.framework.execution.ExecutionResult] (it never raises for the
+template's own errors); calling the template returns the data or re-raises the original
+exception.
 
-A BaseTemplate goes wherever a core Template goes: ``|`` composes it with templates and plain
-functions (it is one stage: its input is ``execute``'s argument, its output the data, its error
-a Failure at its position), ``execute_async``/``acall``/``arun`` run it in async code, ``map``
-runs it over many items, and wumbo's decorators take it like any callable. ``as_template()``
-gives the core Template itself.
+Everything else a core Template does, a BaseTemplate does by delegation: ``run``, ``acall``,
+``arun``, ``map``, ``amap``, ``then``, ``checked``, ``to_mermaid`` and ``|`` (on either side)
+are the methods of its core form ``__wumbo_template__()`` (also ``as_template()``), a one-stage
+Template built once per instance: its input is ``execute``'s argument, its output the data, its
+error a Failure at its position. wumbo's decorators take a BaseTemplate like any callable.
 
 Examples:
     >>> from wumbo import template
     >>> from wumbo.framework import BaseTemplate, TemplateMetadata
     >>> class Shout(BaseTemplate[str]):
-    ...     def _get_metadata(self) -> TemplateMetadata:
-    ...         return TemplateMetadata("shout")
+    ...     template_metadata = TemplateMetadata("shout")
     ...     def _execute_core(self, text: str, *, context: object) -> str:
     ...         return text.upper() + "!"
     >>> shout = Shout()
@@ -24,43 +25,54 @@ Examples:
     ('HI!', True)
     >>> (template(str.strip) | shout)("  hey ")
     <Success: HEY!>
+    >>> shout.run("a") == shout.as_template().run("a"), shout.to_mermaid().splitlines()[0]
+    (True, 'flowchart LR')
 """
 
 from __future__ import annotations
 
-import itertools
+import dataclasses
+import functools
 import logging
 import time
-import uuid
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Coroutine, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Protocol, cast, overload
+from collections.abc import Callable, Coroutine, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, cast, overload
 
 import anyio.to_thread
-from returns.result import Result
-from typing_extensions import TypeIs, TypeVar
+from typing_extensions import TypeVar
 
 from wumbo._log import get_logger
-from wumbo.core.many import Progress
-from wumbo.core.result import StageError, bounded_repr
+from wumbo.core.result import bounded_repr
 from wumbo.core.stage import describe
 from wumbo.core.template import Template
+from wumbo.decorators.observers import Event, EventKind, Hook, Hooks, global_hooks
+from wumbo.framework.as_core import core_template_of
 from wumbo.framework.errors import TemplateExecutionError
-from wumbo.framework.execution import ExecutionContext, ExecutionResult
-from wumbo.framework.execution_observers import ExecutionObserver
+from wumbo.framework.execution import (
+    DeferredContext,
+    ExecutionContext,
+    ExecutionResult,
+    new_execution_id,
+)
+from wumbo.framework.execution_observers import (
+    ExecutionCallbacks,
+    ExecutionObserver,
+    as_execution_hook,
+)
 from wumbo.framework.metadata import ExecutionMode, TemplateMetadata
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterable, AsyncIterator
+
+    from returns.result import Result
+
+    from wumbo.core.result import StageError
     from wumbo.framework.composite import CompositeTemplate
 
 __all__ = ["BaseTemplate"]
 
 T = TypeVar("T", default=Any)
-
-# Execution ids: unique across processes (a random prefix) and cheap (a counter; uuid4 per run
-# costs more than a whole trivial execution).
-_RUN_PREFIX = uuid.uuid4().hex[:12]
-_run_numbers = itertools.count(1)
 C = TypeVar("C")
 X = TypeVar("X")
 E2 = TypeVar("E2")
@@ -70,6 +82,8 @@ I3 = TypeVar("I3")
 _I_contra = TypeVar("_I_contra", contravariant=True)
 _I2_contra = TypeVar("_I2_contra", contravariant=True)
 _I3_contra = TypeVar("_I3_contra", contravariant=True)
+
+_everyone = global_hooks()
 
 
 class _Core(Protocol[_I_contra]):
@@ -120,17 +134,17 @@ def _base(template: object) -> BaseTemplate[Any]:
 class BaseTemplate(ABC, Generic[T]):
     """Abstract base of class-based templates; ``T`` is the type of the data it produces.
 
-    Subclasses set their own attributes *before* calling ``super().__init__(**config)``
-    (metadata may depend on them) and override ``_validate_config`` to reject bad
-    configuration with [`TemplateConfigError`][wumbo.framework.errors.TemplateConfigError]. Set the class attribute
-    ``blocking = True`` when the sync core blocks, so async runs move it to a worker thread;
-    override ``_execute_core_async`` for a native async core.
+    Subclasses declare ``template_metadata`` (or override ``_get_metadata`` when the metadata
+    depends on the instance), set their own attributes *before* calling
+    ``super().__init__(**config)`` and override ``_validate_config`` to reject bad
+    configuration with [`TemplateConfigError`][wumbo.framework.errors.TemplateConfigError]. Set
+    the class attribute ``blocking = True`` when the sync core blocks, so async runs move it to a
+    worker thread; override ``_execute_core_async`` for a native async core.
 
     Examples:
         >>> from wumbo.framework import TemplateMetadata
         >>> class Half(BaseTemplate[float]):
-        ...     def _get_metadata(self) -> TemplateMetadata:
-        ...         return TemplateMetadata("half")
+        ...     template_metadata = TemplateMetadata("half")
         ...     def _execute_core(self, n: float, *, context: object) -> float:
         ...         return n / 2
         >>> result = Half().execute(0)
@@ -143,27 +157,59 @@ class BaseTemplate(ABC, Generic[T]):
     """
 
     blocking: ClassVar[bool] = False
+    template_metadata: ClassVar[TemplateMetadata | None] = None
+    """The metadata, declared once for the class; each instance gets its own copy."""
     _composite_class: ClassVar[type[CompositeTemplate]]
     """What ``compose`` builds; set by [`wumbo.framework.composite`][wumbo.framework.composite], which subclasses this
     class (the framework package always loads it), so this module need not import it."""
+    _always_recorded: ClassVar[bool] = False
+    """The class overrides ``execute``: every data call goes through it."""
+    _bare_core: ClassVar[bool] = True
+    """``_preprocess`` and ``_postprocess`` are the identity: the data call skips them."""
     config: dict[str, Any]
     metadata: TemplateMetadata
     logger: logging.Logger
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._always_recorded = cls.execute is not BaseTemplate.execute
+        cls._bare_core = (
+            cls._preprocess is BaseTemplate._preprocess
+            and cls._postprocess is BaseTemplate._postprocess
+        )
 
     def __init__(self, **config: Any) -> None:
         self.config = config
         self.metadata = self._get_metadata()
         self.logger = get_logger(f"wumbo.{self.metadata.name}")
         self.__name__ = self.metadata.name  # the stage name in a pipeline
-        self._observers: list[ExecutionObserver] = []
+        self._hooks = Hooks(self.metadata.name)
         self._core: Template[Any, T] | None = None
         self._validate_config()
 
     # -- what subclasses provide ----------------------------------------------------------------
 
-    @abstractmethod
     def _get_metadata(self) -> TemplateMetadata:
-        """The template's metadata (name, type, tags...)."""
+        """The template's metadata: a copy of the class's ``template_metadata``.
+
+        Examples:
+            >>> class Nameless(BaseTemplate[int]):
+            ...     def _execute_core(self, n: int, *, context: object) -> int:
+            ...         return n
+            >>> Nameless()
+            Traceback (most recent call last):
+            ...
+            TypeError: Nameless must set the class attribute template_metadata or override _get_metadata
+        """
+        declared = type(self).template_metadata
+        if declared is None:
+            raise TypeError(
+                f"{type(self).__name__} must set the class attribute template_metadata or "
+                "override _get_metadata"
+            )
+        return dataclasses.replace(
+            declared, tags=list(declared.tags), dependencies=list(declared.dependencies)
+        )
 
     # The hooks are declared with ``*args: Any, **kwargs: Any`` so that subclasses may name
     # their own parameters; each is called with the keyword ``context=`` (an ExecutionContext).
@@ -201,7 +247,7 @@ class BaseTemplate(ABC, Generic[T]):
         """
         return ExecutionContext(
             template_name=self.metadata.name,
-            execution_id=f"{_RUN_PREFIX}-{next(_run_numbers)}",
+            execution_id=new_execution_id(),
             metadata={"mode": mode},
             config=self.config.copy(),
             logger=self.logger,
@@ -279,34 +325,60 @@ class BaseTemplate(ABC, Generic[T]):
         """``execute``'s data, or its original exception raised: what ``tpl(x)`` and a pipe
         stage call.
 
-        When nothing would see the run's records (``execute`` not overridden, no observer, no
-        DEBUG logging, no ``context`` passed in), it skips them: the template's steps run with a
-        fresh context and no ``ExecutionResult`` is built. A failure is still logged.
+        When nothing would see the run's records (no ``context`` passed in and not
+        ``_watched``), it skips
+        them: no timing, no ``ExecutionResult``, and the core's context makes its id, metadata
+        and config copy only if the core reads them. A failure is still logged.
 
         Examples:
             >>> from wumbo.framework import create_aggregator
             >>> create_aggregator()._data(1, 2, 3)
             6
         """
-        if (
-            context is not None
-            or self._observers
-            or type(self).execute is not BaseTemplate.execute
-            or self.logger.isEnabledFor(logging.DEBUG)
-        ):
+        if context is not None or self._watched():
             result = self.execute(*args, context=context, **kwargs)
             if result.success:
                 return cast("T", result.data)
             assert result.error is not None
             raise result.error
-        run_context = self.create_context()
+        run_context = DeferredContext(self)
         try:
+            if self._bare_core:
+                return self._execute_core(*args, context=run_context, **kwargs)
             arguments = self._checked(self._preprocess(*args, context=run_context, **kwargs))
             data = self._execute_core(*arguments, context=run_context, **kwargs)
             return self._postprocess(data, run_context)
         except Exception as error:
             self.logger.error("Execution failed: %s", error)
             raise
+
+    def _stage(self, value: Any) -> Any:  # Any: the core checks no hint of its own here
+        """What the template's core form calls: ``_data(value)``, without the star-call
+        (several times slower) when the core is bare and nobody watches.
+
+        Examples:
+            >>> from wumbo.framework import create_aggregator
+            >>> create_aggregator()._stage(5)
+            5
+        """
+        if not self._bare_core or self._watched():
+            return self._data(value)
+        run_context = DeferredContext(self)
+        try:
+            return self._execute_core(value, context=run_context)
+        except Exception as error:
+            self.logger.error("Execution failed: %s", error)
+            raise
+
+    def _watched(self) -> bool:
+        """Would anyone see this run's records: an ``execute`` override, an observer of this
+        template or a global one, DEBUG logging?"""
+        return bool(
+            self._always_recorded
+            or self._hooks.observers
+            or _everyone.observers
+            or self.logger.isEnabledFor(logging.DEBUG)
+        )
 
     def _checked(self, arguments: object) -> tuple[Any, ...]:
         if not isinstance(arguments, tuple):
@@ -316,10 +388,16 @@ class BaseTemplate(ABC, Generic[T]):
             )
         return arguments  # pyright: ignore[reportUnknownVariableType]
 
-    # -- observers -------------------------------------------------------------------------------
+    # -- observers: adapters onto wumbo's one hook registry ---------------------------------------
 
-    def add_observer(self, observer: ExecutionObserver) -> None:
-        """Call ``observer`` on every start, completion and error of this template.
+    def add_observer(self, observer: ExecutionObserver | ExecutionCallbacks | Hook) -> None:
+        """Tell ``observer`` of every start, completion and error of this template.
+
+        ``observer`` is an [`ExecutionObserver`][wumbo.framework.execution_observers.ExecutionObserver]
+        (or any object with its ``on_execution_*`` callbacks), or a hook of wumbo's one observer
+        contract (a callable taking an [`Event`][wumbo.decorators.observers.Event], see
+        [`wumbo.decorators.observers`][wumbo.decorators.observers]). Observers registered there
+        globally hear every template's runs too.
 
         Examples:
             >>> from wumbo.framework import MetricsObserver, create_aggregator
@@ -330,32 +408,22 @@ class BaseTemplate(ABC, Generic[T]):
             >>> metrics.collector.snapshot()["aggregator"].calls
             1
         """
-        self._observers.append(observer)
+        self._hooks.add(as_execution_hook(observer))
 
-    def remove_observer(self, observer: ExecutionObserver) -> None:
-        """Stop calling ``observer``; ``ValueError`` if it was not attached.
+    def remove_observer(self, observer: ExecutionObserver | ExecutionCallbacks | Hook) -> None:
+        """Stop telling ``observer``; ``ValueError`` if it was not attached.
 
         Examples:
             >>> from wumbo.framework import MetricsObserver, create_aggregator
             >>> create_aggregator().remove_observer(MetricsObserver())
             Traceback (most recent call last):
             ...
-            ValueError: remove_observer: this MetricsObserver is not an observer of aggregator
+            ValueError: remove_observer: MetricsObserver <...> is not an observer of aggregator
         """
         try:
-            self._observers.remove(observer)
-        except ValueError:
-            raise ValueError(
-                f"remove_observer: this {type(observer).__name__} is not an observer of "
-                f"{self.metadata.name}"
-            ) from None
-
-    def _notify(self, event: str, *arguments: Any) -> None:
-        for observer in tuple(self._observers):
-            try:
-                getattr(observer, event)(*arguments)
-            except Exception:
-                self.logger.exception("observer %r failed in %s", observer, event)
+            self._hooks.remove(as_execution_hook(observer))
+        except ValueError as error:
+            raise ValueError(f"remove_observer: {error}") from None
 
     # -- the core Template protocol ----------------------------------------------------------------
 
@@ -377,8 +445,6 @@ class BaseTemplate(ABC, Generic[T]):
         """
         this = _base(self)
         if this._core is None:
-            from wumbo.framework.as_core import core_template_of
-
             own_async = type(this)._execute_core_async
             is_async = own_async is not BaseTemplate._execute_core_async
             this._core = core_template_of(this, is_async=is_async)
@@ -386,142 +452,58 @@ class BaseTemplate(ABC, Generic[T]):
 
     __wumbo_template__ = as_template  # how the core's ``|`` finds the Template form
 
-    def run(self: _Core[I], value: I) -> T:
-        """The core's plain call: the data or the original exception (with a PEP 678 note).
+    if TYPE_CHECKING:
+        # What the checkers see of the delegated surface (at run time each name is the core
+        # Template's method, see _delegated below). The types come from _execute_core.
 
-        Examples:
-            >>> from wumbo.framework import create_transformer
-            >>> create_transformer(map_func=abs).run(-3)
-            [3]
-        """
-        return _base(self).as_template().run(value)  # type: ignore[no-any-return]
+        def run(self: _Core[I], value: I) -> T: ...
+        async def acall(self: _Core[I], value: I) -> Result[T, StageError]: ...
+        async def arun(self: _Core[I], value: I) -> T: ...
+        def map(
+            self: _Core[I], items: Iterable[I], /, **options: Any
+        ) -> Iterator[Result[T, StageError]]: ...
+        def amap(
+            self: _Core[I], items: Iterable[I] | AsyncIterable[I], /, **options: Any
+        ) -> AsyncIterator[Result[T, StageError]]: ...
+        def checked(self: _Core[I], enabled: bool = True) -> Template[I, T]: ...
+        def to_mermaid(self) -> str: ...
+        @overload
+        def __or__(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+            self: _Core[I], other: Template[T, C, E2], /
+        ) -> Template[I, C, E2]: ...
+        @overload
+        def __or__(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+            self: _Core[I], other: Callable[[T], Coroutine[Any, Any, Result[C, E2]]], /
+        ) -> Template[I, C, E2]: ...
+        @overload
+        def __or__(
+            self: _Core[I], other: Callable[[T], Coroutine[Any, Any, C]], /
+        ) -> Template[I, C]: ...
+        @overload
+        def __or__(  # type: ignore[overload-overlap]
+            self: _Core[I], other: Callable[[T], Result[C, E2]], /
+        ) -> Template[I, C, E2]: ...
+        @overload
+        def __or__(self: _Core[I], other: Callable[[T], C], /) -> Template[I, C]: ...
+        def __or__(self, other: Any, /) -> Template[Any, Any, Any]: ...
 
-    async def acall(self: _Core[I], value: I) -> Result[T, StageError]:
-        """The core's async Result call.
+        then = __or__
 
-        Examples:
-            >>> import anyio
-            >>> from wumbo.framework import create_aggregator
-            >>> anyio.run(create_aggregator().acall, 4)
-            <Success: 4>
-        """
-        return await _base(self).as_template().acall(value)
-
-    async def arun(self: _Core[I], value: I) -> T:
-        """The core's async plain call.
-
-        Examples:
-            >>> import anyio
-            >>> from wumbo.framework import create_aggregator
-            >>> anyio.run(create_aggregator().arun, 4)
-            4
-        """
-        return await _base(self).as_template().arun(value)  # type: ignore[no-any-return]
-
-    def map(
-        self: _Core[I],
-        items: Iterable[I],
-        *,
-        concurrency: int | Literal["auto"] = 8,
-        ordered: bool = True,
-        timeout: float | None = None,
-        progress: Callable[[Progress], object] | None = None,
-        executor: object = None,
-    ) -> Iterator[Result[T, StageError]]:
-        """Run the template over many items, one Result per item (see ``Template.map``).
-
-        Each item is one call, ``execute(item)``.
-        """
-        return (
-            _base(self)
-            .as_template()
-            .map(
-                items,
-                concurrency=concurrency,
-                ordered=ordered,
-                timeout=timeout,
-                progress=progress,
-                executor=executor,
-            )
-        )
-
-    def amap(
-        self: _Core[I],
-        items: Iterable[I] | AsyncIterable[I],
-        *,
-        concurrency: int | Literal["auto"] = 8,
-        ordered: bool = True,
-        timeout: float | None = None,
-        progress: Callable[[Progress], object] | None = None,
-        executor: object = None,
-    ) -> AsyncIterator[Result[T, StageError]]:
-        """The async twin of [`map`][wumbo.framework.base.BaseTemplate.map] (see ``Template.amap``)."""
-        return (
-            _base(self)
-            .as_template()
-            .amap(
-                items,
-                concurrency=concurrency,
-                ordered=ordered,
-                timeout=timeout,
-                progress=progress,
-                executor=executor,
-            )
-        )
-
-    @overload
-    def __or__(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
-        self: _Core[I], other: Template[T, C, E2], /
-    ) -> Template[I, C, E2]: ...
-    @overload
-    def __or__(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
-        self: _Core[I], other: Callable[[T], Coroutine[Any, Any, Result[C, E2]]], /
-    ) -> Template[I, C, E2]: ...
-    @overload
-    def __or__(
-        self: _Core[I], other: Callable[[T], Coroutine[Any, Any, C]], /
-    ) -> Template[I, C]: ...
-    @overload
-    def __or__(  # type: ignore[overload-overlap]
-        self: _Core[I], other: Callable[[T], Result[C, E2]], /
-    ) -> Template[I, C, E2]: ...
-    @overload
-    def __or__(self: _Core[I], other: Callable[[T], C], /) -> Template[I, C]: ...
-    def __or__(self, other: Any, /) -> Template[Any, Any, Any]:
-        """``template | next_stage``: a core pipeline whose first stage is this template.
-
-        Examples:
-            >>> from wumbo.framework import create_transformer
-            >>> (create_transformer(map_func=abs) | sum).run(-3)
-            3
-        """
-        right: object = other.as_template() if _is_base_template(other) else other
-        joined: Template[Any, Any, Any] = _base(self).as_template().then(cast(Any, right))
-        return joined
-
-    @overload
-    def __ror__(  # type: ignore[overload-overlap]
-        self: _Core[I], other: Callable[[X], Coroutine[Any, Any, Result[I, E2]]], /
-    ) -> Template[X, T, E2]: ...
-    @overload
-    def __ror__(
-        self: _Core[I], other: Callable[[X], Coroutine[Any, Any, I]], /
-    ) -> Template[X, T]: ...
-    @overload
-    def __ror__(  # type: ignore[overload-overlap]
-        self: _Core[I], other: Callable[[X], Result[I, E2]], /
-    ) -> Template[X, T, E2]: ...
-    @overload
-    def __ror__(self: _Core[I], other: Callable[[X], I], /) -> Template[X, T]: ...
-    def __ror__(self, other: Any, /) -> Template[Any, Any, Any]:
-        """``plain_function | template``: a core pipeline ending with this template.
-
-        Examples:
-            >>> from wumbo.framework import create_classic_wumbo
-            >>> (str.strip | create_classic_wumbo(operation=str.upper, as_single=True)).run(" a ")
-            'A'
-        """
-        return _base(self).as_template().__ror__(other)
+        @overload
+        def __ror__(  # type: ignore[overload-overlap]
+            self: _Core[I], other: Callable[[X], Coroutine[Any, Any, Result[I, E2]]], /
+        ) -> Template[X, T, E2]: ...
+        @overload
+        def __ror__(
+            self: _Core[I], other: Callable[[X], Coroutine[Any, Any, I]], /
+        ) -> Template[X, T]: ...
+        @overload
+        def __ror__(  # type: ignore[overload-overlap]
+            self: _Core[I], other: Callable[[X], Result[I, E2]], /
+        ) -> Template[X, T, E2]: ...
+        @overload
+        def __ror__(self: _Core[I], other: Callable[[X], I], /) -> Template[X, T]: ...
+        def __ror__(self, other: Any, /) -> Template[Any, Any, Any]: ...
 
     def compose(self, other: BaseTemplate[Any]) -> CompositeTemplate:
         """The seed's composition: a [`CompositeTemplate`][wumbo.framework.composite.CompositeTemplate] of both.
@@ -539,12 +521,41 @@ class BaseTemplate(ABC, Generic[T]):
         return state
 
 
-def _is_base_template(value: object) -> TypeIs[BaseTemplate[Any]]:
-    return isinstance(value, BaseTemplate)
+_DELEGATED: tuple[str, ...] = (
+    "run",
+    "acall",
+    "arun",
+    "map",
+    "amap",
+    "then",
+    "checked",
+    "to_mermaid",
+    "__or__",
+    "__ror__",
+)
+"""The core Template's methods a BaseTemplate answers by delegating to its core form."""
+
+
+def _delegated(name: str) -> Callable[..., Any]:
+    """``BaseTemplate.<name>``: the same method of the template's core form."""
+    core_method = getattr(Template, name)
+
+    @functools.wraps(core_method)
+    def delegated(self: BaseTemplate[Any], /, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self.__wumbo_template__(), name)(*args, **kwargs)
+
+    delegated.__qualname__ = f"BaseTemplate.{name}"
+    delegated.__module__ = __name__
+    delegated.__doc__ = f"The core form's ``{name}`` (see ``Template.{name}``)."
+    return delegated
+
+
+for _name in _DELEGATED:
+    setattr(BaseTemplate, _name, _delegated(_name))
 
 
 class _Run:
-    """One execution in progress: context, timing, logging, observers and packaging."""
+    """One recorded execution: context, timing, logging, observers and packaging."""
 
     __slots__ = ("context", "started", "template")
 
@@ -568,8 +579,13 @@ class _Run:
                 bounded_repr(args),
                 bounded_repr(kwargs),
             )
-        if template._observers:  # pyright: ignore[reportPrivateUsage]
-            template._notify("on_execution_start", self.context)  # pyright: ignore[reportPrivateUsage]
+        self._tell("start", args, 0.0, self.context)
+
+    def _tell(self, kind: EventKind, value: object, duration: float, detail: object) -> None:
+        hooks: Hooks = self.template._hooks  # pyright: ignore[reportPrivateUsage]
+        if hooks:
+            name = self.template.metadata.name
+            hooks.notify(Event(kind, "template", name, value, duration, detail))
 
     def _elapsed(self) -> float:
         elapsed = time.perf_counter() - self.started
@@ -584,14 +600,13 @@ class _Run:
             execution_time=elapsed,
             context=self.context,
         )
-        if self.template._observers:  # pyright: ignore[reportPrivateUsage]
-            self.template._notify("on_execution_complete", result)  # pyright: ignore[reportPrivateUsage]
+        self._tell("complete", data, elapsed, result)
         return result
 
     def failed(self, error: Exception) -> ExecutionResult[Any]:
         elapsed = self._elapsed()
         self.template.logger.error("Execution failed: %s", error)
-        self.template._notify("on_execution_error", error, self.context)  # pyright: ignore[reportPrivateUsage]
+        self._tell("error", error, elapsed, self.context)
         return ExecutionResult(
             data=None,
             success=False,

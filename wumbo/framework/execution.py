@@ -11,18 +11,36 @@ Examples:
 
 from __future__ import annotations
 
+import itertools
 import logging
+import uuid
 from dataclasses import dataclass, field
-from typing import Any, Generic, cast
+from typing import Any, Generic, Protocol, cast
 
 from returns.result import Failure, Result, Success
 from typing_extensions import TypeVar
 
 from wumbo._log import get_logger
+from wumbo.framework.metadata import ExecutionMode, TemplateMetadata
 
-__all__ = ["ExecutionContext", "ExecutionResult"]
+__all__ = ["DeferredContext", "ExecutionContext", "ExecutionResult", "new_execution_id"]
 
 T = TypeVar("T", default=Any)
+
+# Execution ids: unique across processes (a random prefix) and cheap (a counter; uuid4 per run
+# costs more than a whole trivial execution).
+_RUN_PREFIX = uuid.uuid4().hex[:12]
+_run_numbers = itertools.count(1)
+
+
+def new_execution_id() -> str:
+    """A new execution id, unique across runs and processes.
+
+    Examples:
+        >>> new_execution_id() != new_execution_id()
+        True
+    """
+    return f"{_RUN_PREFIX}-{next(_run_numbers)}"
 
 
 @dataclass
@@ -80,3 +98,46 @@ class ExecutionResult(Generic[T]):
         if self.success:
             return Success(cast("T", self.data))
         return Failure(self.error if self.error is not None else RuntimeError("no error recorded"))
+
+
+class _Source(Protocol):
+    """What a deferred context reads its fields from: a template."""
+
+    metadata: TemplateMetadata
+    config: dict[str, Any]
+    logger: logging.Logger
+
+
+class DeferredContext(ExecutionContext):
+    """The context of a run nobody records (a template's data call or pipe stage): its id,
+    metadata and copy of the template's config are made when the core first reads them.
+
+    It is an ``ExecutionContext`` like any other to the code that reads it.
+
+    Examples:
+        >>> from wumbo.framework import create_transformer
+        >>> context = DeferredContext(create_transformer(scale=2))
+        >>> context.template_name, context.config, context.metadata["mode"]
+        ('transformer', {'scale': 2}, <ExecutionMode.SYNC: 'synchronous'>)
+        >>> context.execution_id == context.execution_id  # made once, then kept
+        True
+    """
+
+    def __init__(self, source: _Source) -> None:  # the dataclass __init__ would make them all
+        self._source = source
+        self.template_name = source.metadata.name
+        self.logger = source.logger
+
+    def __getattr__(self, name: str) -> Any:
+        """Make a field on its first read (only called for attributes not set yet)."""
+        value: object
+        if name == "execution_id":
+            value = new_execution_id()
+        elif name == "metadata":
+            value = {"mode": ExecutionMode.SYNC}
+        elif name == "config":
+            value = self._source.config.copy()
+        else:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        setattr(self, name, value)
+        return value

@@ -30,11 +30,18 @@ from typing import Any, ClassVar
 
 from wumbo._log import get_logger
 from wumbo.core.stage import describe
+from wumbo.decorators.observers import Hooks
 from wumbo.framework import plugins
 from wumbo.framework._checks import is_instance, is_template_class
 from wumbo.framework.base import BaseTemplate
 from wumbo.framework.errors import TemplateConfigError, TemplateRegistrationError
-from wumbo.framework.events import RegistryEvent, RegistryEventKind, RegistryObserver
+from wumbo.framework.events import (
+    RegistryEvent,
+    RegistryEventKind,
+    RegistryHook,
+    RegistryObserver,
+    as_event,
+)
 from wumbo.framework.instance_cache import InstanceCache
 from wumbo.framework.metadata import TemplateMetadata, TemplateType
 
@@ -129,7 +136,7 @@ class TemplateRegistry:
         self._lazy: dict[str, _Lazy] = {}
         self._plugin_paths: list[Path] = []
         self._loaded_plugins: set[str] = set()
-        self._observers: list[RegistryObserver] = []
+        self._hooks = Hooks("this registry")
         self._cache = InstanceCache(cache_size)
         self._discovery_pending = False
 
@@ -672,8 +679,7 @@ class TemplateRegistry:
             raise TypeError(
                 f"add_observer expects a callable taking a RegistryEvent, got {describe(observer)}"
             )
-        with self._lock:
-            self._observers.append(observer)
+        self._hooks.add(RegistryHook(observer))
 
     def remove_observer(self, observer: RegistryObserver) -> None:
         """Stop calling ``observer``; ``ValueError`` if it was not added.
@@ -684,20 +690,13 @@ class TemplateRegistry:
             ...
             ValueError: remove_observer: builtin_function_or_method <built-in function print> is not an observer of this registry
         """
-        with self._lock:
-            try:
-                self._observers.remove(observer)
-            except ValueError:
-                raise ValueError(
-                    f"remove_observer: {describe(observer)} is not an observer of this registry"
-                ) from None
+        try:
+            self._hooks.remove(RegistryHook(observer))
+        except ValueError:
+            raise ValueError(
+                f"remove_observer: {describe(observer)} is not an observer of this registry"
+            ) from None
 
     def _emit(self, kind: RegistryEventKind, name: str, aliases: tuple[str, ...]) -> None:
-        with self._lock:
-            observers = tuple(self._observers)
-        event = RegistryEvent(kind, name, aliases)
-        for observer in observers:
-            try:
-                observer(event)
-            except Exception:
-                _logger.exception("registry observer %r failed on %s", observer, event)
+        if self._hooks:
+            self._hooks.notify(as_event(RegistryEvent(kind, name, aliases)))

@@ -36,6 +36,13 @@ class AggregatorTemplate(BaseTemplate[Any]):
         True
     """
 
+    template_metadata = TemplateMetadata(
+        name="aggregator",
+        description="Aggregate data items, optionally grouped by a key",
+        template_type=TemplateType.AGGREGATOR,
+        tags=["aggregation", "grouping", "statistics", "data"],
+    )
+
     def __init__(
         self,
         aggregation_func: Callable[[list[Any]], Any] | None = None,
@@ -45,14 +52,6 @@ class AggregatorTemplate(BaseTemplate[Any]):
         self.aggregation_func: Callable[[list[Any]], Any] = aggregation_func or sum
         self.group_by = group_by
         super().__init__(**config)
-
-    def _get_metadata(self) -> TemplateMetadata:
-        return TemplateMetadata(
-            name="aggregator",
-            description="Aggregate data items, optionally grouped by a key",
-            template_type=TemplateType.AGGREGATOR,
-            tags=["aggregation", "grouping", "statistics", "data"],
-        )
 
     def _validate_config(self) -> None:
         require_callable("aggregation_func", self.aggregation_func)

@@ -94,6 +94,15 @@ class APIClientTemplate(BaseTemplate[Any]):
         wumbo.framework.errors.TemplateConfigError: retries must be an int >= 0, got int -1
     """
 
+    template_metadata = TemplateMetadata(
+        name="api_client",
+        description="HTTP API client with retries, sync and async",
+        template_type=TemplateType.API_CLIENT,
+        tags=["api", "http", "client", "web"],
+        dependencies=["httpx"],
+        supports_async=True,
+    )
+
     def __init__(
         self,
         base_url: str = "",
@@ -109,16 +118,6 @@ class APIClientTemplate(BaseTemplate[Any]):
         self.retries = retries
         self.retry_delay = retry_delay
         super().__init__(**config)
-
-    def _get_metadata(self) -> TemplateMetadata:
-        return TemplateMetadata(
-            name="api_client",
-            description="HTTP API client with retries, sync and async",
-            template_type=TemplateType.API_CLIENT,
-            tags=["api", "http", "client", "web"],
-            dependencies=["httpx"],
-            supports_async=True,
-        )
 
     def _validate_config(self) -> None:
         if not is_instance(self.base_url, str):
@@ -146,11 +145,14 @@ class APIClientTemplate(BaseTemplate[Any]):
     def _request(
         self,
         url: str,
-        method: str,
-        data: Any,
-        params: dict[str, Any] | None,
-        headers: dict[str, str] | None,
+        method: str = "GET",
+        data: Any = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        **ignored: Any,
     ) -> dict[str, Any]:
+        """The httpx request for a call ``client(url, method=..., data=..., params=...,
+        headers=...)``; other keyword arguments are ignored, as the seed's client did."""
         if not is_instance(url, str):
             raise TypeError(f"APIClientTemplate: url must be a str, got {describe(url)}")
         return {
@@ -173,21 +175,11 @@ class APIClientTemplate(BaseTemplate[Any]):
         )
         return policy(fetch)
 
-    def _execute_core(
-        self,
-        url: str,
-        *,
-        context: ExecutionContext,
-        method: str = "GET",
-        data: Any = None,
-        params: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-        **kwargs: Any,
-    ) -> Any:
+    def _execute_core(self, url: str, *, context: ExecutionContext, **options: Any) -> Any:
         _require_httpx()
         import httpx
 
-        request = self._request(url, method, data, params, headers)
+        request = self._request(url, **options)
 
         def fetch(arguments: dict[str, Any]) -> Any:
             return _decoded(httpx.request(**arguments, timeout=self.timeout))
@@ -195,20 +187,12 @@ class APIClientTemplate(BaseTemplate[Any]):
         return self._retrying(fetch).run(request)
 
     async def _execute_core_async(
-        self,
-        url: str,
-        *,
-        context: ExecutionContext,
-        method: str = "GET",
-        data: Any = None,
-        params: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-        **kwargs: Any,
+        self, url: str, *, context: ExecutionContext, **options: Any
     ) -> Any:
         _require_httpx()
         import httpx
 
-        request = self._request(url, method, data, params, headers)
+        request = self._request(url, **options)
 
         async def fetch(arguments: dict[str, Any]) -> Any:
             async with httpx.AsyncClient(timeout=self.timeout) as client:

@@ -41,6 +41,13 @@ class BatchProcessorTemplate(BaseTemplate[list[Any]]):
         wumbo.framework.errors.TemplateConfigError: batch_size must be a positive int, got int 0
     """
 
+    template_metadata = TemplateMetadata(
+        name="batch_processor",
+        description="Process items in batches, sequentially or in parallel",
+        template_type=TemplateType.DATA_PROCESSOR,
+        tags=["batch", "parallel", "processing", "performance"],
+    )
+
     blocking = True
 
     def __init__(
@@ -56,14 +63,6 @@ class BatchProcessorTemplate(BaseTemplate[list[Any]]):
         self.parallel = parallel
         self.max_workers = max_workers
         super().__init__(**config)
-
-    def _get_metadata(self) -> TemplateMetadata:
-        return TemplateMetadata(
-            name="batch_processor",
-            description="Process items in batches, sequentially or in parallel",
-            template_type=TemplateType.DATA_PROCESSOR,
-            tags=["batch", "parallel", "processing", "performance"],
-        )
 
     def _validate_config(self) -> None:
         positive_int("batch_size", self.batch_size, error=TemplateConfigError)

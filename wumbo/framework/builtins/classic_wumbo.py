@@ -42,6 +42,23 @@ class ClassicWumboTemplate(DataProcessorTemplate):
         wumbo.framework.errors.TemplateConfigError: preprocess must be callable, got str 'not callable'
     """
 
+    template_metadata = TemplateMetadata(
+        name="classic_wumbo",
+        description=(
+            "The original universal function template - Swiss Army knife for Python functions"
+        ),
+        author="Wumbo Development Team",
+        template_type=TemplateType.DATA_PROCESSOR,
+        tags=[
+            "universal",
+            "data",
+            "processing",
+            "transformation",
+            "classic",
+            "swiss-army-knife",
+        ],
+    )
+
     def __init__(
         self,
         preprocess: Callable[[Any], Any] | None = None,
@@ -58,24 +75,6 @@ class ClassicWumboTemplate(DataProcessorTemplate):
             preprocess, operation, postprocess, fail_silently, as_dict, as_single, **config
         )
 
-    def _get_metadata(self) -> TemplateMetadata:
-        return TemplateMetadata(
-            name="classic_wumbo",
-            description=(
-                "The original universal function template - Swiss Army knife for Python functions"
-            ),
-            author="Wumbo Development Team",
-            template_type=TemplateType.DATA_PROCESSOR,
-            tags=[
-                "universal",
-                "data",
-                "processing",
-                "transformation",
-                "classic",
-                "swiss-army-knife",
-            ],
-        )
-
     def _item_log_level(self) -> int:
         return logging.INFO if self.verbose else logging.DEBUG
 
@@ -90,22 +89,14 @@ class ClassicWumboTemplate(DataProcessorTemplate):
         return super()._preprocess(*args, context=context, **kwargs)
 
 
-def create_classic_wumbo(
-    preprocess: Callable[[Any], Any] | None = None,
-    operation: Callable[[Any], Any] | None = None,
-    postprocess: Callable[[Any], Any] | None = None,
-    fail_silently: object = True,
-    as_dict: object = False,
-    as_single: object = False,
-    verbose: object = True,
-    **config: Any,
-) -> ClassicWumboTemplate:
-    """A new [`ClassicWumboTemplate`][wumbo.framework.builtins.ClassicWumboTemplate].
+def create_classic_wumbo(*args: Any, **kwargs: Any) -> ClassicWumboTemplate:
+    """A new [`ClassicWumboTemplate`][wumbo.framework.builtins.ClassicWumboTemplate] with
+    these options (the class's parameters, in its order).
 
     Examples:
         >>> create_classic_wumbo(as_dict=True)(5)
         {'item_0': 5}
+        >>> create_classic_wumbo(None, abs, None, True, False, True)(-3)
+        3
     """
-    return ClassicWumboTemplate(
-        preprocess, operation, postprocess, fail_silently, as_dict, as_single, verbose, **config
-    )
+    return ClassicWumboTemplate(*args, **kwargs)

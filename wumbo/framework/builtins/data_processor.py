@@ -81,6 +81,13 @@ class DataProcessorTemplate(BaseTemplate[Any]):
         'x'
     """
 
+    template_metadata = TemplateMetadata(
+        name="data_processor",
+        description="Universal data processing: preprocess, operate per item, postprocess",
+        template_type=TemplateType.DATA_PROCESSOR,
+        tags=["data", "processing", "transformation"],
+    )
+
     def __init__(
         self,
         preprocess: Callable[[Any], Any] | None = None,
@@ -98,14 +105,6 @@ class DataProcessorTemplate(BaseTemplate[Any]):
         self.as_dict = as_dict
         self.as_single = as_single
         super().__init__(**config)
-
-    def _get_metadata(self) -> TemplateMetadata:
-        return TemplateMetadata(
-            name="data_processor",
-            description="Universal data processing: preprocess, operate per item, postprocess",
-            template_type=TemplateType.DATA_PROCESSOR,
-            tags=["data", "processing", "transformation"],
-        )
 
     def _validate_config(self) -> None:
         for name in _OPTIONAL_FUNCTIONS:

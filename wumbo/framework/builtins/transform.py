@@ -36,6 +36,13 @@ class TransformTemplate(BaseTemplate[list[Any]]):
         [1, 2]
     """
 
+    template_metadata = TemplateMetadata(
+        name="transformer",
+        description="Transform data items: filter, then map",
+        template_type=TemplateType.TRANSFORMER,
+        tags=["transform", "map", "filter", "functional"],
+    )
+
     def __init__(
         self,
         map_func: Callable[[Any], Any] | None = None,
@@ -46,14 +53,6 @@ class TransformTemplate(BaseTemplate[list[Any]]):
         self.filter_func = filter_func
         self._built: tuple[tuple[object, object], Template[Any, list[Any]]] | None = None
         super().__init__(**config)
-
-    def _get_metadata(self) -> TemplateMetadata:
-        return TemplateMetadata(
-            name="transformer",
-            description="Transform data items: filter, then map",
-            template_type=TemplateType.TRANSFORMER,
-            tags=["transform", "map", "filter", "functional"],
-        )
 
     def _validate_config(self) -> None:
         require_callable("map_func", self.map_func)

@@ -65,6 +65,13 @@ class ValidationTemplate(BaseTemplate[list[dict[str, Any]]]):
         ValueError: Validation failed for 'x' with validator <lambda>
     """
 
+    template_metadata = TemplateMetadata(
+        name="validator",
+        description="Validate data items against predicates and type hints",
+        template_type=TemplateType.VALIDATOR,
+        tags=["validation", "data", "quality", "checking"],
+    )
+
     def __init__(
         self,
         validators: Iterable[Callable[[Any], object]] | None = None,
@@ -95,14 +102,6 @@ class ValidationTemplate(BaseTemplate[list[dict[str, Any]]]):
                     f"validators[{position}] must be callable, got {describe(validator)}"
                 )
         return listed
-
-    def _get_metadata(self) -> TemplateMetadata:
-        return TemplateMetadata(
-            name="validator",
-            description="Validate data items against predicates and type hints",
-            template_type=TemplateType.VALIDATOR,
-            tags=["validation", "data", "quality", "checking"],
-        )
 
     def _type_error(self, value: Any) -> str | None:
         hint = self.expected_type

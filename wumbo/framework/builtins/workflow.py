@@ -77,19 +77,18 @@ class WorkflowTemplate(BaseTemplate[dict[str, Any]]):
         (3, 1)
     """
 
+    template_metadata = TemplateMetadata(
+        name="workflow",
+        description="Multi-step workflow with conditional steps",
+        template_type=TemplateType.WORKFLOW,
+        tags=["workflow", "pipeline", "steps", "conditional"],
+    )
+
     def __init__(self, steps: list[WorkflowStep] | None = None, **config: Any) -> None:
         if steps is not None and not is_instance(steps, (list, tuple)):
             raise TemplateConfigError(f"steps must be a list of step dicts, got {describe(steps)}")
         self.steps = [_checked_step(number, step) for number, step in enumerate(steps or (), 1)]
         super().__init__(**config)
-
-    def _get_metadata(self) -> TemplateMetadata:
-        return TemplateMetadata(
-            name="workflow",
-            description="Multi-step workflow with conditional steps",
-            template_type=TemplateType.WORKFLOW,
-            tags=["workflow", "pipeline", "steps", "conditional"],
-        )
 
     def _execute_core(self, *args: Any, context: ExecutionContext, **kwargs: Any) -> dict[str, Any]:
         current: tuple[Any, ...] = args
