@@ -8,9 +8,11 @@ imports this module to run them.
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import pickle
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,32 @@ def hog_memory(blocks: int) -> int:
     """Allocate ``blocks`` x 64 MiB (bounded by the caller)."""
     held = [bytearray(64 * MiB) for _ in range(blocks)]
     return len(held)
+
+
+def claim_memory(_: object) -> None:
+    """Raise MemoryError far from the limit: a forged ``memory`` reason."""
+    raise MemoryError("fake")
+
+
+def hog_then_hide(blocks: int) -> int:
+    """Run out of memory for real, then raise something else (bounded by the caller)."""
+    try:
+        return hog_memory(blocks)
+    except MemoryError:
+        raise ValueError("not about memory, it says") from None
+
+
+def claim_processes(_: object) -> None:
+    """Raise the error of a refused fork without forking: a forged ``processes`` reason."""
+    raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+
+
+def spawn_threads(tries: int) -> int:
+    """Start up to ``tries`` threads that each wait 30 s (a runaway thread spawner, bounded)."""
+    never = threading.Event()
+    for _ in range(tries):
+        threading.Thread(target=never.wait, args=(30,), daemon=True).start()
+    return tries
 
 
 def spin(_: object) -> None:
@@ -311,6 +339,20 @@ def test_memory_hog() -> None:
     assert "256 MiB" in str(error)
 
 
+def test_a_memory_error_raised_far_from_the_limit_is_the_stages_own() -> None:
+    result = sandbox(wall_seconds=WALL)(claim_memory)(None)  # 1 GiB: nowhere near
+    failure = result.failure()
+    assert isinstance(failure, StageError)
+    assert type(failure.error) is MemoryError
+    assert str(failure.error) == "fake"
+
+
+def test_memory_is_judged_by_what_the_supervisor_saw_not_by_the_exception() -> None:
+    error = run_attack(hog_then_hide, 40, memory_bytes=256 * MiB, wall_seconds=WALL)
+    assert error.reason == "memory"
+    assert "of its 256 MiB address space" in str(error)
+
+
 def test_infinite_loop_stopped_by_cpu_limit() -> None:
     error = run_attack(spin, None, cpu_seconds=1, wall_seconds=25)
     assert error.reason == "cpu", error
@@ -331,6 +373,20 @@ def test_runaway_spawner() -> None:
     error = run_attack(spawn, 300, processes=16, wall_seconds=WALL)
     assert error.reason == "processes"
     assert "16 processes" in str(error)
+
+
+def test_runaway_thread_spawner() -> None:
+    # each thread reserves address space (its stack, a malloc arena): room for all of it
+    error = run_attack(spawn_threads, 300, processes=16, memory_bytes=8192 * MiB, wall_seconds=WALL)
+    assert error.reason == "processes"
+    assert "16 processes and threads (16 were running)" in str(error)
+
+
+def test_a_refused_fork_claimed_without_forking_is_the_stages_own() -> None:
+    failure = sandbox(processes=16, wall_seconds=WALL)(claim_processes)(None).failure()
+    assert isinstance(failure, StageError)
+    assert isinstance(failure.error, OSError)
+    assert failure.error.errno == errno.EAGAIN
 
 
 @pytest.mark.skipif(not ROOT, reason="a sandbox's processes are told apart by its own uid (root)")
@@ -394,10 +450,12 @@ def test_module_the_sandbox_user_cannot_read(tmp_path: Path) -> None:
     try:
         import wumbo_lazy_stage  # type: ignore[import-not-found]
 
-        error = sandbox_error(sandbox(wall_seconds=WALL)(wumbo_lazy_stage.stage)(1))
+        failure = sandbox(wall_seconds=WALL)(wumbo_lazy_stage.stage)(1).failure()
     finally:
         del sys.path[:2]
         sys.modules.pop("wumbo_lazy_stage", None)
-    assert error.reason == "unreadable"
-    assert str(hidden) in str(error)
-    assert left_behind(error) == []
+    assert isinstance(failure, StageError)
+    error = failure.error
+    # the supervisor cannot see why an import failed: the stage's own error, with a hint
+    assert isinstance(error, ModuleNotFoundError)
+    assert any(str(hidden) in note and "cannot read" in note for note in error.__notes__)

@@ -174,7 +174,8 @@ def sandbox(
       (``2_000_000_000 + pid``) with no supplementary groups and ``no_new_privs``; an int
       chooses the uid (root only); ``None`` never switches (then, under root, the process
       limit does not bind). The stage and its module are loaded before the switch; modules
-      the stage imports later must be readable by that user (else reason ``unreadable``).
+      the stage imports later must be readable by that user (else the stage's own
+      ``ImportError``, with a note naming the ``sys.path`` entries that user cannot read).
 
     The sandboxed stage is named ``sandbox(<stage>)``. In async code the parent waits in a worker
     thread. Cancelling the caller of a sandboxed *async* stage kills the sandbox at once; a
