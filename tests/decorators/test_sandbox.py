@@ -11,6 +11,8 @@ import ctypes
 import errno
 import os
 import pickle
+import signal
+import subprocess
 import sys
 import threading
 import time
@@ -20,6 +22,12 @@ from typing import Any
 import anyio
 import pytest
 from returns.result import Failure, Result, Success
+from sandbox_guard import (
+    kill_leftovers,
+    no_sandbox_leftovers,  # noqa: F401  (autouse: each test cleans up after itself)
+    processes_of,
+    sandbox_processes,
+)
 
 from wumbo import StageError, template
 from wumbo.decorators._sandbox_limits import SANDBOX_UID_BASE
@@ -258,24 +266,11 @@ async def test_cancelling_an_async_caller_kills_the_sandbox() -> None:
     with anyio.move_on_after(1.0) as scope:
         await stage.acall(30.0)
     assert scope.cancelled_caught
-    # the supervisor was asked to stop: it kills the stage, then exits (bounded wait)
+    # the supervisor was asked to stop (by the abandoned waiting thread, which this test cannot
+    # join): it kills the stage, then exits; bounded wait for that thread's clean-up
     with anyio.fail_after(10):
-        while _sandbox_sessions():
+        while sandbox_processes():
             await anyio.sleep(0.05)
-
-
-def _sandbox_sessions() -> list[int]:
-    """Pids of processes still running as a sandbox's own user (root runs a fresh one each)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                owner = entry.stat().st_uid
-            except OSError:
-                continue
-            if owner >= SANDBOX_UID_BASE:
-                found.append(int(entry.name))
-    return found
 
 
 def test_environment_is_scrubbed() -> None:
@@ -391,9 +386,35 @@ def test_a_refused_fork_claimed_without_forking_is_the_stages_own() -> None:
 
 @pytest.mark.skipif(not ROOT, reason="a sandbox's processes are told apart by its own uid (root)")
 def test_processes_that_escape_the_session_are_killed_too() -> None:
+    # the grandchild has said it is running (a pipe) before the stage returns: no timing
     uid = sandbox(wall_seconds=WALL)(escape_and_linger).run(None)
     assert uid >= SANDBOX_UID_BASE
-    assert _sandbox_sessions() == []
+    assert processes_of(uid) == []  # that run's own user: nothing of it is left, anywhere
+
+
+@pytest.mark.skipif(not ROOT, reason="starting processes as another user needs root")
+def test_the_guard_kills_leftovers_of_this_session_only() -> None:
+    uid = SANDBOX_UID_BASE + 1  # pid 1 is never a supervisor: no run has this uid
+    ours = subprocess.Popen(["sleep", "30"], user=uid, group=uid)
+    # another session's: started by a shell that exits, so it is not below this process
+    started = subprocess.run(
+        ["setsid", "sh", "-c", "sleep 30 >/dev/null 2>&1 & echo $!"],
+        user=uid,
+        group=uid,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    theirs = int(started.stdout)
+    try:
+        assert sandbox_processes() == [ours.pid]
+        assert kill_leftovers() == [f"{ours.pid} (uid {uid})"]
+        assert ours.wait() == -signal.SIGKILL
+        assert sandbox_processes() == []
+        assert processes_of(uid) == [theirs]  # not ours: left alone
+    finally:
+        ours.kill()
+        os.kill(theirs, signal.SIGKILL)
 
 
 def test_os_exit() -> None:
