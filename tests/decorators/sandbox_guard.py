@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from wumbo.decorators._sandbox_limits import SANDBOX_UID_BASE
+from wumbo.decorators._sandbox_options import SANDBOX_UID_BASE
 
 _EXIT_SECONDS = 30.0
 """A bound on how long a killed run may take to be gone (it is gone far sooner)."""

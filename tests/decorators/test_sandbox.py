@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import inspect
 import os
 import pickle
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +33,8 @@ from sandbox_guard import (
 )
 
 from wumbo import StageError, template
-from wumbo.decorators._sandbox_limits import SANDBOX_UID_BASE
-from wumbo.decorators.sandbox import MiB, SandboxError, sandbox
+from wumbo.decorators._sandbox_options import SANDBOX_UID_BASE
+from wumbo.decorators.sandbox import MiB, SandboxError, SandboxLimits, SandboxOptions, sandbox
 
 ROOT = os.geteuid() == 0
 WALL = 20.0
@@ -309,6 +312,40 @@ def test_bad_limits_are_refused() -> None:
         sandbox(env_allow=["A=B"])
     with pytest.raises(ValueError, match="uid must be 'auto', None or a non-root uid"):
         sandbox(uid=0)
+
+
+def test_an_unknown_option_is_refused_naming_the_known_ones() -> None:
+    with pytest.raises(
+        TypeError, match=r"unknown options \['memroy_bytes'\]; it takes cpu_seconds"
+    ):
+        sandbox(memroy_bytes=1)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="unknown options"):
+        sandbox(double, memroy_bytes=1)  # type: ignore[call-overload]
+
+
+def test_the_options_are_declared_once_and_typed_to_match() -> None:
+    assert SandboxLimits is SandboxOptions  # the earlier name
+    keyword_forms = [
+        signature
+        for signature in map(inspect.signature, typing.get_overloads(sandbox))
+        if "cpu_seconds" in signature.parameters
+    ]
+    assert len(keyword_forms) == 1
+    parameters = keyword_forms[0].parameters
+    assert tuple(parameters) == SandboxOptions.names()
+    assert {parameter.kind for parameter in parameters.values()} == {inspect.Parameter.KEYWORD_ONLY}
+    assert {parameter.default for parameter in parameters.values()} == {...}  # defaults: once
+
+
+def test_the_docs_table_names_every_option_with_its_default() -> None:
+    page = Path(__file__).parents[2] / "docs" / "decorators" / "sandbox.md"
+    table = page.read_text().split("| option=default |", 1)[1].split("\n\n", 1)[0]
+    rows = re.findall(r"^\| `(\w+)=(.+?)` \|", table, flags=re.MULTILINE)
+    assert sorted(name for name, _ in rows) == sorted(SandboxOptions.names())
+    defaults = SandboxOptions()
+    for name, written in rows:
+        value = eval(written, {"MiB": MiB})  # the docs page's own text
+        assert getattr(SandboxOptions(**{name: value}), name) == getattr(defaults, name), name
 
 
 def test_sandbox_error_pickles() -> None:

@@ -12,8 +12,8 @@ the sandbox's uid) is killed here, and its scratch folder removed.
 
 Examples:
     >>> from wumbo import template
-    >>> from wumbo.decorators._sandbox_limits import SandboxLimits
-    >>> run = SandboxRun(template(abs), -3, SandboxLimits(), "asyncio")
+    >>> from wumbo.decorators._sandbox_options import SandboxOptions
+    >>> run = SandboxRun(template(abs), -3, SandboxOptions(), "asyncio")
     >>> run.result()
     <Success: 3>
 """
@@ -39,7 +39,7 @@ from wumbo._log import get_logger
 from wumbo.core.result import StageError
 from wumbo.core.template import Template
 from wumbo.decorators._sandbox_error import SandboxError, SandboxReason
-from wumbo.decorators._sandbox_limits import SANDBOX_UID_BASE, SandboxLimits
+from wumbo.decorators._sandbox_options import SANDBOX_UID_BASE, SandboxOptions
 from wumbo.decorators._sandbox_supervisor import read_frame, write_frame
 from wumbo.decorators._sandbox_trust import TrustedTypes, UntrustedType, declared_types
 from wumbo.decorators._sandbox_zygotes import Zygote, modules_named, zygote_for
@@ -139,7 +139,7 @@ def _paths() -> tuple[str, ...]:
     return tuple(os.path.abspath(entry) if entry else os.getcwd() for entry in sys.path)
 
 
-def zygote_of(limits: SandboxLimits) -> Zygote:
+def zygote_of(limits: SandboxOptions) -> Zygote:
     """The zygote that serves runs with these limits from this ``sys.path``."""
     environment = tuple((name, os.environ[name]) for name in limits.env_allow if name in os.environ)
     return zygote_for(_paths(), environment, tempfile.gettempdir())
@@ -150,13 +150,13 @@ class SandboxRun:
 
     Examples:
         >>> from wumbo import template
-        >>> from wumbo.decorators._sandbox_limits import SandboxLimits
-        >>> SandboxRun(template(len), "abc", SandboxLimits(), "asyncio").result()
+        >>> from wumbo.decorators._sandbox_options import SandboxOptions
+        >>> SandboxRun(template(len), "abc", SandboxOptions(), "asyncio").result()
         <Success: 3>
     """
 
     def __init__(
-        self, inner: Template[Any, Any, Any], value: Any, limits: SandboxLimits, backend: str
+        self, inner: Template[Any, Any, Any], value: Any, limits: SandboxOptions, backend: str
     ) -> None:
         self._inner, self._value, self._limits, self._backend = inner, value, limits, backend
         self._lock = threading.Lock()
