@@ -8,20 +8,33 @@ imports this module to run them.
 from __future__ import annotations
 
 import ctypes
+import errno
+import inspect
 import os
 import pickle
+import re
+import signal
+import subprocess
 import sys
+import threading
 import time
+import typing
 from pathlib import Path
 from typing import Any
 
 import anyio
 import pytest
 from returns.result import Failure, Result, Success
+from sandbox_guard import (
+    kill_leftovers,
+    no_sandbox_leftovers,  # noqa: F401  (autouse: each test cleans up after itself)
+    processes_of,
+    sandbox_processes,
+)
 
 from wumbo import StageError, template
-from wumbo.decorators._sandbox_limits import SANDBOX_UID_BASE
-from wumbo.decorators.sandbox import MiB, SandboxError, sandbox
+from wumbo.decorators._sandbox_options import SANDBOX_UID_BASE
+from wumbo.decorators.sandbox import MiB, SandboxError, SandboxLimits, SandboxOptions, sandbox
 
 ROOT = os.geteuid() == 0
 WALL = 20.0
@@ -56,6 +69,32 @@ def hog_memory(blocks: int) -> int:
     """Allocate ``blocks`` x 64 MiB (bounded by the caller)."""
     held = [bytearray(64 * MiB) for _ in range(blocks)]
     return len(held)
+
+
+def claim_memory(_: object) -> None:
+    """Raise MemoryError far from the limit: a forged ``memory`` reason."""
+    raise MemoryError("fake")
+
+
+def hog_then_hide(blocks: int) -> int:
+    """Run out of memory for real, then raise something else (bounded by the caller)."""
+    try:
+        return hog_memory(blocks)
+    except MemoryError:
+        raise ValueError("not about memory, it says") from None
+
+
+def claim_processes(_: object) -> None:
+    """Raise the error of a refused fork without forking: a forged ``processes`` reason."""
+    raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+
+
+def spawn_threads(tries: int) -> int:
+    """Start up to ``tries`` threads that each wait 30 s (a runaway thread spawner, bounded)."""
+    never = threading.Event()
+    for _ in range(tries):
+        threading.Thread(target=never.wait, args=(30,), daemon=True).start()
+    return tries
 
 
 def spin(_: object) -> None:
@@ -230,24 +269,11 @@ async def test_cancelling_an_async_caller_kills_the_sandbox() -> None:
     with anyio.move_on_after(1.0) as scope:
         await stage.acall(30.0)
     assert scope.cancelled_caught
-    # the supervisor was asked to stop: it kills the stage, then exits (bounded wait)
+    # the supervisor was asked to stop (by the abandoned waiting thread, which this test cannot
+    # join): it kills the stage, then exits; bounded wait for that thread's clean-up
     with anyio.fail_after(10):
-        while _sandbox_sessions():
+        while sandbox_processes():
             await anyio.sleep(0.05)
-
-
-def _sandbox_sessions() -> list[int]:
-    """Pids of processes still running as a sandbox's own user (root runs a fresh one each)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                owner = entry.stat().st_uid
-            except OSError:
-                continue
-            if owner >= SANDBOX_UID_BASE:
-                found.append(int(entry.name))
-    return found
 
 
 def test_environment_is_scrubbed() -> None:
@@ -288,6 +314,40 @@ def test_bad_limits_are_refused() -> None:
         sandbox(uid=0)
 
 
+def test_an_unknown_option_is_refused_naming_the_known_ones() -> None:
+    with pytest.raises(
+        TypeError, match=r"unknown options \['memroy_bytes'\]; it takes cpu_seconds"
+    ):
+        sandbox(memroy_bytes=1)  # type: ignore[call-overload]
+    with pytest.raises(TypeError, match="unknown options"):
+        sandbox(double, memroy_bytes=1)  # type: ignore[call-overload]
+
+
+def test_the_options_are_declared_once_and_typed_to_match() -> None:
+    assert SandboxLimits is SandboxOptions  # the earlier name
+    keyword_forms = [
+        signature
+        for signature in map(inspect.signature, typing.get_overloads(sandbox))
+        if "cpu_seconds" in signature.parameters
+    ]
+    assert len(keyword_forms) == 1
+    parameters = keyword_forms[0].parameters
+    assert tuple(parameters) == SandboxOptions.names()
+    assert {parameter.kind for parameter in parameters.values()} == {inspect.Parameter.KEYWORD_ONLY}
+    assert {parameter.default for parameter in parameters.values()} == {...}  # defaults: once
+
+
+def test_the_docs_table_names_every_option_with_its_default() -> None:
+    page = Path(__file__).parents[2] / "docs" / "decorators" / "sandbox.md"
+    table = page.read_text().split("| option=default |", 1)[1].split("\n\n", 1)[0]
+    rows = re.findall(r"^\| `(\w+)=(.+?)` \|", table, flags=re.MULTILINE)
+    assert sorted(name for name, _ in rows) == sorted(SandboxOptions.names())
+    defaults = SandboxOptions()
+    for name, written in rows:
+        value = eval(written, {"MiB": MiB})  # the docs page's own text
+        assert getattr(SandboxOptions(**{name: value}), name) == getattr(defaults, name), name
+
+
 def test_sandbox_error_pickles() -> None:
     error = SandboxError("cpu", "spin", "used too much", signal=24, pid=7, uid=8, output=b"hi")
     copy = pickle.loads(pickle.dumps(error))
@@ -309,6 +369,20 @@ def test_memory_hog() -> None:
     error = run_attack(hog_memory, 40, memory_bytes=256 * MiB, wall_seconds=WALL)  # 2.5 GiB asked
     assert error.reason == "memory"
     assert "256 MiB" in str(error)
+
+
+def test_a_memory_error_raised_far_from_the_limit_is_the_stages_own() -> None:
+    result = sandbox(wall_seconds=WALL)(claim_memory)(None)  # 1 GiB: nowhere near
+    failure = result.failure()
+    assert isinstance(failure, StageError)
+    assert type(failure.error) is MemoryError
+    assert str(failure.error) == "fake"
+
+
+def test_memory_is_judged_by_what_the_supervisor_saw_not_by_the_exception() -> None:
+    error = run_attack(hog_then_hide, 40, memory_bytes=256 * MiB, wall_seconds=WALL)
+    assert error.reason == "memory"
+    assert "of its 256 MiB address space" in str(error)
 
 
 def test_infinite_loop_stopped_by_cpu_limit() -> None:
@@ -333,11 +407,51 @@ def test_runaway_spawner() -> None:
     assert "16 processes" in str(error)
 
 
+def test_runaway_thread_spawner() -> None:
+    # each thread reserves address space (its stack, a malloc arena): room for all of it
+    error = run_attack(spawn_threads, 300, processes=16, memory_bytes=8192 * MiB, wall_seconds=WALL)
+    assert error.reason == "processes"
+    assert "16 processes and threads (16 were running)" in str(error)
+
+
+def test_a_refused_fork_claimed_without_forking_is_the_stages_own() -> None:
+    failure = sandbox(processes=16, wall_seconds=WALL)(claim_processes)(None).failure()
+    assert isinstance(failure, StageError)
+    assert isinstance(failure.error, OSError)
+    assert failure.error.errno == errno.EAGAIN
+
+
 @pytest.mark.skipif(not ROOT, reason="a sandbox's processes are told apart by its own uid (root)")
 def test_processes_that_escape_the_session_are_killed_too() -> None:
+    # the grandchild has said it is running (a pipe) before the stage returns: no timing
     uid = sandbox(wall_seconds=WALL)(escape_and_linger).run(None)
     assert uid >= SANDBOX_UID_BASE
-    assert _sandbox_sessions() == []
+    assert processes_of(uid) == []  # that run's own user: nothing of it is left, anywhere
+
+
+@pytest.mark.skipif(not ROOT, reason="starting processes as another user needs root")
+def test_the_guard_kills_leftovers_of_this_session_only() -> None:
+    uid = SANDBOX_UID_BASE + 1  # pid 1 is never a supervisor: no run has this uid
+    ours = subprocess.Popen(["sleep", "30"], user=uid, group=uid)
+    # another session's: started by a shell that exits, so it is not below this process
+    started = subprocess.run(
+        ["setsid", "sh", "-c", "sleep 30 >/dev/null 2>&1 & echo $!"],
+        user=uid,
+        group=uid,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    theirs = int(started.stdout)
+    try:
+        assert sandbox_processes() == [ours.pid]
+        assert kill_leftovers() == [f"{ours.pid} (uid {uid})"]
+        assert ours.wait() == -signal.SIGKILL
+        assert sandbox_processes() == []
+        assert processes_of(uid) == [theirs]  # not ours: left alone
+    finally:
+        ours.kill()
+        os.kill(theirs, signal.SIGKILL)
 
 
 def test_os_exit() -> None:
@@ -394,10 +508,12 @@ def test_module_the_sandbox_user_cannot_read(tmp_path: Path) -> None:
     try:
         import wumbo_lazy_stage  # type: ignore[import-not-found]
 
-        error = sandbox_error(sandbox(wall_seconds=WALL)(wumbo_lazy_stage.stage)(1))
+        failure = sandbox(wall_seconds=WALL)(wumbo_lazy_stage.stage)(1).failure()
     finally:
         del sys.path[:2]
         sys.modules.pop("wumbo_lazy_stage", None)
-    assert error.reason == "unreadable"
-    assert str(hidden) in str(error)
-    assert left_behind(error) == []
+    assert isinstance(failure, StageError)
+    error = failure.error
+    # the supervisor cannot see why an import failed: the stage's own error, with a hint
+    assert isinstance(error, ModuleNotFoundError)
+    assert any(str(hidden) in note and "cannot read" in note for note in error.__notes__)

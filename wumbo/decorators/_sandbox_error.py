@@ -23,22 +23,21 @@ SandboxReason = Literal[
     "result_too_large",
     "crashed",
     "not_picklable",
-    "unreadable",
     "untrusted_result",
     "file_too_large",
     "isolation_unavailable",
 ]
-"""Why a sandbox run failed.
+"""Why a sandbox run failed, as its supervisor observed it (never the stage's word).
 
-* ``memory``: the stage hit its address-space limit (``MemoryError`` in the sandbox).
-* ``cpu``: it used its CPU time (killed by ``SIGXCPU``).
+* ``memory``: it failed, and its peak address space (or, died, its peak resident memory)
+  reached half its ``memory_bytes`` or more.
+* ``cpu``: it used its CPU time (killed by ``SIGXCPU``, with the CPU time measured).
 * ``wall_time``: it ran longer than its wall-clock limit (killed by the supervisor).
-* ``processes``: it could not start a process or thread: its limit was reached.
+* ``processes``: it failed with as many processes and threads running as it may have.
 * ``output_too_large`` / ``result_too_large``: it printed, or returned, more than allowed.
 * ``crashed``: it died without a result: a signal (``signal`` says which) or ``os._exit``
   (``exit_code``).
 * ``not_picklable``: the stage, its input, its result or its exception cannot cross processes.
-* ``unreadable``: it imported a module that the sandbox's user cannot read.
 * ``untrusted_result``: what came back is not a valid result, or names a type that is not
   allowed (``detail`` names it): nothing of it was run or rebuilt in the caller.
 * ``file_too_large``: it wrote a file past ``file_bytes`` (killed by ``SIGXFSZ``).

@@ -12,8 +12,8 @@ the sandbox's uid) is killed here, and its scratch folder removed.
 
 Examples:
     >>> from wumbo import template
-    >>> from wumbo.decorators._sandbox_limits import SandboxLimits
-    >>> run = SandboxRun(template(abs), -3, SandboxLimits(), "asyncio")
+    >>> from wumbo.decorators._sandbox_options import SandboxOptions
+    >>> run = SandboxRun(template(abs), -3, SandboxOptions(), "asyncio")
     >>> run.result()
     <Success: 3>
 """
@@ -21,7 +21,6 @@ Examples:
 from __future__ import annotations
 
 import contextlib
-import errno
 import io
 import json
 import os
@@ -40,7 +39,7 @@ from wumbo._log import get_logger
 from wumbo.core.result import StageError
 from wumbo.core.template import Template
 from wumbo.decorators._sandbox_error import SandboxError, SandboxReason
-from wumbo.decorators._sandbox_limits import SANDBOX_UID_BASE, SandboxLimits
+from wumbo.decorators._sandbox_options import SANDBOX_UID_BASE, SandboxOptions
 from wumbo.decorators._sandbox_supervisor import read_frame, write_frame
 from wumbo.decorators._sandbox_trust import TrustedTypes, UntrustedType, declared_types
 from wumbo.decorators._sandbox_zygotes import Zygote, modules_named, zygote_for
@@ -56,6 +55,12 @@ _CPU_SHARE: Final = 0.75
 """Accounting slack: the CPU time the supervisor reads back when the kernel sends SIGXCPU may
 be below the limit (sampled, and on virtual machines short by stolen time); a stage that kills
 itself with that signal must still have burnt this share of its limit to pass for ``cpu``."""
+
+
+MEMORY_SHARE: Final = 0.5
+"""A failed run whose peak memory reached this share of ``memory_bytes`` failed for ``memory``:
+an allocation refused by ``RLIMIT_AS`` leaves the process at least this close to its limit
+unless that one allocation alone asked for more than half of it."""
 
 
 class _PlainValues(pickle.Unpickler):
@@ -116,11 +121,25 @@ def _others_can_read(path: str) -> bool:
         current, needed = parent, 0o001
 
 
+def _explain_import(error: BaseException, uid: int | None) -> None:
+    """Note, on an ``ImportError`` of a run under another uid, which ``sys.path`` entries that
+    uid cannot read (a hint: the supervisor cannot see why an import failed)."""
+    if not isinstance(error, ImportError) or uid is None:
+        return
+    unreadable = [entry for entry in sys.path if entry and not _others_can_read(entry)]
+    if unreadable:
+        error.add_note(
+            f"wumbo: the sandbox ran as uid {uid}, which cannot read {unreadable!r}; import what "
+            "the stage needs at the top of its module (it is loaded before privileges are "
+            "dropped), make those directories world-readable, or choose another uid"
+        )
+
+
 def _paths() -> tuple[str, ...]:
     return tuple(os.path.abspath(entry) if entry else os.getcwd() for entry in sys.path)
 
 
-def zygote_of(limits: SandboxLimits) -> Zygote:
+def zygote_of(limits: SandboxOptions) -> Zygote:
     """The zygote that serves runs with these limits from this ``sys.path``."""
     environment = tuple((name, os.environ[name]) for name in limits.env_allow if name in os.environ)
     return zygote_for(_paths(), environment, tempfile.gettempdir())
@@ -131,13 +150,13 @@ class SandboxRun:
 
     Examples:
         >>> from wumbo import template
-        >>> from wumbo.decorators._sandbox_limits import SandboxLimits
-        >>> SandboxRun(template(len), "abc", SandboxLimits(), "asyncio").result()
+        >>> from wumbo.decorators._sandbox_options import SandboxOptions
+        >>> SandboxRun(template(len), "abc", SandboxOptions(), "asyncio").result()
         <Success: 3>
     """
 
     def __init__(
-        self, inner: Template[Any, Any, Any], value: Any, limits: SandboxLimits, backend: str
+        self, inner: Template[Any, Any, Any], value: Any, limits: SandboxOptions, backend: str
     ) -> None:
         self._inner, self._value, self._limits, self._backend = inner, value, limits, backend
         self._lock = threading.Lock()
@@ -281,8 +300,13 @@ class SandboxRun:
             raise self._error("result_too_large", detail, **facts)
         if broken == "cancelled":
             raise self._error("crashed", "was stopped: its caller was cancelled", **facts)
-        if code == 0:
-            return self._from_message(message, facts)
+        if report["settled"] or code == 0:
+            facts = {"output": output}  # settled: killed by its supervisor, as every run is
+            result = self._from_message(message, facts)
+            if isinstance(result, Failure) and isinstance(result.failure(), StageError):
+                self._judge_failure(report, report["peak_address_bytes"], facts)
+                _explain_import(result.failure().error, self._uid())
+            return result
         killed = -code if code is not None and code < 0 else None
         used_cpu = report["cpu"] >= self._config["cpu_seconds"] * _CPU_SHARE
         if killed in (signal.SIGXCPU, signal.SIGKILL) and used_cpu:  # the kernel's, not forged
@@ -291,9 +315,37 @@ class SandboxRun:
         if killed == signal.SIGXFSZ:
             detail = f"wrote a file past its limit of {limits.file_bytes} bytes"
             raise self._error("file_too_large", detail, **facts)
+        self._judge_failure(report, report["peak_resident_bytes"], facts)
         if killed is not None:
             raise self._error("crashed", f"was killed by {_signal_name(killed)}", **facts)
         raise self._error("crashed", f"exited with code {code} without a result", **facts)
+
+    def _judge_failure(
+        self, report: dict[str, Any], peak: int | None, facts: dict[str, Any]
+    ) -> None:
+        """A failed run that the supervisor saw at a limit fails for that limit.
+
+        ``memory``: its peak address space (``VmPeak``, seen while the worker stood settled) or,
+        for a worker that died, its peak resident memory (``wait4``) reached
+        `MEMORY_SHARE` of ``memory_bytes``. ``processes``: the processes and threads the
+        supervisor counted in the run as it ended reached ``processes`` (where that limit binds:
+        not for a stage left running as root). The stage's own
+        exception type plays no part: a ``MemoryError`` it raises far from its limit is its own.
+        """
+        limits = self._limits
+        binds = os.geteuid() != 0 or self._uid() is not None  # RLIMIT_NPROC spares root
+        if binds and report["tasks"] >= limits.processes:
+            detail = (
+                f"reached its limit of {limits.processes} processes and threads "
+                f"({report['tasks']} were running)"
+            )
+            raise self._error("processes", detail, **facts)
+        if peak is not None and peak >= limits.memory_bytes * MEMORY_SHARE:
+            detail = (
+                f"ran out of memory: it reached {peak >> 20} MiB of its "
+                f"{limits.memory_bytes >> 20} MiB address space"
+            )
+            raise self._error("memory", detail, **facts)
 
     def _from_message(self, message: bytes, facts: dict[str, Any]) -> Result[Any, Any]:
         kind, body = message[:1], message[1:]
@@ -321,31 +373,4 @@ class SandboxRun:
             detail = f"sent a {type(result).__name__} where a Result was due: refused"
             raise self._error("untrusted_result", detail, **facts)
         checked: Result[Any, Any] = result  # pyright: ignore[reportUnknownVariableType]
-        self._classify(checked, facts)
         return checked
-
-    def _classify(self, result: Result[Any, Any], facts: dict[str, Any]) -> None:
-        """Turn an error the stage met at a limit of the sandbox into that limit's reason."""
-        if not isinstance(result, Failure) or not isinstance(result.failure(), StageError):
-            return
-        error: Any = result.failure().error
-        limits = self._limits
-        if isinstance(error, MemoryError):
-            detail = f"ran out of memory (limit: {limits.memory_bytes >> 20} MiB address space)"
-            raise self._error("memory", detail, **facts)
-        fork_failed = isinstance(error, OSError) and error.errno == errno.EAGAIN
-        thread_failed = isinstance(error, RuntimeError) and "can't start new thread" in str(error)
-        if fork_failed or thread_failed:
-            detail = f"reached its limit of {limits.processes} processes and threads ({error})"
-            raise self._error("processes", detail, **facts)
-        uid = self._uid()
-        unreadable = [entry for entry in sys.path if entry and not _others_can_read(entry)]
-        if isinstance(error, ImportError) and uid is not None and unreadable:
-            raise self._error(
-                "unreadable",
-                f"failed to import while running as uid {uid}, which cannot read {unreadable!r} "
-                f"({error}); import what the stage needs at the top of its module (it is loaded "
-                "before privileges are dropped), make those directories world-readable, or "
-                "choose another uid",
-                **facts,
-            )

@@ -7,10 +7,13 @@ which waits for its job. Then it waits on its channel from the zygote. When a ca
 channel) it says its pid and scratch folder, reads the limits and the pickled job, hands
 both to the worker, and watches: it reads the result and output pipes within their bounds,
 enforces the wall-clock deadline and watches the call socket (its end of file means the caller
-is gone or cancelled). Then, as the namespace's init, it kills every other process in it
-(``kill(-1)``: the worker and anything it started, wherever it moved), reaps them all with the
-worker's exit status and CPU time (``wait4``), removes the scratch folder (made when the call
-came) and writes its report: a pickle of plain values. It judges nothing the worker wrote: the worker's bytes go on as they
+is gone or cancelled). Once the worker has settled (its result written, it waits alive) or
+died, it looks at the run before touching it: the worker's peak address space (``VmPeak``) and
+the processes and threads of the run. Then, as the namespace's init, it kills every other
+process in it (``kill(-1)``: the worker and anything it started, wherever it moved), reaps them
+all with the worker's exit status, CPU time and peak resident memory (``wait4``), removes the
+scratch folder (made when the call came) and writes its report: a pickle of plain values, the
+facts the caller decides the failure reason from. It judges nothing the worker wrote: the worker's bytes go on as they
 came, for the caller's restricted unpickler. If the channel closes without a call (the
 zygote discarded it, or died), it cleans up and exits.
 
@@ -154,16 +157,23 @@ class _Capture:
 
 
 def _watch(
-    worker: int, call: socket.socket, result: _Capture, output: _Capture, wall_seconds: float
-) -> str | None:
-    """Wait for the worker within the deadline and bounds; the limit it broke, if any."""
+    worker: int,
+    call: socket.socket,
+    captures: tuple[_Capture, _Capture],
+    settled: int,
+    wall_seconds: float,
+) -> str:
+    """Wait for the worker within the deadline and bounds: ``"settled"`` (its result is
+    written and it waits, alive, to be looked at), ``"exited"``, or the limit it broke."""
+    result, output = captures
     deadline = time.monotonic() + wall_seconds
     selector = selectors.DefaultSelector()
-    for capture in (result, output):
+    for capture in captures:
         selector.register(capture.fd, selectors.EVENT_READ, capture)
     pidfd = os.pidfd_open(worker)
     selector.register(pidfd, selectors.EVENT_READ, "exited")
-    selector.register(call, selectors.EVENT_READ, "caller")
+    selector.register(settled, selectors.EVENT_READ, "settled")
+    selector.register(call, selectors.EVENT_READ, "cancelled")
     try:
         while True:
             remaining = deadline - time.monotonic()
@@ -171,11 +181,11 @@ def _watch(
                 return "wall_time"
             for key, _ in selector.select(remaining):
                 capture = key.data
-                if capture == "exited":
-                    return None
-                if capture == "caller":
-                    return "cancelled"
-                if not capture.read():
+                if capture == "settled" and not os.read(settled, 1):
+                    selector.unregister(settled)  # end of file: it died before settling
+                elif isinstance(capture, str):
+                    return capture
+                elif not capture.read():
                     selector.unregister(key.fd)
                 elif output.overflow:
                     return "output_too_large"
@@ -184,6 +194,34 @@ def _watch(
     finally:
         selector.close()
         os.close(pidfd)
+
+
+def _status_kib(pid: int, field: bytes) -> int | None:
+    """A ``kB`` field of ``/proc/PID/status`` (``VmPeak``...), None once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as f:
+            for line in f:
+                if line.startswith(field + b":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _tasks_below(pids: list[int]) -> int:
+    """Processes and threads of ``pids`` and all their descendants (what the run holds)."""
+    total, pending = 0, list(pids)
+    while pending:
+        pid = pending.pop()
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        total += len(tids)
+        for tid in tids:
+            with contextlib.suppress(OSError), open(f"/proc/{pid}/task/{tid}/children") as f:
+                pending.extend(int(child) for child in f.read().split())
+    return total
 
 
 class _Run:
@@ -208,7 +246,7 @@ class _Run:
                 kernel.loopback_up()
             except OSError as error:
                 self._lacking(f"network namespace: {error}")
-        self.pipes = {name: os.pipe() for name in ("job", "result", "output")}
+        self.pipes = {name: os.pipe() for name in ("job", "result", "output", "settled")}
         self.worker = os.fork()
         if self.worker == 0:
             run_worker(self.pipes, shape["landlock"])
@@ -217,7 +255,7 @@ class _Run:
         with contextlib.suppress(OSError):
             os.setpgid(self.worker, self.worker)
         self.worker_in_proc = _children()[0]  # its pid as /proc (the caller's namespace) says
-        self.status: tuple[int, float] | None = None
+        self.status: tuple[int, float, int] | None = None
 
     def _lacking(self, protection: str) -> None:
         if self.shape["strict"]:
@@ -253,21 +291,31 @@ class _Run:
         limit: int = config["max_result_bytes"]
         result = _Capture(self.pipes["result"][0], limit + FRAME_SLACK + 1)
         output = _Capture(self.pipes["output"][0], config["max_output_bytes"])
-        broken = _watch(self.worker, call, result, output, config["wall_seconds"])
+        outcome = _watch(
+            self.worker, call, (result, output), self.pipes["settled"][0], config["wall_seconds"]
+        )
+        # what the run holds as it ends, seen before anything is killed: the supervisor's facts
+        address_kib = _status_kib(self.worker_in_proc, b"VmPeak")
+        tasks = _tasks_below(_children())
         self.stop()
         for capture in (result, output):
             capture.drain()
+        broken = None if outcome in ("settled", "exited") else outcome
         if broken is None and output.overflow:
             broken = "output_too_large"
         if broken is None and result.overflow:
             broken = "result_too_large"
-        status, cpu = self.status or (None, 0.0)
+        status, cpu, rss_kib = self.status or (None, 0.0, 0)
         return {
             "broken": broken,
+            "settled": outcome == "settled",
             "output": bytes(output.data),
             "message": bytes(result.data),  # passed on as it came: never judged here
             "cpu": cpu,
             "exit_code": None if status is None else os.waitstatus_to_exitcode(status),
+            "peak_address_bytes": None if address_kib is None else address_kib * 1024,
+            "peak_resident_bytes": rss_kib * 1024,
+            "tasks": tasks,
             "missing": self.missing,
         }
 
@@ -278,7 +326,8 @@ class _Run:
             ran = self._run_time()
             with contextlib.suppress(ChildProcessError):
                 _, status, usage = os.wait4(self.worker, 0)
-                self.status = (status, max(ran, usage.ru_utime + usage.ru_stime))
+                cpu = max(ran, usage.ru_utime + usage.ru_stime)
+                self.status = (status, cpu, usage.ru_maxrss)
         _reap_everything(self.worker)
 
     def _run_time(self) -> float:

@@ -11,9 +11,13 @@ in its network namespace) ahead of the call. It waits for its job on a pipe, the
 * switches to the sandbox's uid (``setgroups([])``, ``setgid``, ``setuid``, then
   ``RLIMIT_NPROC`` binds) and sets ``PR_SET_NO_NEW_PRIVS``,
 * runs the stage and writes ``b"R" + pickle(Result)`` (or ``b"P"`` + why it cannot pickle) to
-  its result pipe; stdout and stderr go to the output pipe.
+  its result pipe; stdout and stderr go to the output pipe,
+* then says so on its ``settled`` pipe and waits, alive, to be killed: the supervisor looks at
+  it (its peak address space, the processes and threads of the run) while all of it still
+  stands, so a limit's reason comes from what the supervisor sees, not from the stage's word.
 
-Nothing it writes is trusted: the supervisor passes the bytes on, the caller judges them.
+Nothing it writes is trusted: the supervisor passes the bytes on, the caller judges them. A
+stage that skips the wait (``os._exit``) only loses the supervisor's look at it.
 
 Examples:
     >>> _pickled(Failure("no"), {"max_result_bytes": 100})[:1]
@@ -195,7 +199,17 @@ def _read_job(fd: int) -> tuple[dict[str, Any], bytes]:
     return json.loads(data[8 : 8 + size]), data[8 + size :]
 
 
-def _worker(job_fd: int, result_fd: int, landlock: bool) -> NoReturn:
+def _settle(settled_fd: int) -> NoReturn:
+    """Say the result is written, then wait to be killed (the supervisor looks first)."""
+    try:
+        os.write(settled_fd, b"S")
+        while True:
+            signal.pause()
+    finally:  # a signal's exception, a closed pipe: never return into the supervisor's code
+        os._exit(0)
+
+
+def _worker(job_fd: int, result_fd: int, settled_fd: int, landlock: bool) -> NoReturn:
     code, message = 0, b""
     try:
         os.setpgid(0, 0)
@@ -213,19 +227,28 @@ def _worker(job_fd: int, result_fd: int, landlock: bool) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):
             stream.flush()
+    if code == 0:
+        _settle(settled_fd)
     os._exit(code)
 
 
+def _close_all_but(keep: tuple[int, ...]) -> None:
+    """Close every descriptor from 3 up except ``keep``."""
+    start = 3
+    for fd in sorted(keep):
+        os.closerange(start, fd)
+        start = fd + 1
+    os.closerange(start, os.sysconf("SC_OPEN_MAX"))
+
+
 def run_worker(pipes: dict[str, tuple[int, int]], landlock: bool) -> NoReturn:
-    """The worker's process: keep the job and result pipes, make the output pipe its stdout and
-    stderr, build the Landlock rules every run shares (``landlock``), wait for the job, run it
-    and exit."""
-    job_r, output_w, result_w = pipes["job"][0], pipes["output"][1], pipes["result"][1]
+    """The worker's process: keep the job, result and settled pipes, make the output pipe its
+    stdout and stderr, build the Landlock rules every run shares (``landlock``), wait for the
+    job, run it, say it is settled and wait to be killed."""
+    job_r, output_w = pipes["job"][0], pipes["output"][1]
+    result_w, settled_w = pipes["result"][1], pipes["settled"][1]
     os.dup2(output_w, 1)
     os.dup2(output_w, 2)
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
-    keep = sorted((job_r, result_w))
-    os.closerange(3, keep[0])
-    os.closerange(keep[0] + 1, keep[1])
-    os.closerange(keep[1] + 1, os.sysconf("SC_OPEN_MAX"))
-    _worker(job_r, result_w, landlock)
+    _close_all_but((job_r, result_w, settled_w))
+    _worker(job_r, result_w, settled_w, landlock)

@@ -11,12 +11,14 @@ returns. See ``docs/decorators/sandbox.md`` for exactly what is and is not isola
 ``wumbo_testing_mode()`` the stage runs in the caller's process instead (unless
 ``bypass_sandbox=False``).
 
-* ``@sandbox`` / ``sandbox(stage)``: the default limits.
+* ``@sandbox`` / ``sandbox(stage)``: the default options.
 * ``@sandbox(memory_bytes=256 * MiB, cpu_seconds=2, ...)`` / inline
-  ``validate | sandbox(wall_seconds=5)(parse) | save``: chosen limits.
+  ``validate | sandbox(wall_seconds=5)(parse) | save``: chosen options (the fields of
+  [`SandboxOptions`][wumbo.decorators.sandbox.SandboxOptions]).
 
-The stage, its input, its result and its exceptions cross processes by pickle: use
-module-level functions. Each call costs a process start (about 0.1-0.2 s).
+The stage and its input cross processes by pickle (use module-level functions); what comes
+back is unpickled against an allow-list. Each call costs a fork of a pre-started process (a
+zygote), not a Python start.
 
 Examples:
     >>> from wumbo.examples.orders import price, validate
@@ -45,7 +47,7 @@ from wumbo.core.template import Template, TemplateFactory
 from wumbo.decorators._instrumented import wrap_whole
 from wumbo.decorators._sandbox_capabilities import SandboxCapabilities
 from wumbo.decorators._sandbox_error import SandboxError, SandboxReason
-from wumbo.decorators._sandbox_limits import DEFAULT_ENV_ALLOW, Isolation, MiB, SandboxLimits
+from wumbo.decorators._sandbox_options import DEFAULT_ENV_ALLOW, Isolation, MiB, SandboxOptions
 from wumbo.decorators._sandbox_run import SandboxRun, zygote_of
 from wumbo.decorators._wrap import as_template, passed_on
 from wumbo.decorators.testing import SWITCH
@@ -57,10 +59,15 @@ __all__ = [
     "SandboxCapabilities",
     "SandboxError",
     "SandboxLimits",
+    "SandboxOptions",
     "SandboxReason",
     "sandbox",
     "sandbox_capabilities",
 ]
+
+SandboxLimits = SandboxOptions
+"""The earlier name of [`SandboxOptions`][wumbo.decorators.sandbox.SandboxOptions] (kept so
+``from wumbo import SandboxLimits`` goes on working)."""
 
 X = TypeVar("X")
 C = TypeVar("C")
@@ -75,10 +82,10 @@ def sandbox_capabilities() -> SandboxCapabilities:
         >>> capabilities.file_size_limit, capabilities.landlock_abi >= 0
         (True, True)
     """
-    return zygote_of(SandboxLimits()).capabilities
+    return zygote_of(SandboxOptions()).capabilities
 
 
-def _sandboxed_sync(inner: Template[Any, Any, Any], limits: SandboxLimits, value: Any) -> Any:
+def _sandboxed_sync(inner: Template[Any, Any, Any], limits: SandboxOptions, value: Any) -> Any:
     if SWITCH.settings.bypass_sandbox:
         return passed_on(inner(value))
     return passed_on(SandboxRun(inner, value, limits, "asyncio").result())
@@ -92,7 +99,7 @@ def _current_backend() -> str:
 
 
 async def _sandboxed_async(
-    inner: Template[Any, Any, Any], limits: SandboxLimits, value: Any
+    inner: Template[Any, Any, Any], limits: SandboxOptions, value: Any
 ) -> Any:
     if SWITCH.settings.bypass_sandbox:
         return passed_on(await inner.acall(value))
@@ -120,61 +127,46 @@ def sandbox(stage: Callable[[X], C], /) -> Template[X, C]: ...
 @overload
 def sandbox(
     *,
-    cpu_seconds: float = 30.0,
-    memory_bytes: int = 1024 * MiB,
-    wall_seconds: float = 60.0,
-    processes: int = 32,
-    open_files: int = 64,
-    max_output_bytes: int = 1 * MiB,
-    max_result_bytes: int = 16 * MiB,
-    env_allow: Iterable[str] = DEFAULT_ENV_ALLOW,
-    uid: int | Literal["auto"] | None = "auto",
-    network: bool = False,
-    readable: Iterable[str | os.PathLike[str]] = (),
-    writable: Iterable[str | os.PathLike[str]] = (),
-    file_bytes: int = 64 * MiB,
-    isolation: Isolation = "strict",
-    allow: Iterable[type] = (),
+    cpu_seconds: float = ...,
+    memory_bytes: int = ...,
+    wall_seconds: float = ...,
+    processes: int = ...,
+    open_files: int = ...,
+    max_output_bytes: int = ...,
+    max_result_bytes: int = ...,
+    env_allow: Iterable[str] = ...,
+    uid: int | Literal["auto"] | None = ...,
+    network: bool = ...,
+    readable: Iterable[str | os.PathLike[str]] = ...,
+    writable: Iterable[str | os.PathLike[str]] = ...,
+    file_bytes: int = ...,
+    isolation: Isolation = ...,
+    allow: Iterable[type] = ...,
 ) -> TemplateFactory: ...
 def sandbox(
-    stage: Callable[[Any], Any] | None = None,
-    /,
-    *,
-    cpu_seconds: float = 30.0,
-    memory_bytes: int = 1024 * MiB,
-    wall_seconds: float = 60.0,
-    processes: int = 32,
-    open_files: int = 64,
-    max_output_bytes: int = 1 * MiB,
-    max_result_bytes: int = 16 * MiB,
-    env_allow: Iterable[str] = DEFAULT_ENV_ALLOW,
-    uid: int | Literal["auto"] | None = "auto",
-    network: bool = False,
-    readable: Iterable[str | os.PathLike[str]] = (),
-    writable: Iterable[str | os.PathLike[str]] = (),
-    file_bytes: int = 64 * MiB,
-    isolation: Isolation = "strict",
-    allow: Iterable[type] = (),
+    stage: Callable[[Any], Any] | None = None, /, **options: Any
 ) -> Template[Any, Any, Any] | TemplateFactory:
     """Run a stage (or a whole pipeline, as one stage) in a limited process of its own.
 
-    Limits, each enforced in the sandbox process:
+    The options, their defaults and what each does are the fields of
+    [`SandboxOptions`][wumbo.decorators.sandbox.SandboxOptions] (declared there once; the
+    keywords here are typed for your checker and defaulted there); every one is checked when
+    ``sandbox(...)`` is called:
 
-    * ``cpu_seconds``: CPU time (``RLIMIT_CPU``, rounded up to whole seconds).
-    * ``memory_bytes``: address space of each process (``RLIMIT_AS``).
-    * ``wall_seconds``: wall-clock time of the run, process start-up excluded.
-    * ``processes``: processes and threads at once, the stage's own included
-      (``RLIMIT_NPROC``; it binds only for a non-root user, see ``uid``).
-    * ``open_files``: open file descriptors per process (``RLIMIT_NOFILE``).
-    * ``max_output_bytes``: what it prints (stdout and stderr together; logged on the logger
-      ``wumbo.sandbox`` and kept on the error).
-    * ``max_result_bytes``: its pickled result.
-    * ``env_allow``: the environment variables it sees; every other one is removed.
-    * ``uid``: ``"auto"`` runs it, when the caller is root, as a fresh uid and gid of its own
-      (``2_000_000_000 + pid``) with no supplementary groups and ``no_new_privs``; an int
-      chooses the uid (root only); ``None`` never switches (then, under root, the process
-      limit does not bind). The stage and its module are loaded before the switch; modules
-      the stage imports later must be readable by that user (else reason ``unreadable``).
+    * ``cpu_seconds`` (30), ``memory_bytes`` (1 GiB, address space per process),
+      ``wall_seconds`` (60), ``processes`` (32, processes and threads), ``open_files`` (64),
+      ``file_bytes`` (64 MiB per file): the limits;
+    * ``max_output_bytes`` (1 MiB: what it prints, logged on ``wumbo.sandbox`` and kept on the
+      error) and ``max_result_bytes`` (16 MiB, pickled);
+    * ``env_allow``: the environment variables it sees; ``uid``: ``"auto"`` runs it, when the
+      caller is root, as a fresh uid and gid of its own (``2_000_000_000 + pid``) with no
+      supplementary groups and ``no_new_privs``; an int chooses the uid (root only); ``None``
+      never switches (then, under root, the process limit does not bind). The stage and its
+      module are loaded before the switch; modules the stage imports later must be readable by
+      that user (else the stage's own ``ImportError``, with a note naming the ``sys.path``
+      entries that user cannot read);
+    * ``network``, ``readable``, ``writable``: what it may reach; ``isolation``: whether a
+      protection the kernel refuses fails the call; ``allow``: classes that may come back.
 
     The sandboxed stage is named ``sandbox(<stage>)``. In async code the parent waits in a worker
     thread. Cancelling the caller of a sandboxed *async* stage kills the sandbox at once; a
@@ -192,43 +184,11 @@ def sandbox(
         ...
         ValueError: sandbox cpu_seconds must be a positive number of seconds, got int 0
     """
-    if stage is not None:  # limits given with the stage still apply
-        return sandbox(
-            cpu_seconds=cpu_seconds,
-            memory_bytes=memory_bytes,
-            wall_seconds=wall_seconds,
-            processes=processes,
-            open_files=open_files,
-            max_output_bytes=max_output_bytes,
-            max_result_bytes=max_result_bytes,
-            env_allow=env_allow,
-            uid=uid,
-            network=network,
-            readable=readable,
-            writable=writable,
-            file_bytes=file_bytes,
-            isolation=isolation,
-            allow=allow,
-        )(stage)
+    if stage is not None:  # options given with the stage still apply
+        return sandbox(**options)(stage)
     if not sys.platform.startswith("linux"):
         raise OSError(f"sandbox needs Linux (prctl, /proc, rlimits); this is {sys.platform}")
-    limits = SandboxLimits(
-        cpu_seconds=cpu_seconds,
-        memory_bytes=memory_bytes,
-        wall_seconds=wall_seconds,
-        processes=processes,
-        open_files=open_files,
-        max_output_bytes=max_output_bytes,
-        max_result_bytes=max_result_bytes,
-        env_allow=env_allow,
-        uid=uid,
-        network=network,
-        readable=readable,
-        writable=writable,
-        file_bytes=file_bytes,
-        isolation=isolation,
-        allow=allow,
-    )
+    limits = SandboxOptions.build(options)
     limits.for_child()  # a uid that needs root fails here, not at the first call
 
     def decorate(target: Callable[[Any], Any]) -> Template[Any, Any, Any]:
