@@ -1,16 +1,26 @@
-"""Serving load: ``wumbo serve`` against a bare Starlette endpoint and an in-process call.
+"""Serving: which library decodes typed bodies, and ``wumbo serve`` against FastAPI.
 
-A trivial template (``Double``: ``n * 2``) is served by ``python -m wumbo.serve`` in a child
-process on 127.0.0.1 (a free port). ``CLIENTS`` client threads, each with its own keep-alive
-connection, send ``POST /templates/double/run`` requests; the same load goes to a bare
-Starlette + uvicorn endpoint doing the same work (the baseline: what any Python HTTP service
-pays), also in a child process. Both report requests per second and p50/p99 latency; the
-in-process call (``Double().as_template().run(n)``) gives the per-request overhead of going
-over HTTP at all. The run is bounded: a fixed number of requests, loopback only.
+**Decoders.** The body a served pipeline gets (an ``Order`` dataclass holding a list of
+``Item`` dataclasses, ``ITEMS`` of them) is decoded from its JSON value by msgspec
+(``msgspec.convert``, what ``wumbo serve`` uses), cattrs (``Converter.structure``) and pydantic
+(``TypeAdapter.validate_python``), timed round-robin in one process (``_timing.measure``, the
+best of many samples); each figure is items per second and its ratio to msgspec.
+
+**Servers.** The same pipeline (``total``: ``Order -> Total``) is served three ways, each in a
+child process on 127.0.0.1 (a free port each, uvicorn, no access log): ``wumbo serve
+benchmarks.serve:total``, a FastAPI route taking the same ``Order`` dataclass and answering
+the same ``{"template", "output"}`` (its own typed response model), and a bare Starlette route
+that decodes with ``json.loads`` and calls the function on the dict (the floor: what any Python
+HTTP service pays). All three are up at once; ``CLIENTS`` client threads of this process (each
+with its own keep-alive httpx connection) send the same bodies to one server at a time, in
+rounds that alternate the servers (A, B, C, A, B, C...), so a burst of load on the machine hits
+them alike. Each server's requests per second is its requests over the time its rounds took;
+its p50/p99 latency are over all its requests. The in-process call
+(``total.run(order)``) gives the cost of going over HTTP at all.
 """
 
-import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -18,49 +28,167 @@ import threading
 import time
 import timeit
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from benchmarks._timing import Settings, Target, print_targets
-from wumbo.framework import BaseTemplate, TemplateMetadata
+from benchmarks._timing import Candidate, Settings, Target, measure, print_targets, table
+from wumbo import template
 
-DESCRIPTION = "HTTP serving of a trivial template: wumbo serve vs bare Starlette vs in-process"
+DESCRIPTION = "typed bodies: msgspec vs cattrs vs pydantic; wumbo serve vs FastAPI over HTTP"
 CLIENTS = 8
-REQUESTS_PER_CLIENT = 150
-QUICK_REQUESTS_PER_CLIENT = 10
+ROUNDS = 6
+REQUESTS_PER_ROUND = 40
+QUICK_ROUNDS = 2
+QUICK_REQUESTS_PER_ROUND = 3
+ITEMS = 10
 ROOT = Path(__file__).resolve().parents[1]
 START_LIMIT = 30.0
 
 
-class Double(BaseTemplate[int]):
-    """The trivial template: twice its input."""
+@dataclass
+class Item:
+    """One order line."""
 
-    def _get_metadata(self) -> TemplateMetadata:
-        return TemplateMetadata("double")
-
-    def _execute_core(self, value: int, *, context: object) -> int:
-        return value * 2
-
-
-async def _bare_double(request: Request) -> JSONResponse:
-    value = json.loads(await request.body())
-    return JSONResponse({"template": "double", "output": value * 2})
+    sku: str
+    qty: int
+    price: float
 
 
-bare_app = Starlette(routes=[Route("/templates/double/run", _bare_double, methods=["POST"])])
-"""The baseline: the same work behind a hand-written Starlette route."""
+@dataclass
+class Order:
+    """The typed body: a customer and its lines."""
+
+    customer: str
+    items: list[Item]
+
+
+@dataclass
+class Total:
+    """The typed answer."""
+
+    customer: str
+    units: int
+    amount: float
+
+
+def _total(order: Order) -> Total:
+    units = sum(item.qty for item in order.items)
+    amount = round(sum(item.qty * item.price for item in order.items), 2)
+    return Total(order.customer, units, amount)
+
+
+total = template(_total, name="total")
+"""The served pipeline (``wumbo serve benchmarks.serve:total``)."""
+
+
+def order_body(number: int) -> dict[str, Any]:
+    """The JSON value of order ``number`` (``ITEMS`` lines)."""
+    items = [{"sku": f"sku-{i}", "qty": i + 1, "price": 1.5} for i in range(ITEMS)]
+    return {"customer": f"c{number}", "items": items}
+
+
+def expected_output(number: int) -> dict[str, Any]:
+    """What every server must answer for order ``number``."""
+    return asdict(_total(msgspec.convert(order_body(number), Order)))
+
+
+async def _bare_total(request: Request) -> JSONResponse:
+    value = msgspec.json.decode(await request.body())
+    units = sum(item["qty"] for item in value["items"])
+    amount = round(sum(item["qty"] * item["price"] for item in value["items"]), 2)
+    output = {"customer": value["customer"], "units": units, "amount": amount}
+    return JSONResponse({"template": "total", "output": output})
+
+
+bare_app = Starlette(routes=[Route("/templates/total/run", _bare_total, methods=["POST"])])
+"""The floor: the same work behind a hand-written Starlette route, no types."""
+
+
+def _fastapi_app() -> Any:
+    """FastAPI serving ``_total`` with the same typed body and a typed answer."""
+    from fastapi import FastAPI
+
+    @dataclass
+    class Answer:
+        template: str
+        output: Total
+
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+    @app.post("/templates/total/run")
+    def run_total(order: Order) -> Answer:  # a sync route runs in a thread, as wumbo's does
+        return Answer("total", _total(order))
+
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    """``fastapi_app`` is built on first use, so only its own server imports FastAPI."""
+    if name == "fastapi_app":
+        return _fastapi_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _decoders(settings: Settings) -> dict[str, Any]:
+    import cattrs
+    from pydantic import TypeAdapter
+
+    body = order_body(1)
+    wanted = msgspec.convert(body, Order)
+    converter = cattrs.Converter()
+    adapter = TypeAdapter(Order)
+    names = {"body": body, "Order": Order}
+    candidates = [
+        Candidate(
+            "decode",
+            "msgspec",
+            "msgspec.convert",
+            "convert(body, Order)",
+            {**names, "convert": msgspec.convert},
+            wanted.__eq__,
+        ),
+        Candidate(
+            "decode",
+            "cattrs",
+            "cattrs Converter.structure",
+            "structure(body, Order)",
+            {**names, "structure": converter.structure},
+            wanted.__eq__,
+        ),
+        Candidate(
+            "decode",
+            "pydantic",
+            "pydantic TypeAdapter.validate_python",
+            "validate(body)",
+            {"body": body, "validate": adapter.validate_python},
+            wanted.__eq__,
+        ),
+    ]
+    measured = measure(candidates, settings)
+    rows = [measured[f"decode/{key}"] for key in ("msgspec", "cattrs", "pydantic")]
+    anchor = rows[0]
+    print(table(f"decoding one Order of {ITEMS} Items from its JSON value", rows, anchor))
+    per_second = {row.candidate.key: 1e9 / row.min_ns for row in rows}
+    for row in rows:
+        key = row.candidate.key
+        ratio = per_second[key] / per_second["msgspec"]
+        print(f"  {row.candidate.label:<40}{per_second[key]:>12,.0f} items/s  {ratio:.2f}x msgspec")
+    return {
+        "rows": [row.as_dict(anchor) for row in rows],
+        "items_per_second": per_second,
+    }
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -95,96 +223,140 @@ def _server(command: list[str]) -> Iterator[None]:
             process.stderr.close()
 
 
-def _load(url: str, requests_per_client: int) -> dict[str, float]:
-    """``CLIENTS`` threads x ``requests_per_client`` requests; rps and latency percentiles."""
-    latencies: list[float] = []
-    lock = threading.Lock()
+@dataclass
+class _Load:
+    """One server's figures, gathered over its rounds."""
+
+    latencies: list[float]
+    seconds: float = 0.0
+
+    def figures(self) -> dict[str, float]:
+        cuts = statistics.quantiles(self.latencies, n=100)
+        return {
+            "requests": len(self.latencies),
+            "rps": len(self.latencies) / self.seconds,
+            "p50_ms": cuts[49] * 1000,
+            "p99_ms": cuts[98] * 1000,
+        }
+
+
+def _round(clients: list[httpx.Client], url: str, requests: int, load: _Load) -> None:
+    """Every client sends ``requests`` orders to ``url``; the answers are checked."""
     errors: list[str] = []
+    lock = threading.Lock()
 
-    def client(number: int) -> None:
+    def send(number: int, http: httpx.Client) -> None:
         mine: list[float] = []
-        with httpx.Client(timeout=START_LIMIT) as http:
-            for i in range(requests_per_client):
-                value = number * 100_000 + i
-                started = time.perf_counter()
-                response = http.post(url, json=value)
-                mine.append(time.perf_counter() - started)
-                if response.status_code != 200 or response.json()["output"] != value * 2:
-                    errors.append(f"{response.status_code} {response.text[:200]}")
+        for i in range(requests):
+            order = number * 100_000 + i
+            body = order_body(order)
+            started = time.perf_counter()
+            response = http.post(url, json=body)
+            mine.append(time.perf_counter() - started)
+            if response.status_code != 200 or response.json() != {
+                "template": "total",
+                "output": expected_output(order),
+            }:
+                errors.append(f"{response.status_code} {response.text[:200]}")
         with lock:
-            latencies.extend(mine)
+            load.latencies.extend(mine)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    threads = [threading.Thread(target=send, args=pair) for pair in enumerate(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(START_LIMIT * 4)
-    elapsed = time.perf_counter() - started
+    load.seconds += time.perf_counter() - started
     if errors:
-        raise AssertionError(f"{len(errors)} wrong answers, first: {errors[0]}")
-    cuts = statistics.quantiles(latencies, n=100)
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50_ms": cuts[49] * 1000,
-        "p99_ms": cuts[98] * 1000,
+        raise AssertionError(f"{url}: {len(errors)} wrong answers, first: {errors[0]}")
+
+
+def _servers(rounds: int, per_round: int) -> dict[str, dict[str, float]]:
+    ports = {key: _free_port() for key in ("wumbo_serve", "fastapi", "bare_starlette")}
+    uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "info"]
+    commands = {
+        "wumbo_serve": [
+            *(sys.executable, "-m", "wumbo.serve", "benchmarks.serve:total"),
+            *("--port", str(ports["wumbo_serve"]), "--max-concurrency", str(CLIENTS * 4)),
+        ],
+        "fastapi": [*uvicorn, "benchmarks.serve:fastapi_app", "--port", str(ports["fastapi"])],
+        "bare_starlette": [
+            *uvicorn,
+            *("benchmarks.serve:bare_app", "--port", str(ports["bare_starlette"])),
+        ],
     }
+    loads = {key: _Load([]) for key in commands}
+    with ExitStack() as stack:
+        for command in commands.values():
+            stack.enter_context(_server(command))
+        clients = [stack.enter_context(httpx.Client(timeout=START_LIMIT)) for _ in range(CLIENTS)]
+        urls = {key: f"http://127.0.0.1:{port}/templates/total/run" for key, port in ports.items()}
+        for key, url in urls.items():
+            _round(clients, url, max(2, per_round // 4), _Load([]))  # warm-up
+        for number in range(rounds):
+            keys = list(commands)
+            for key in keys[number % len(keys) :] + keys[: number % len(keys)]:
+                _round(clients, urls[key], per_round, loads[key])
+    return {key: load.figures() for key, load in loads.items()}
 
 
 def _in_process_ns() -> float:
-    pipeline = Double().as_template()
-    assert pipeline.run(21) == 42
-    timer = timeit.Timer("run(21)", globals={"run": pipeline.run})
+    order = msgspec.convert(order_body(1), Order)
+    assert asdict(total.run(order)) == expected_output(1)
+    timer = timeit.Timer("run(order)", globals={"run": total.run, "order": order})
     loops = 2000
     return min(timer.repeat(repeat=5, number=loops)) / loops * 1e9
 
 
 def run(settings: Settings) -> dict[str, Any]:
-    """Measure both servers under the same bounded load, print the report, return its data."""
-    per_client = QUICK_REQUESTS_PER_CLIENT if settings.quick else REQUESTS_PER_CLIENT
+    """Measure the decoders and the three servers, print the report, return its data."""
+    decoders = _decoders(settings)
+    rounds = QUICK_ROUNDS if settings.quick else ROUNDS
+    per_round = QUICK_REQUESTS_PER_ROUND if settings.quick else REQUESTS_PER_ROUND
     in_process_ns = _in_process_ns()
-    results: dict[str, dict[str, float]] = {}
-    port = _free_port()
-    serve = [sys.executable, "-m", "wumbo.serve", "benchmarks.serve", "--port", str(port)]
-    serve += ["--template", "double", "--max-concurrency", str(CLIENTS * 4)]
-    bare = [sys.executable, "-m", "uvicorn", "benchmarks.serve:bare_app", "--port", str(port)]
-    bare += ["--no-access-log", "--log-level", "info"]
-    for key, command in (("bare_starlette", bare), ("wumbo_serve", serve)):
-        with _server(command):
-            url = f"http://127.0.0.1:{port}/templates/double/run"
-            _load(url, max(2, per_client // 5))  # warm-up
-            results[key] = _load(url, per_client)
-
-    wumbo, baseline = results["wumbo_serve"], results["bare_starlette"]
+    results = _servers(rounds, per_round)
+    wumbo, fastapi, bare = results["wumbo_serve"], results["fastapi"], results["bare_starlette"]
     print(f"serve: {DESCRIPTION}")
-    print(f"  {CLIENTS} client threads x {per_client} requests, keep-alive, 127.0.0.1")
+    print(
+        f"  POST /templates/total/run, an Order of {ITEMS} Items; {CLIENTS} client threads, "
+        f"keep-alive, 127.0.0.1; {rounds} interleaved rounds x {per_round} requests per client"
+    )
     print(f"  {'server':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-    for key, label in (("bare_starlette", "bare Starlette"), ("wumbo_serve", "wumbo serve")):
+    labels = {
+        "wumbo_serve": "wumbo serve",
+        "fastapi": "FastAPI",
+        "bare_starlette": "bare Starlette",
+    }
+    for key, label in labels.items():
         row = results[key]
         print(f"  {label:<18}{row['rps']:>10.0f}{row['p50_ms']:>10.3f}{row['p99_ms']:>10.3f}")
-    print(f"  in-process template.run(n): {in_process_ns / 1000:.2f} us per call")
-    overhead_ms = wumbo["p50_ms"] - in_process_ns / 1e6
-    print(f"  HTTP overhead over the in-process call (p50): {overhead_ms:.3f} ms")
+    print(f"  in-process total.run(order): {in_process_ns / 1000:.2f} us per call")
     targets = [
+        Target("FastAPI throughput <= 1.0x wumbo serve", fastapi["rps"] / wumbo["rps"], 1.0),
+        Target("wumbo serve p99 <= 1.0x FastAPI p99", wumbo["p99_ms"] / fastapi["p99_ms"], 1.0),
         Target(
-            "wumbo serve p50 latency <= 2x bare Starlette",
-            wumbo["p50_ms"] / baseline["p50_ms"],
-            2.0,
+            "msgspec decoding faster than cattrs",
+            decoders["items_per_second"]["cattrs"] / decoders["items_per_second"]["msgspec"],
+            1.0,
+            strict=True,
         ),
         Target(
-            "bare Starlette throughput <= 2x wumbo serve",
-            baseline["rps"] / wumbo["rps"],
-            2.0,
+            "msgspec decoding faster than pydantic",
+            decoders["items_per_second"]["pydantic"] / decoders["items_per_second"]["msgspec"],
+            1.0,
+            strict=True,
         ),
+        Target("bare Starlette throughput <= 2x wumbo serve", bare["rps"] / wumbo["rps"], 2.0),
     ]
     print_targets(targets)
     return {
         "description": DESCRIPTION,
+        "decoders": decoders,
         "clients": CLIENTS,
-        "requests_per_client": per_client,
+        "rounds": rounds,
+        "requests_per_round": per_round,
         "servers": results,
         "in_process_ns": in_process_ns,
-        "overhead_ms": overhead_ms,
         "targets": [target.as_dict() for target in targets],
     }

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from serve_helpers import WAIT_LIMIT
+from serve_helpers import WAIT_LIMIT, Explode
 from test_serve_process import free_port, wait_until_ready
 
 from wumbo import template
@@ -129,3 +129,18 @@ def test_the_command_names_a_bad_pipeline_in_one_line() -> None:
         "wumbo serve: error: typed_shop:not_a_pipeline: expected a Template or an object "
         "with __wumbo_template__(), got int 42"
     ]
+
+
+def test_a_class_based_template_answers_failures_as_registered_ones_do() -> None:
+    """A BaseTemplate's failure is a 422 ``template_failed`` whichever way it is served (its
+    failed execution is its answer, as the seed's template service had it); a core pipeline's
+    raising stage is the server's fault, a 500."""
+    pipelines = {"boom": Explode(), "number": template(int)}
+    with BackgroundServer(ServeSettings(port=0), pipelines) as server:
+        boom = httpx.post(f"{server.url}/templates/boom/run", json="x")
+        number = httpx.post(f"{server.url}/templates/number/run", json="x")
+    assert boom.status_code == 422
+    assert boom.json()["error"]["code"] == "template_failed"
+    assert boom.json()["error"]["message"] == "cannot handle 'x'"
+    assert number.status_code == 500
+    assert number.json()["error"]["code"] == "stage_failed"

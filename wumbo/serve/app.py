@@ -13,6 +13,9 @@ route                                    answer
 ``POST /templates/{name}/run``           a JSON body in, ``{"template", "output"}`` out
 ``POST /templates/{name}/map``           JSON Lines in, JSON Lines out (see
                                          [`wumbo.serve.streaming`][wumbo.serve.streaming])
+``GET /openapi.json``                    the OpenAPI 3.1 document of the templates the caller
+                                         may use (see [`wumbo.serve.openapi`][wumbo.serve.openapi])
+``GET /docs``                            a bundled page showing that document (no CDN)
 =======================================  ===================================================
 
 Errors are JSON (see [`wumbo.serve.errors`][wumbo.serve.errors]): 400 malformed JSON, 401 no or unknown token,
@@ -43,7 +46,6 @@ import contextlib
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from time import perf_counter
-from typing import Any
 
 from returns.result import Success
 from starlette.applications import Starlette
@@ -54,16 +56,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wumbo._log import get_logger
-from wumbo.core.template import Template
 from wumbo.framework import TemplateRegistry, UserContext, get_registry
 from wumbo.serve.auth import TokenTable
-from wumbo.serve.catalog import Catalog, ServedTemplate
+from wumbo.serve.catalog import Catalog, ServedTemplate, served_pipeline
+from wumbo.serve.docs_page import DOCS_HEADERS, DOCS_PAGE
 from wumbo.serve.draining import Draining, InFlight
 from wumbo.serve.errors import ServeError, internal_error
 from wumbo.serve.jsonio import OutputNotJSON, decode_json, encode_json
 from wumbo.serve.limits import ConcurrencyGate, call_with_deadline, read_limited_body
-from wumbo.serve.loading import as_template
 from wumbo.serve.metrics import METRICS_CONTENT_TYPE, ServeMetrics
+from wumbo.serve.openapi import openapi_document
 from wumbo.serve.settings import ServeSettings
 from wumbo.serve.streaming import InputLine, JsonLinesResponse, input_lines, map_records
 from wumbo.serve.threads import AbandonedThreads
@@ -133,7 +135,7 @@ class _Service:
         settings: ServeSettings,
         registry: TemplateRegistry,
         state: ServerState,
-        pipelines: Mapping[str, Template[Any, Any, Any]],
+        pipelines: Mapping[str, ServedTemplate],
     ):
         self.settings = settings
         self.state = state
@@ -209,6 +211,13 @@ class _Service:
 
     async def list_templates(self, request: Request) -> Response:
         return JSONResponse({"templates": self.catalog.records(self.user(request))})
+
+    async def openapi(self, request: Request) -> Response:
+        offers = self.catalog.offers(self.user(request))
+        return JSONResponse(openapi_document(offers, secured=self.tokens.enabled))
+
+    async def docs(self, request: Request) -> Response:
+        return Response(DOCS_PAGE, media_type="text/html", headers=DOCS_HEADERS)
 
     async def describe(self, request: Request) -> Response:
         user = self.user(request)
@@ -320,7 +329,7 @@ def create_app(
         {'templates': []}
     """
     server_state = state if state is not None else ServerState()
-    templates = {name: as_template(value, name) for name, value in (pipelines or {}).items()}
+    templates = {name: served_pipeline(name, value) for name, value in (pipelines or {}).items()}
     service = _Service(
         settings, registry if registry is not None else get_registry(), server_state, templates
     )
@@ -339,6 +348,8 @@ def create_app(
         Route("/readyz", answering(service.readyz), methods=["GET"]),
         Route("/metrics", answering(service.metrics_text), methods=["GET"]),
         Route("/templates", answering(service.list_templates), methods=["GET"]),
+        Route("/openapi.json", answering(service.openapi), methods=["GET"]),
+        Route("/docs", answering(service.docs), methods=["GET"]),
         Route("/templates/{name}", answering(service.describe), methods=["GET"]),
         Route("/templates/{name}/run", answering(service.run), methods=["POST"]),
         Route("/templates/{name}/map", answering(service.map), methods=["POST"]),

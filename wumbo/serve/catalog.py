@@ -7,7 +7,7 @@ granted to roles; ``*`` grants every template; a template granted to nobody is d
 everyone), or a plain isolated [`TemplateRegistry`][wumbo.framework.registry.TemplateRegistry] otherwise. Each
 served template runs as its core ``Template`` under the ``timeout`` decorator.
 
-``pipelines`` adds core Templates by name, next to the registry's templates. When pipelines are
+``pipelines`` adds served core Templates (see `served_pipeline`) by name, next to the registry's templates. When pipelines are
 given, the registry's templates are served only if ``templates`` names them: serving
 ``shop:orders`` serves that pipeline, not every registered template besides.
 
@@ -42,6 +42,7 @@ from wumbo.core.stage import MISSING
 from wumbo.core.template import Template
 from wumbo.framework import (
     AccessController,
+    BaseTemplate,
     PermissionDenied,
     SecureTemplateRegistry,
     TemplateMetadata,
@@ -50,9 +51,17 @@ from wumbo.framework import (
 )
 from wumbo.serve.codec import Codec
 from wumbo.serve.errors import ServeError, pipeline_failure, template_failure
+from wumbo.serve.loading import as_template
 from wumbo.serve.settings import SettingsError
 
-__all__ = ["ALL_TEMPLATES", "Catalog", "ServedTemplate", "metadata_record", "pipeline_record"]
+__all__ = [
+    "ALL_TEMPLATES",
+    "Catalog",
+    "ServedTemplate",
+    "metadata_record",
+    "pipeline_record",
+    "served_pipeline",
+]
 
 _logger = get_logger("wumbo.serve")
 
@@ -76,7 +85,28 @@ class ServedTemplate:
     """How requests are decoded and outputs encoded (default: JSON as it is)."""
     failure: Callable[..., ServeError] = template_failure
     """The error answering a run's Failure: `template_failure` for
-    registered templates, `pipeline_failure` for pipelines."""
+    class-based templates (every failure a 422), `pipeline_failure` for core pipelines
+    (a declared error a 422, a raising stage a 500)."""
+
+
+def served_pipeline(name: str, value: object) -> ServedTemplate:
+    """``value`` (a core Template, or an object with ``__wumbo_template__()``) served as
+    ``name``: its JSON decoded and encoded by its types. A class-based template (a
+    ``BaseTemplate`` instance) answers its failures as a registered one does (422
+    ``template_failed``); a core Template answers a declared error with a 422 and a raising
+    stage with a 500.
+
+    Examples:
+        >>> from wumbo import template
+        >>> from wumbo.framework import create_transformer
+        >>> served_pipeline("double", template(lambda n: n * 2)).failure.__name__
+        'pipeline_failure'
+        >>> served_pipeline("upper", create_transformer(map_func=str.upper)).failure.__name__
+        'template_failure'
+    """
+    pipeline = as_template(value, name)
+    failure = template_failure if isinstance(value, BaseTemplate) else pipeline_failure
+    return ServedTemplate(name, pipeline, Codec.of(pipeline), failure)
 
 
 def metadata_record(
@@ -161,12 +191,11 @@ class Catalog:
         *,
         templates: Iterable[str] = (),
         grants: Mapping[str, frozenset[str]] | None = None,
-        pipelines: Mapping[str, Template[Any, Any, Any]] | None = None,
+        pipelines: Mapping[str, ServedTemplate] | None = None,
         secured: bool,
     ) -> None:
         entries: list[dict[str, Any]] = source.list_templates(include_metadata=True)
         self._pipelines = dict(pipelines or {})
-        self._codecs = {name: Codec.of(pipeline) for name, pipeline in self._pipelines.items()}
         canonical = {alias: e["name"] for e in entries for alias in [e["name"], *e["aliases"]]}
         wanted = list(templates)
         for name in wanted:
@@ -200,7 +229,10 @@ class Catalog:
             e["name"]: metadata_record(e["name"], e["aliases"], e["metadata"]) for e in served
         }
         self._records.update(
-            {name: pipeline_record(name, pipeline) for name, pipeline in self._pipelines.items()}
+            {
+                name: pipeline_record(name, served.pipeline)
+                for name, served in self._pipelines.items()
+            }
         )
         self._canonical = {alias: e["name"] for e in served for alias in [e["name"], *e["aliases"]]}
         self._canonical.update({name: name for name in self._pipelines})
@@ -239,6 +271,22 @@ class Catalog:
         """
         return [record for name, record in sorted(self._records.items()) if self.allows(user, name)]
 
+    def offers(
+        self, user: UserContext | None
+    ) -> list[tuple[dict[str, Any], ServedTemplate | None]]:
+        """What ``user`` may use: each record with its served pipeline (``None`` for a
+        registered template), as [`openapi_document`][wumbo.serve.openapi.openapi_document] takes them.
+
+        Examples:
+            >>> from wumbo import template
+            >>> from wumbo.framework import get_registry
+            >>> catalog = Catalog(get_registry(), templates=["check"], secured=False,
+            ...                   pipelines={"size": served_pipeline("size", template(len))})
+            >>> [(record["name"], served is not None) for record, served in catalog.offers(None)]
+            [('size', True), ('validator', False)]
+        """
+        return [(record, self._pipelines.get(record["name"])) for record in self.records(user)]
+
     def record(self, name: str, user: UserContext | None) -> dict[str, Any]:
         """The metadata record of ``name`` (or an alias): 404 if not served, 403 if denied."""
         return self._records[self.lookup(name, user).name]
@@ -252,11 +300,11 @@ class Catalog:
         if canonical is None:
             usable = [alias for alias, of in self._canonical.items() if self.allows(user, of)]
             raise _not_served(name, usable)
-        pipeline = self._pipelines.get(canonical)
-        if pipeline is not None:
+        served = self._pipelines.get(canonical)
+        if served is not None:
             if not self.allows(user, canonical):
                 raise _forbidden(canonical)
-            return ServedTemplate(canonical, pipeline, self._codecs[canonical], pipeline_failure)
+            return served
         try:
             if self._secured:
                 instance = self._registry.get(canonical, user_context=user)

@@ -75,13 +75,13 @@ def _deeper_than(value: object, limit: int) -> bool:
     return False
 
 
+def _malformed(where: str, problem: str, **details: object) -> ServeError:
+    """The 400 for a document that is no JSON (``where`` prefixes the message)."""
+    return ServeError(400, "malformed_json", f"{where}malformed JSON{problem}", details=details)
+
+
 def _too_deep(where: str) -> ServeError:
-    return ServeError(
-        400,
-        "malformed_json",
-        f"{where}malformed JSON: nested deeper than {MAX_DEPTH} levels",
-        details={"max_depth": MAX_DEPTH},
-    )
+    return _malformed(where, f": nested deeper than {MAX_DEPTH} levels", max_depth=MAX_DEPTH)
 
 
 def decode_json(raw: bytes, where: str = "") -> object:
@@ -106,23 +106,15 @@ def decode_json(raw: bytes, where: str = "") -> object:
         value = json.loads(raw, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         empty = " (the body is empty)" if not raw.strip() else ""
-        raise ServeError(
-            400,
-            "malformed_json",
-            f"{where}malformed JSON at line {error.lineno}, column {error.colno}: "
-            f"{error.msg}{empty}",
-            details={"line": error.lineno, "column": error.colno},
-        ) from None
+        at = f" at line {error.lineno}, column {error.colno}: {error.msg}{empty}"
+        raise _malformed(where, at, line=error.lineno, column=error.colno) from None
     except RecursionError:
         raise _too_deep(where) from None
     except (UnicodeDecodeError, _NotJSONConstant) as error:
-        raise ServeError(400, "malformed_json", f"{where}malformed JSON: {error}") from None
+        raise _malformed(where, f": {error}") from None
     except ValueError:  # the only other one: an integer longer than Python converts
-        raise ServeError(
-            400,
-            "malformed_json",
-            f"{where}malformed JSON: a number has more than {sys.get_int_max_str_digits()} digits",
-        ) from None
+        digits = sys.get_int_max_str_digits()
+        raise _malformed(where, f": a number has more than {digits} digits") from None
     # Python may parse deeper documents than the limit (3.13 does): refuse them all the same.
     if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and _deeper_than(value, MAX_DEPTH):
         raise _too_deep(where)

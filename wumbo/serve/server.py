@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Mapping
-from types import FrameType, TracebackType
+from types import FrameType
 from typing import Any, NoReturn
 
 import uvicorn
@@ -276,10 +276,5 @@ class BackgroundServer:
     def __enter__(self) -> BackgroundServer:
         return self.start()
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()

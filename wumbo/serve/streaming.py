@@ -179,27 +179,30 @@ def _answerer(
             observe(name, perf_counter() - started, outcome)
         return result
 
+    def refused(line: InputLine) -> tuple[Failure[ServeError] | None, object]:
+        """The line's problem (or its input's misfit) as a Failure, else its decoded input."""
+        if line.problem is not None:
+            return Failure(line.problem), None
+        try:
+            return None, decode(line.value)
+        except ServeError as misfit:
+            return Failure(misfit), None
+
     if core.is_async:
 
         async def answer_async(line: InputLine) -> Result[Any, Any]:
-            if line.problem is not None:
-                return Failure(line.problem)
-            try:
-                value = decode(line.value)
-            except ServeError as misfit:
-                return Failure(misfit)
+            failure, value = refused(line)
+            if failure is not None:
+                return failure
             started = perf_counter()
             return measured(await core.acall(value), started)
 
         return template(answer_async, name=name), None
 
     def answer(line: InputLine) -> Result[Any, Any]:
-        if line.problem is not None:
-            return Failure(line.problem)
-        try:
-            value = decode(line.value)
-        except ServeError as misfit:
-            return Failure(misfit)
+        failure, value = refused(line)
+        if failure is not None:
+            return failure
         started = perf_counter()
         result = core(value) if line.call is None else line.call.run(core, value)
         return measured(result, started)
