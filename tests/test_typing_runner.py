@@ -74,3 +74,20 @@ def test_the_scratch_cases_live_outside_the_repo_with_a_config_of_their_own(
     assert '"strict"' in config
     assert "stubPath" not in config
     assert "extraPaths" not in config
+
+
+def test_the_typing_guide_is_a_case_file_with_the_guides_line_numbers(tmp_path: Path) -> None:
+    markdown = "# Title\n\n```python\nx = 1\n```\n\ntext\n\n```text\nnot code\n```\n```python\ny = 2\n```\n"
+    code: str = runner.guide_code(markdown)
+    lines = code.splitlines()
+    assert len(lines) == len(markdown.splitlines())
+    assert lines[3] == "x = 1"
+    assert lines[12] == "y = 2"
+    assert "not code" not in code
+    assert "Title" not in code
+    guide: Path = runner.write_guide_case(tmp_path)
+    assert "assert_type(" in guide.read_text()
+    for_mypy, for_pyright = runner.scratch_cases(tmp_path)
+    assert runner.GUIDE_CASE in {path.name for path in for_mypy} & {
+        path.name for path in for_pyright
+    }

@@ -12,11 +12,12 @@ loses even its input type.
 
 from __future__ import annotations
 
-from typing import Any, assert_type
+from collections.abc import Callable
+from typing import Any, Never, TypeVar, assert_type
 
-from wumbo import Template, expect, template
+from wumbo import Result, Template, expect, fallback, template
 
-from _stages import check_a, parse, show
+from _stages import ErrA, check_a, parse, show
 
 split = template(str.split)
 parse_t = template(parse)
@@ -40,6 +41,20 @@ assert_type(template(load_any), Template[Any, Any, Any])
 assert_type(template(str.strip) | load_any, Template[Any, Any, Any])
 untyped_wrong_input = (template(str.strip) | load_any).run(123)
 
+# 4. A declared type that names the Result as the value: mypy takes the value type from the
+#    declaration and reads the Result-returning function as a plain one (``fallback``'s first
+#    overload, one signature over every kind of function, is what keeps pyright's lambdas
+#    typed). Without a declaration mypy types it right (shared_combinators.py); pyright
+#    reports this line.
+leaked_by_declaration: Template[int, Result[int, ErrA]] = fallback(check_a, check_a)
+
+# 5. FALSE ERROR: an identity lambda (``lambda n: n``) next to a lambda that uses its
+#    parameter, in a fallback whose type comes from ``.then``: mypy bounds the lambda's
+#    parameter by the union of function kinds that fallback's first overload takes, and
+#    reports the other lambda. A declared type, or a ``def``, avoids it.
+parse_t.then(fallback(lambda n: 10 // n, lambda n: n))  # type: ignore[operator]
+identity_declared: Template[int, int] = fallback(lambda n: 10 // n, lambda n: n)
+
 # 3. ``case Success(value)`` on a Result: mypy narrows an open generic base to its subclass
 #    with ``Any`` type arguments, so the value is ``Any`` (pyright keeps it). Without wumbo:
 from known_issues_match import Err, Ok, Res  # noqa: E402
@@ -53,3 +68,33 @@ def narrowed_from_open_base(result: Res[int, str]) -> None:
             assert_type(error, str)  # type: ignore[assert-type]
         case _:
             pass
+
+
+# 6. Functions whose inputs differ, given to one generic function that types both with one
+#    type variable (as fan_out does): mypy solves the variable as the meet of the inputs,
+#    ``Never`` for ``str`` and ``int``, and accepts the call; pyright reports it. The result
+#    cannot be called (``Argument 1 has incompatible type "int"; expected "Never"``), so the
+#    mistake shows where the pipeline is used. No ordering or shared variable changes the
+#    solution: a Template's input, like a callable's parameter, is contravariant, so every
+#    argument only bounds the input from above. A minimal example, without wumbo (wumbo's
+#    ``fan_out`` case: mypy_only_inference.py):
+_T = TypeVar("_T")
+_V1 = TypeVar("_V1")
+_V2 = TypeVar("_V2")
+
+
+def _both(
+    first: Callable[[_T], _V1], second: Callable[[_T], _V2], /
+) -> Callable[[_T], tuple[_V1, _V2]]:
+    raise NotImplementedError
+
+
+def _length(text: str) -> int:
+    return len(text)
+
+
+def _half(n: int) -> float:
+    return n / 2
+
+
+assert_type(_both(_length, _half), Callable[[Never], tuple[int, float]])

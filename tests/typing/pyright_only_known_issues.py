@@ -16,8 +16,12 @@ Why pyright only:
   Templates that declare no error (``Template[X, Y, NoError]``, NoError bound to Never).
 * a lambda given to an overloaded function whose first overloads read a plain function's
   return type (a coroutine, a Result): pyright checks the lambda before its parameter type is
-  known (#5, a minimal example without wumbo). So ``branch`` and ``fallback`` take
-  Result-returning and async functions through ``template(...)``.
+  known (#5, a minimal example without wumbo). ``fallback`` avoids it with one signature whose
+  parameter is a union of function kinds (pyright picks the member that fits, and the lambda
+  is typed from the context); ``branch`` cannot (#6), so it takes Result-returning and async
+  functions through ``template(...)``.
+* type variables left unsolved in a union in a return type are dropped from it, and a union
+  left empty is Unknown, defaults or not (#6, a minimal example without wumbo).
 * ``reduce_items(operator.add)``, the docstring example: pyright cannot match the generic,
   overloaded ``operator.add`` to ``(A, A) -> A``.
 """
@@ -26,7 +30,9 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Coroutine
-from typing import Any, Generic, TypeVar, assert_type, overload
+from typing import Any, Generic, Never, TypeVar, assert_type, overload
+
+from typing_extensions import TypeVar as DefaultedTypeVar
 
 from wumbo import reduce_items, template
 
@@ -88,3 +94,43 @@ def _plain_either(first: Callable[[_A], _B], second: Callable[[_A], _C]) -> Call
 _box: _Box[str, int] = _Box()
 assert_type(_box.then(_plain_either(lambda n: 10 // n, lambda n: 0)), _Box[str, int])
 assert_type(_box.then(_either(lambda n: 10 // n, lambda n: 0)), _Box[str, int])  # pyright: ignore[reportAssertTypeFailure, reportOperatorIssue, reportUnknownArgumentType, reportUnknownLambdaType]
+
+
+# 6. Why ``branch`` cannot take every kind of function through one signature, as ``fallback``
+#    does: its error type is the union of both sides' (``E1 | E2``). For two plain functions
+#    neither is solved, and pyright drops unsolved type variables from a union in a return
+#    type, leaving Unknown (their default, Never, is not used); one unsolved variable alone
+#    gets its default. A minimal example, without wumbo:
+_E1 = DefaultedTypeVar("_E1", default=Never)
+_E2 = DefaultedTypeVar("_E2", default=Never)
+_D = DefaultedTypeVar("_D", default=Never)  # after a defaulted variable, only defaulted ones
+
+
+class _Res(Generic[_O, _E1]):
+    pass
+
+
+class _Out(Generic[_I, _O, _E1]):
+    pass
+
+
+def _pick_one(first: Callable[[_A], _Res[_B, _E1] | _B]) -> _Out[_A, _B, _E1]:
+    raise NotImplementedError
+
+
+def _pick(
+    first: Callable[[_A], _Res[_B, _E1] | _B], second: Callable[[_A], _Res[_D, _E2] | _D]
+) -> _Out[_A, _B | _D, _E1 | _E2]:
+    raise NotImplementedError
+
+
+def _plain_int(n: int) -> int:
+    return n
+
+
+def _plain_str(n: int) -> str:
+    return str(n)
+
+
+assert_type(_pick_one(_plain_int), _Out[int, int, Never])
+assert_type(_pick(_plain_int, _plain_str), _Out[int, int | str, Never])  # pyright: ignore[reportAssertTypeFailure]

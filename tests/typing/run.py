@@ -29,6 +29,9 @@ What each checker reads:
 * ``repo_only_*.py``: both checkers, in the repo only (not in the installed run).
 * ``stubs/toolz/*.pyi`` (the repo's toolz stubs): both, so the stubs are strict-clean too
   (in the repo only).
+* docs/typing.md, the typing guide: its python code blocks, written to ``typing_guide_md.py``
+  with every other line blank, so an error's line number is the guide's own. Both checkers,
+  in both runs: the guide says each ``assert_type`` in it is what both checkers infer.
 
 A correct case is an ``assert_type(...)``; an incorrect one ends in ``# type: ignore[<code>]``
 (``# pyright: ignore[<rule>]`` in pyright-only files). Both checkers report an ignore that no
@@ -66,6 +69,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 STUBS = ROOT / "stubs"
+GUIDE = ROOT / "docs" / "typing.md"
+GUIDE_CASE = "typing_guide_md.py"
 PYPROJECT = ROOT / "pyproject.toml"
 MYPY_ONLY = "mypy_only_"
 PYRIGHT_ONLY = "pyright_only_"
@@ -133,6 +138,30 @@ def case_files(*, installed: bool = False) -> tuple[list[Path], list[Path]]:
     for_mypy = stubs + shared + [path for path in cases if path.name.startswith(MYPY_ONLY)]
     for_pyright = stubs + shared + [path for path in cases if path.name.startswith(PYRIGHT_ONLY)]
     return for_mypy, for_pyright
+
+
+def guide_code(markdown: str) -> str:
+    """The python code blocks of a markdown page, every other line blank (numbers kept)."""
+    lines: list[str] = []
+    in_python = False
+    for line in markdown.splitlines():
+        fence = line.strip()
+        if in_python and fence == "```":
+            in_python = False
+            lines.append("")
+        elif not in_python and fence == "```python":
+            in_python = True
+            lines.append("")
+        else:
+            lines.append(line if in_python else "")
+    return "\n".join(lines) + "\n"
+
+
+def write_guide_case(folder: Path) -> Path:
+    """docs/typing.md's code as a case file in ``folder``, for both checkers."""
+    path = folder / GUIDE_CASE
+    path.write_text(guide_code(GUIDE.read_text(encoding="utf-8")), encoding="utf-8")
+    return path
 
 
 def pyright_executable() -> Path:
@@ -336,15 +365,20 @@ def install_wheel(environment: CheckerEnvironment, wheel: Path) -> None:
 
 
 def scratch_cases(scratch: Path) -> tuple[list[Path], list[Path]]:
-    """Copies of the installed run's case files in ``scratch/cases``, with a user's config."""
+    """Copies of the installed run's case files in ``scratch/cases`` and the typing guide's
+    code, with a user's config."""
     folder = scratch / "cases"
     folder.mkdir()
     for_mypy, for_pyright = case_files(installed=True)
     for path in {*for_mypy, *for_pyright}:
         shutil.copy2(path, folder / path.name)
+    guide = write_guide_case(folder)
     config = json.dumps(_SCRATCH_PYRIGHTCONFIG, indent=2)
     (folder / "pyrightconfig.json").write_text(config, encoding="utf-8")
-    return [folder / path.name for path in for_mypy], [folder / path.name for path in for_pyright]
+    return (
+        [*(folder / path.name for path in for_mypy), guide],
+        [*(folder / path.name for path in for_pyright), guide],
+    )
 
 
 def run_installed_mypy(
@@ -416,12 +450,15 @@ def _timed(check: Callable[[], Outcome], files: int) -> tuple[Outcome, float, in
 
 
 def in_repo_suite() -> bool:
-    for_mypy, for_pyright = case_files()
-    results = [
-        _timed(lambda: run_mypy(for_mypy), len(for_mypy)),
-        _timed(lambda: run_pyright(for_pyright), len(for_pyright)),
-    ]
-    return _print_suite("in the repo", results, sorted({*for_mypy, *for_pyright}))
+    with tempfile.TemporaryDirectory(prefix="wumbo-typing-guide-") as directory:
+        guide = write_guide_case(Path(directory))
+        for_mypy, for_pyright = case_files()
+        for_mypy, for_pyright = [*for_mypy, guide], [*for_pyright, guide]
+        results = [
+            _timed(lambda: run_mypy(for_mypy), len(for_mypy)),
+            _timed(lambda: run_pyright(for_pyright), len(for_pyright)),
+        ]
+        return _print_suite("in the repo", results, sorted({*for_mypy, *for_pyright}))
 
 
 def installed_suite() -> bool:

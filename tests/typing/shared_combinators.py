@@ -199,6 +199,30 @@ assert_type(fallback(double_t, show_t), Template[int, int | str])
 assert_type(fallback(check_a_t, show), Template[int, int | str])  # mixed
 assert_type(fallback(show, check_a_t), Template[int, str | int, ErrA])
 
+# fallback of plain functions that return a Result or are async (issue 13, item 4): the
+# Result's value is the value and the secondary's error is declared; a coroutine is awaited.
+# Every pairing of kinds, each side a Template, a plain, a Result-returning or an async one.
+assert_type(fallback(check_a, show), Template[int, int | str])  # primary's error is handled
+assert_type(fallback(show, check_a), Template[int, str | int, ErrA])
+assert_type(fallback(check_a, check_a), Template[int, int, ErrA])
+assert_type(fallback(fetch, fetch), Template[int, str])
+assert_type(fallback(fetch, show), Template[int, str])
+assert_type(fallback(double, fetch), Template[int, int | str])
+assert_type(fallback(fetch, fetch_checked), Template[int, str, ErrB])
+assert_type(fallback(fetch_checked, fetch), Template[int, str])
+assert_type(fallback(fetch_checked, fetch_checked), Template[int, str, ErrB])
+assert_type(fallback(check_a, fetch_checked), Template[int, int | str, ErrB])
+assert_type(fallback(fetch_checked, check_a), Template[int, str | int, ErrA])
+assert_type(fallback(fetch, check_a), Template[int, str | int, ErrA])
+assert_type(fallback(double_t, check_a), Template[int, int, ErrA])
+assert_type(fallback(double_t, fetch), Template[int, int | str])
+assert_type(fallback(double_t, fetch_checked), Template[int, int | str, ErrB])
+assert_type(fallback(check_a, double_t), Template[int, int])
+assert_type(fallback(fetch, check_a_t), Template[int, str | int, ErrA])
+assert_type(fallback(fetch_checked, check_b_t), Template[int, str, ErrB])
+assert_type(parse_t | fallback(check_a, fetch_checked), Template[str, int | str, ErrB])
+assert_type(parse_t.then(fallback(fetch, check_a)), Template[str, str | int, ErrA])
+
 # -- expect ----------------------------------------------------------------------------------
 
 assert_type(expect(int), Template[object, int])
@@ -253,6 +277,10 @@ bad_reduce_in: object = split | reduce_items(add)  # type: ignore[arg-type]
 bad_reduce_arity: object = reduce_items(double)  # type: ignore[arg-type]
 bad_fallback_var: Template[str, str] = fallback(parse, parse)  # type: ignore[arg-type]
 bad_fallback_errors: Template[int, int] = fallback(double_t, check_a_t)  # type: ignore[arg-type]
+bad_fallback_result: Template[int, int] = fallback(double, check_a)  # type: ignore[arg-type]
+bad_fallback_async: Template[int, int] = fallback(double, fetch)  # type: ignore[arg-type]
+bad_fallback_in: object = template(shout) | fallback(check_a, fetch)  # type: ignore[arg-type]
+bad_fallback_out: object = fallback(fetch, fetch_checked) | double  # type: ignore[operator]
 bad_expect_out: object = parse_t | expect(str) | double  # type: ignore[operator]
 bad_expect_then: object = expect(int).then(shout)  # type: ignore[arg-type]
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Coroutine, Iterable
-from typing import Any, Never, overload
+from typing import Any, Never, TypeAlias, overload
 
 import anyio
 from returns.result import Failure, Result
@@ -80,8 +80,23 @@ NoError = TypeVar("NoError", bound=Never)
 T = TypeVar("T", default=Any)
 TA = TypeVar("TA", contravariant=True)
 TE = TypeVar("TE", covariant=True, default=Never)
+# Type variables of a stage given as a function, which may or may not declare an error: Never
+# unless solved (pyright leaves an unsolved one Unknown; a default must follow the others).
+DC = TypeVar("DC", default=Never)
+DE = TypeVar("DE", default=Never)
+DE2 = TypeVar("DE2", default=Never)
 
 _Stage = Template[Any, Any, Any]
+
+# A function stage of any kind, typed by ONE signature: pyright picks the union member that
+# fits (a Result's value and error, a coroutine's awaited value) and types a lambda from the
+# call's context. mypy cannot choose between ``Result[B, E]`` and ``B`` for a Result-returning
+# function, so overloads after it take the two kinds that mypy can tell apart.
+_AnyFunction: TypeAlias = Callable[
+    [A], Coroutine[Any, Any, Result[B, E]] | Coroutine[Any, Any, B] | Result[B, E] | B
+]
+_AsyncResultFunction: TypeAlias = Callable[[A], Coroutine[Any, Any, Result[B, E]]]
+_ResultOrAsyncFunction: TypeAlias = Callable[[A], Result[B, E] | Coroutine[Any, Any, B]]
 
 
 def _as_template(stage: Callable[[Any], Any]) -> _Stage:
@@ -671,17 +686,69 @@ async def _fallback_async(primary: _Stage, secondary: _Stage, value: Any) -> Any
 
 
 @overload
-def fallback(  # type: ignore[overload-overlap]
+def fallback(
     primary: Template[A, B, E], secondary: Template[A, C, E2], /
 ) -> Template[A, B | C, E2]: ...
 @overload
-def fallback(primary: Template[A, B, E], secondary: Callable[[A], C], /) -> Template[A, B | C]: ...
+def fallback(
+    primary: Template[A, B, E], secondary: _AnyFunction[A, C, DE2], /
+) -> Template[A, B | C, DE2]: ...
 @overload
-def fallback(  # type: ignore[overload-overlap]
-    primary: Callable[[A], B], secondary: Template[A, C, E2], /
-) -> Template[A, B | C, E2]: ...
+def fallback(
+    primary: _AnyFunction[A, B, DE], secondary: Template[A, DC, DE2], /
+) -> Template[A, B | DC, DE2]: ...
 @overload
-def fallback(primary: Callable[[A], B], secondary: Callable[[A], C], /) -> Template[A, B | C]: ...
+def fallback(
+    primary: _AnyFunction[A, B, DE], secondary: _AnyFunction[A, DC, DE2], /
+) -> Template[A, B | DC, DE2]: ...
+@overload
+def fallback(
+    primary: Template[A, B, E], secondary: _AsyncResultFunction[A, C, DE2], /
+) -> Template[A, B | C, DE2]: ...
+@overload
+def fallback(
+    primary: Template[A, B, E], secondary: _ResultOrAsyncFunction[A, C, DE2], /
+) -> Template[A, B | C, DE2]: ...
+@overload
+def fallback(
+    primary: _AnyFunction[A, B, DE], secondary: _AsyncResultFunction[A, DC, DE2], /
+) -> Template[A, B | DC, DE2]: ...
+@overload
+def fallback(
+    primary: _AnyFunction[A, B, DE], secondary: _ResultOrAsyncFunction[A, DC, DE2], /
+) -> Template[A, B | DC, DE2]: ...
+@overload
+def fallback(
+    primary: _AsyncResultFunction[A, B, DE], secondary: Template[A, DC, DE2], /
+) -> Template[A, B | DC, DE2]: ...
+@overload
+def fallback(
+    primary: _AsyncResultFunction[A, B, DE], secondary: _AnyFunction[A, DC, DE2], /
+) -> Template[A, B | DC, DE2]: ...
+@overload
+def fallback(
+    primary: _AsyncResultFunction[A, B, DE], secondary: _AsyncResultFunction[A, DC, DE2], /
+) -> Template[A, B | DC, DE2]: ...
+@overload
+def fallback(
+    primary: _AsyncResultFunction[A, B, DE], secondary: _ResultOrAsyncFunction[A, DC, DE2], /
+) -> Template[A, B | DC, DE2]: ...
+@overload
+def fallback(
+    primary: _ResultOrAsyncFunction[A, B, DE], secondary: Template[A, DC, DE2], /
+) -> Template[A, B | DC, DE2]: ...
+@overload
+def fallback(
+    primary: _ResultOrAsyncFunction[A, B, DE], secondary: _AnyFunction[A, DC, DE2], /
+) -> Template[A, B | DC, DE2]: ...
+@overload
+def fallback(
+    primary: _ResultOrAsyncFunction[A, B, DE], secondary: _AsyncResultFunction[A, DC, DE2], /
+) -> Template[A, B | DC, DE2]: ...
+@overload
+def fallback(
+    primary: _ResultOrAsyncFunction[A, B, DE], secondary: _ResultOrAsyncFunction[A, DC, DE2], /
+) -> Template[A, B | DC, DE2]: ...
 def fallback(primary: Callable[[Any], Any], secondary: Callable[[Any], Any], /) -> _Stage:
     """Run ``primary``; if it fails (raises or returns a Failure), run ``secondary`` instead.
 
