@@ -30,6 +30,8 @@ ALLOWED_WUMBO_MODULES = {
     "wumbo.core.combinators",
     "wumbo.core.compile",
     "wumbo.core.curry",
+    "wumbo.core.effects",
+    "wumbo.core.effects_compile",
     "wumbo.core.interpret",
     "wumbo.core.many",
     "wumbo.core.pipe",

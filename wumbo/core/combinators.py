@@ -27,12 +27,12 @@ import functools
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any, Never, TypeAlias, overload
 
-import anyio
-from returns.result import Failure, Result
+from returns.result import Failure, Result, Success
 from toolz import partition_all
 from typing_extensions import TypeVar
 
-from wumbo.core.steps import Stop, SyncStep, at_item, make_step, stopped, value_or_stop
+from wumbo.core.effects import Behaviour, Call, CallAll, behaviour_step
+from wumbo.core.steps import SyncStep, at_item, declared_or_raised, value_or_failure
 from wumbo.core.template import Template, template
 from wumbo.core.validate import positive_int
 
@@ -110,23 +110,17 @@ def _single(name: str, step: Callable[[Any], Any]) -> _Stage:
 # -- map_items -------------------------------------------------------------------------------
 
 
-def _map_sync(inner: _Stage, items: Iterable[Any]) -> Any:
+def _each(keep_items: bool, inner: _Stage, items: Iterable[Any]) -> Behaviour:
+    """The inner stage's values (or, with ``keep_items``, the items it found truthy)."""
     out: list[Any] = []
-    try:
-        for index, item in enumerate(items):
-            out.append(value_or_stop(inner(item), at_item(index, item)))
-    except Stop as stop:
-        return stopped(stop)
-    return out
-
-
-async def _map_async(inner: _Stage, items: Iterable[Any]) -> Any:
-    out: list[Any] = []
-    try:
-        for index, item in enumerate(items):
-            out.append(value_or_stop(await inner.acall(item), at_item(index, item)))
-    except Stop as stop:
-        return stopped(stop)
+    for index, item in enumerate(items):
+        result = yield Call(inner, item)
+        if not isinstance(result, Success):
+            return declared_or_raised(result, at_item(index, item))
+        if not keep_items:
+            out.append(result.unwrap())
+        elif result.unwrap():
+            out.append(item)
     return out
 
 
@@ -160,30 +154,10 @@ def map_items(stage: Callable[[Any], Any], /) -> _Stage:
     """
     inner = _as_template(stage)
     name = f"map_items({inner.__name__})"
-    return _single(name, make_step(name, inner.is_async, _map_sync, _map_async, inner))
+    return _single(name, behaviour_step(name, inner.is_async, _each, False, inner))
 
 
 # -- filter_items ----------------------------------------------------------------------------
-
-
-def _filter_sync(inner: _Stage, items: Iterable[Any]) -> Any:
-    try:
-        return [
-            item for i, item in enumerate(items) if value_or_stop(inner(item), at_item(i, item))
-        ]
-    except Stop as stop:
-        return stopped(stop)
-
-
-async def _filter_async(inner: _Stage, items: Iterable[Any]) -> Any:
-    kept: list[Any] = []
-    try:
-        for index, item in enumerate(items):
-            if value_or_stop(await inner.acall(item), at_item(index, item)):
-                kept.append(item)
-    except Stop as stop:
-        return stopped(stop)
-    return kept
 
 
 @overload
@@ -212,26 +186,15 @@ def filter_items(predicate: Callable[[Any], Any], /) -> _Stage:
     """
     inner = _as_template(predicate)
     name = f"filter_items({inner.__name__})"
-    return _single(name, make_step(name, inner.is_async, _filter_sync, _filter_async, inner))
+    return _single(name, behaviour_step(name, inner.is_async, _each, True, inner))
 
 
 # -- tap -------------------------------------------------------------------------------------
 
 
-def _tap_sync(inner: _Stage, value: Any) -> Any:
-    try:
-        value_or_stop(inner(value))
-    except Stop as stop:
-        return stopped(stop)
-    return value
-
-
-async def _tap_async(inner: _Stage, value: Any) -> Any:
-    try:
-        value_or_stop(await inner.acall(value))
-    except Stop as stop:
-        return stopped(stop)
-    return value
+def _tap(inner: _Stage, value: Any) -> Behaviour:
+    result = yield Call(inner, value)
+    return value if isinstance(result, Success) else declared_or_raised(result)
 
 
 class Tap(Template[TA, TA, TE]):  # type: ignore[type-var]  # pyright: ignore[reportInvalidTypeArguments]
@@ -273,42 +236,19 @@ def tap(side_effect: Callable[[Any], Any], /) -> Tap[Any, Any]:
     """
     inner = _as_template(side_effect)
     name = f"tap({inner.__name__})"
-    step = make_step(name, inner.is_async, _tap_sync, _tap_async, inner)
+    step = behaviour_step(name, inner.is_async, _tap, inner)
     return Tap(_single(name, step).stages, name=name)
 
 
 # -- fan_out ---------------------------------------------------------------------------------
 
 
-def _fan_out_sync(inners: tuple[_Stage, ...], value: Any) -> Any:
-    try:
-        return tuple(
-            value_or_stop(inner(value), functools.partial("in branch {!r}".format, inner))
-            for inner in inners
-        )
-    except Stop as stop:
-        return stopped(stop)
-
-
-async def _fan_out_async(inners: tuple[_Stage, ...], value: Any) -> Any:
-    results: list[Result[Any, Any] | None] = [None] * len(inners)
-
-    async def run_one(index: int, inner: _Stage) -> None:
-        results[index] = result = await inner.acall(value)
-        if isinstance(result, Failure):
-            group.cancel_scope.cancel()  # the tuple cannot be built: stop the other branches
-
-    async with anyio.create_task_group() as group:
-        for index, inner in enumerate(inners):
-            group.start_soon(run_one, index, inner)
-    try:
-        # a failed branch cancelled the others: report the failure, not the cancelled gaps
-        first_failure = next((r for r in results if isinstance(r, Failure)), None)
-        if first_failure is not None:
-            value_or_stop(first_failure)
-        return tuple(value_or_stop(result) for result in results if result is not None)
-    except Stop as stop:
-        return stopped(stop)
+def _fan_out(inners: tuple[_Stage, ...], value: Any) -> Behaviour:
+    results: list[Result[Any, Any] | None] = yield CallAll(inners, value)
+    for inner, result in zip(inners, results, strict=True):
+        if isinstance(result, Failure):  # the first failure; a cancelled branch left a None
+            return declared_or_raised(result, functools.partial("in branch {!r}".format, inner))
+    return tuple(result.unwrap() for result in results if result is not None)
 
 
 # Templates that declare no error get overloads of their own (pyright turns a union of type
@@ -521,26 +461,18 @@ def fan_out(*stages: Callable[[Any], Any]) -> _Stage:
     inners = tuple(_as_template(stage) for stage in stages)
     name = f"fan_out({', '.join(inner.__name__ for inner in inners)})"
     is_async = any(inner.is_async for inner in inners)
-    return _single(name, make_step(name, is_async, _fan_out_sync, _fan_out_async, inners))
+    return _single(name, behaviour_step(name, is_async, _fan_out, inners))
 
 
 # -- branch ----------------------------------------------------------------------------------
 
 
-def _branch_sync(predicate: _Stage, if_true: _Stage, if_false: _Stage, value: Any) -> Any:
-    try:
-        chosen = if_true if value_or_stop(predicate(value)) else if_false
-        return value_or_stop(chosen(value))
-    except Stop as stop:
-        return stopped(stop)
-
-
-async def _branch_async(predicate: _Stage, if_true: _Stage, if_false: _Stage, value: Any) -> Any:
-    try:
-        chosen = if_true if value_or_stop(await predicate.acall(value)) else if_false
-        return value_or_stop(await chosen.acall(value))
-    except Stop as stop:
-        return stopped(stop)
+def _branch(predicate: _Stage, if_true: _Stage, if_false: _Stage, value: Any) -> Behaviour:
+    decision = yield Call(predicate, value)
+    if not isinstance(decision, Success):
+        return declared_or_raised(decision)
+    chosen = if_true if decision.unwrap() else if_false
+    return value_or_failure((yield Call(chosen, value)))
 
 
 @overload
@@ -583,7 +515,7 @@ def branch(
     inners = (_as_template(predicate), _as_template(if_true), _as_template(if_false))
     name = f"branch({', '.join(inner.__name__ for inner in inners)})"
     is_async = any(inner.is_async for inner in inners)
-    return _single(name, make_step(name, is_async, _branch_sync, _branch_async, *inners))
+    return _single(name, behaviour_step(name, is_async, _branch, *inners))
 
 
 # -- batch -----------------------------------------------------------------------------------
@@ -665,24 +597,11 @@ def reduce_items(function: Callable[[Any, Any], Any], initial: Any = _NO_INITIAL
 # -- fallback --------------------------------------------------------------------------------
 
 
-def _fallback_sync(primary: _Stage, secondary: _Stage, value: Any) -> Any:
-    result = primary(value)
+def _fallback(primary: _Stage, secondary: _Stage, value: Any) -> Behaviour:
+    result = yield Call(primary, value)
     if isinstance(result, Failure):
-        result = secondary(value)
-    try:
-        return value_or_stop(result)  # a raising secondary is reported at fallback's position
-    except Stop as stop:
-        return stopped(stop)
-
-
-async def _fallback_async(primary: _Stage, secondary: _Stage, value: Any) -> Any:
-    result = await primary.acall(value)
-    if isinstance(result, Failure):
-        result = await secondary.acall(value)
-    try:
-        return value_or_stop(result)
-    except Stop as stop:
-        return stopped(stop)
+        result = yield Call(secondary, value)
+    return value_or_failure(result)  # a raising secondary is reported at fallback's position
 
 
 @overload
@@ -764,7 +683,7 @@ def fallback(primary: Callable[[Any], Any], secondary: Callable[[Any], Any], /) 
     inners = (_as_template(primary), _as_template(secondary))
     name = f"fallback({inners[0].__name__}, {inners[1].__name__})"
     is_async = any(inner.is_async for inner in inners)
-    return _single(name, make_step(name, is_async, _fallback_sync, _fallback_async, *inners))
+    return _single(name, behaviour_step(name, is_async, _fallback, *inners))
 
 
 # -- expect ----------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ code must match. Set the environment variable ``WUMBO_NO_CODEGEN=1`` to run ever
 through it instead of generated code (for a debugger, or to tell a wumbo bug from a code
 generation bug); the test suite runs the core's tests both ways.
 
-The walk over the stages is written once, as a generator that asks its driver to call each
-stage and hears back what the stage returned or raised; a sync driver and an async driver (which
-awaits ``async def`` stages and sends blocking ones to a worker thread) run it.
+The walk over the stages is written once, as a behaviour of `wumbo.core.effects`: a generator
+that asks its driver to call each stage (a `StageCall` request) and hears back what the stage
+returned or raised; the sync driver and the async driver (whose request awaits ``async def``
+stages and sends blocking ones to a worker thread) run it.
 
 Examples:
     >>> from wumbo.core.stage import Stage
@@ -24,12 +25,13 @@ Examples:
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from returns.result import Failure, Result, Success
 
 from wumbo.core.checking import checked_call
+from wumbo.core.effects import Behaviour, drive, drive_async
 from wumbo.core.result import (
     StageError,
     bounded_repr,
@@ -39,18 +41,49 @@ from wumbo.core.result import (
 )
 from wumbo.core.stage import Returns, Stage
 
-__all__ = ["call_stages", "interpret_stages"]
-
-Walk = Generator[tuple[int, Any], Any, Any]
-"""Yields ``(stage index, value)`` calls; is sent each return (or thrown each raise)."""
+__all__ = ["StageCall", "call_stages", "interpret_stages"]
 
 
-def _walk(stages: Sequence[Stage], value: Any, plain: bool) -> Walk:
+class StageCall:
+    """The request to call one stage: plain, awaited when ``async def``, or in a worker thread
+    when blocking (in async code).
+
+    Examples:
+        >>> from wumbo.core.stage import Stage
+        >>> StageCall(Stage.of(abs), abs, -3).run_sync()
+        3
+    """
+
+    __slots__ = ("stage", "target", "value")
+
+    def __init__(self, stage: Stage, target: Callable[[Any], Any], value: Any) -> None:
+        self.stage = stage
+        self.target = target
+        self.value = value
+
+    def run_sync(self) -> Any:
+        """``target(value)``."""
+        return self.target(self.value)
+
+    async def run_async(self) -> Any:
+        """``target(value)``, awaited or sent to a worker thread as the stage requires."""
+        if self.stage.is_async:
+            return await self.target(self.value)
+        if self.stage.blocking:
+            import anyio.to_thread
+
+            return await anyio.to_thread.run_sync(self.target, self.value)
+        return self.target(self.value)
+
+
+def _walk(
+    stages: Sequence[Stage], targets: Sequence[Callable[[Any], Any]], plain: bool, value: Any
+) -> Behaviour:
     total = len(stages)
     returned: Any
     for index, stage in enumerate(stages):
         try:
-            returned = yield index, value
+            returned = yield StageCall(stage, targets[index], value)
         except Exception as error:
             if plain:
                 error.add_note(
@@ -85,18 +118,7 @@ def call_stages(
         >>> call_stages(stages, [s.fn for s in stages], False, " 7 ")
         <Success: 7>
     """
-    walk = _walk(stages, value, plain)
-    try:
-        index, value = next(walk)
-        while True:
-            try:
-                returned = targets[index](value)
-            except Exception as error:
-                index, value = walk.throw(error)
-            else:
-                index, value = walk.send(returned)
-    except StopIteration as done:
-        return done.value
+    return drive(_walk, stages, targets, plain, value)
 
 
 def interpret_stages(
@@ -118,27 +140,4 @@ def interpret_stages(
     targets = [checked_call(stage) if stage.check else stage.fn for stage in stages]
     if not is_async:
         return functools.partial(call_stages, stages, targets, plain)
-
-    async def arun(value: Any) -> Any:
-        import anyio.to_thread
-
-        walk = _walk(stages, value, plain)
-        try:
-            index, value = next(walk)
-            while True:
-                stage, target = stages[index], targets[index]
-                try:
-                    if stage.is_async:
-                        returned = await target(value)
-                    elif stage.blocking:
-                        returned = await anyio.to_thread.run_sync(target, value)
-                    else:
-                        returned = target(value)
-                except Exception as error:
-                    index, value = walk.throw(error)
-                else:
-                    index, value = walk.send(returned)
-        except StopIteration as done:
-            return done.value
-
-    return arun
+    return functools.partial(drive_async, _walk, stages, targets, plain)

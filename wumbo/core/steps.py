@@ -17,11 +17,19 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from returns.result import Failure, Result, Success
+from returns.result import Result, Success
 
+from wumbo.core.effects_compile import derived
 from wumbo.core.result import StageError, bounded_repr
 
-__all__ = ["AsyncStep", "Stop", "SyncStep", "make_step", "value_or_stop"]
+__all__ = [
+    "AsyncStep",
+    "SyncStep",
+    "at_item",
+    "declared_or_raised",
+    "make_step",
+    "value_or_failure",
+]
 
 
 class SyncStep:
@@ -43,6 +51,9 @@ class SyncStep:
         return self.impl(*self.args, value)
 
     def __reduce__(self) -> tuple[Any, ...]:
+        behaviour = getattr(self.impl, "__wumbo_behaviour__", None)
+        if behaviour is not None:  # derived code: rebuilt from its behaviour, which pickles
+            return (_rederived, (type(self), self.__name__, behaviour, self.args))
         return (type(self), (self.__name__, self.impl, self.args))
 
     def __eq__(self, other: object) -> bool:
@@ -75,6 +86,12 @@ class AsyncStep(SyncStep):
         return await implementation(*self.args, value)
 
 
+def _rederived(
+    kind: type[SyncStep], name: str, behaviour: Callable[..., Any], args: tuple[Any, ...]
+) -> SyncStep:
+    return kind(name, derived(behaviour, is_async=kind is AsyncStep), args)
+
+
 def make_step(
     name: str,
     is_async: bool,
@@ -93,58 +110,48 @@ def make_step(
     return AsyncStep(name, async_impl, args) if is_async else SyncStep(name, sync_impl, args)
 
 
-class Stop(Exception):
-    """Carries a declared ``Failure`` out of a combinator's loop (never escapes a combinator)."""
+def declared_or_raised(failure: Result[Any, Any], where: Callable[[], str] | None = None) -> Any:
+    """Hand on an inner stage's failed Result: a declared ``Failure`` is returned as it is.
 
-    def __init__(self, failure: Result[Any, Any]) -> None:
-        super().__init__()
-        self.failure = failure
-
-
-def value_or_stop(result: Result[Any, Any], where: Callable[[], str] | None = None) -> Any:
-    """The value of an inner stage's Result, or leave the combinator.
-
-    An unexpected exception inside the inner stage (a ``StageError``) is re-raised as the
+    An unexpected exception inside the inner stage (a ``StageError``) is raised again as the
     original exception, so the outer pipeline reports it at the combinator's position, with a
-    note saying ``where()`` (called only then: a successful item pays nothing for it); a
-    declared failure is carried out with `Stop` and returned as it is.
+    note saying ``where()`` (called only then: a successful item pays nothing for it).
 
     Examples:
-        >>> value_or_stop(Success(1))
-        1
-        >>> value_or_stop(Failure("declared"))
+        >>> declared_or_raised(Failure("declared"))
+        <Failure: declared>
+        >>> declared_or_raised(Failure(StageError("int", 1, 1, "x", ValueError("bad"))))
         Traceback (most recent call last):
         ...
-        wumbo.core.steps.Stop
+        ValueError: bad
+        wumbo: stage 'int' (1 of 1) raised this on input 'x'
     """
-    if isinstance(result, Success):
-        return result.unwrap()
-    error = result.failure()
+    error = failure.failure()
     if isinstance(error, StageError):
         original = error.error
         if where is not None:
             original.add_note(f"wumbo: {where()}")
         raise original
-    raise Stop(result)
+    return failure
+
+
+def value_or_failure(result: Result[Any, Any], where: Callable[[], str] | None = None) -> Any:
+    """The value of an inner stage's ``Success``, else `declared_or_raised`.
+
+    Examples:
+        >>> value_or_failure(Success(1)), value_or_failure(Failure("declared"))
+        (1, <Failure: declared>)
+    """
+    if isinstance(result, Success):
+        return result.unwrap()
+    return declared_or_raised(result, where)
 
 
 def at_item(index: int, item: object) -> Callable[[], str]:
-    """Where in a collection an inner stage failed, for `value_or_stop` (built lazily).
+    """Where in a collection an inner stage failed, for `declared_or_raised` (built lazily).
 
     Examples:
         >>> at_item(2, "x")()
         "at item 2: 'x'"
     """
     return lambda: f"at item {index}: {bounded_repr(item)}"
-
-
-def stopped(stop: Stop) -> Failure[Any]:
-    """The declared failure a `Stop` carried.
-
-    Examples:
-        >>> stopped(Stop(Failure("no")))
-        <Failure: no>
-    """
-    failure = stop.failure
-    assert isinstance(failure, Failure)
-    return failure

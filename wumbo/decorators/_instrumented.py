@@ -1,18 +1,18 @@
 """Shared by ``trace`` and ``metrics``: wrap each stage of a Template in a picklable step.
 
-Each stage becomes a one-stage inner Template run by a step (``SyncStep``/``AsyncStep``) that
-keeps the stage's name and ``blocking`` flag, so a failure is still reported at the stage's own
-position, and a pipeline keeps its length. The step reads the inner Result with
-`outcome_of` and hands the outer pipeline what the stage gave with ``_wrap.passed_on``.
+Each stage becomes a one-stage inner Template run by a behaviour (``wumbo.core.effects``: one
+generator for sync and async stages) that keeps the stage's name and ``blocking`` flag, so a
+failure is still reported at the stage's own position, and a pipeline keeps its length. The
+behaviour reads the inner Result with `outcome_of` and hands the outer pipeline what the stage
+gave with ``_wrap.passed_on``.
 
 Examples:
     >>> from wumbo import Failure, Success, template
+    >>> from wumbo.core.effects import Call
     >>> from wumbo.decorators._wrap import passed_on
     >>> def count(inner, info, value):
-    ...     return passed_on(inner(value))
-    >>> def acount(inner, info, value):
-    ...     raise AssertionError("sync stages only here")
-    >>> wrapped = wrap_each_stage(template(str.strip) | int, count, acount, ())
+    ...     return passed_on((yield Call(inner, value)))
+    >>> wrapped = wrap_each_stage(template(str.strip) | int, count, ())
     >>> [stage.name for stage in wrapped.stages], wrapped.run(" 4 ")
     (['strip', 'int'], 4)
     >>> outcome_of(Success(1)), outcome_of(Failure("no"))
@@ -21,11 +21,13 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from returns.result import Result, Success
 
+from wumbo.core.effects import Behaviour, behaviour_step, drive, drive_async
 from wumbo.core.result import StageError
 from wumbo.core.stage import Stage
 from wumbo.core.steps import make_step
@@ -33,7 +35,7 @@ from wumbo.core.template import Template, template
 from wumbo.decorators._wrap import as_template
 from wumbo.decorators.observers import StageInfo
 
-__all__ = ["Outcome", "outcome_of", "wrap_each_stage", "wrap_whole"]
+__all__ = ["Outcome", "driven", "outcome_of", "wrap_each_stage", "wrap_whole"]
 
 Outcome = Literal["success", "failure", "error"]
 """``success``: a value; ``failure``: the stage returned ``Failure``; ``error``: it raised."""
@@ -61,35 +63,27 @@ def _one_stage(stage: Stage) -> Template[Any, Any, Any]:
 
 
 def _stage_of(
-    name: str,
-    inner: Template[Any, Any, Any],
-    sync_impl: Callable[..., Any],
-    async_impl: Callable[..., Awaitable[Any]],
-    config: object,
-    blocking: bool,
+    name: str, inner: Template[Any, Any, Any], step: Callable[[Any], Any], blocking: bool
 ) -> Stage:
-    step = make_step(name, inner.is_async, sync_impl, async_impl, inner, config)
     return Stage.of(step, name=name, blocking=blocking and not inner.is_async)
 
 
 def wrap_each_stage(
-    target: Callable[[Any], Any],
-    sync_impl: Callable[..., Any],
-    async_impl: Callable[..., Awaitable[Any]],
-    config: object,
+    target: Callable[[Any], Any], behaviour: Callable[..., Behaviour], config: object
 ) -> Template[Any, Any, Any]:
-    """Wrap every stage of ``target``: ``impl(inner, (config, info), value)`` runs each one.
+    """Wrap every stage of ``target``: ``behaviour(inner, (config, info), value)`` runs each one.
 
     The result keeps ``target``'s name, ``__doc__`` and, as ``__wrapped__``, ``target``.
 
     Examples:
         >>> from wumbo import template
+        >>> from wumbo.core.effects import Call
         >>> from wumbo.decorators._wrap import passed_on
         >>> def show(inner, setup, value):
         ...     config, info = setup
         ...     print(config, info.name, info.position, info.total)
-        ...     return passed_on(inner(value))
-        >>> wrap_each_stage(template(str.strip) | len, show, show, "cfg").run(" ab ")
+        ...     return passed_on((yield Call(inner, value)))
+        >>> wrap_each_stage(template(str.strip) | len, show, "cfg").run(" ab ")
         cfg strip 1 2
         cfg len 2 2
         2
@@ -98,18 +92,27 @@ def wrap_each_stage(
     explicit = isinstance(target, Template)
     pipeline = as_template(target)
     total, label = len(pipeline.stages), pipeline.__name__
-    stages = tuple(
-        _stage_of(
-            stage.name,
-            _one_stage(stage),
-            sync_impl,
-            async_impl,
-            (config, StageInfo(stage.name, position, total, label)),
-            stage.blocking,
-        )
-        for position, stage in enumerate(pipeline.stages, start=1)
-    )
-    return Template(stages, name=label if explicit else None, doc=doc, wrapped=target)
+    stages: list[Stage] = []
+    for position, stage in enumerate(pipeline.stages, start=1):
+        inner = _one_stage(stage)
+        setup = (config, StageInfo(stage.name, position, total, label))
+        step = behaviour_step(stage.name, inner.is_async, behaviour, inner, setup)
+        stages.append(_stage_of(stage.name, inner, step, stage.blocking))
+    return Template(tuple(stages), name=label if explicit else None, doc=doc, wrapped=target)
+
+
+def driven(behaviour: Callable[..., Behaviour]) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The sync and async implementations `wrap_whole` takes, both running ``behaviour``.
+
+    Examples:
+        >>> from wumbo.core.effects import Call
+        >>> def same(inner, config, value):
+        ...     return (yield Call(inner, value))
+        >>> run, arun = driven(same)
+        >>> run(template(abs), None, -2)
+        <Success: 2>
+    """
+    return functools.partial(drive, behaviour), functools.partial(drive_async, behaviour)
 
 
 def wrap_whole(
@@ -132,5 +135,6 @@ def wrap_whole(
         >>> [stage.name for stage in whole.stages], whole.run(" ab ")
         (['both'], 2)
     """
-    stage = _stage_of(name, target, sync_impl, async_impl, config, blocking)
+    step = make_step(name, target.is_async, sync_impl, async_impl, target, config)
+    stage = _stage_of(name, target, step, blocking)
     return Template((stage,), name=name, doc=target.__doc__, wrapped=target)

@@ -26,7 +26,7 @@ from returns.result import Result, Success
 
 from wumbo.core.result import StageError
 from wumbo.core.stage import Stage, describe
-from wumbo.core.steps import Stop, stopped, value_or_stop
+from wumbo.core.steps import declared_or_raised
 from wumbo.core.template import Template, TemplateFactory, template
 
 __all__ = [
@@ -99,10 +99,7 @@ def passed_on(result: Result[Any, Any]) -> Any:
     """
     if result.__class__ is Success:
         return result
-    try:
-        return value_or_stop(result)  # a Failure: raises the original exception, or Stop
-    except Stop as stop:
-        return stopped(stop)
+    return declared_or_raised(result)  # raises the original exception, or the declared Failure
 
 
 def error_of(failure: Result[Any, Any]) -> object:

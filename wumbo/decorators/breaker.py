@@ -37,7 +37,7 @@ from typing import Any, overload
 from returns.result import Failure, Result, Success
 from typing_extensions import TypeVar
 
-from wumbo.core.steps import make_step
+from wumbo.core.effects import Behaviour, Call, behaviour_step
 from wumbo.core.template import Template
 from wumbo.core.validate import positive_int, positive_number
 from wumbo.decorators._wrap import (
@@ -301,7 +301,7 @@ class CircuitBreaker:
         """
         inner = as_template(fn)
         name = f"circuit_breaker({inner.__name__})"
-        step = make_step(name, inner.is_async, _guard_sync, _guard_async, self, inner)
+        step = behaviour_step(name, inner.is_async, _guard, self, inner)
         return decorated(name, fn, inner, step)
 
 
@@ -323,22 +323,11 @@ def _rebuild(
     )
 
 
-def _guard_sync(breaker: CircuitBreaker, inner: Inner, value: Any) -> Any:
+def _guard(breaker: CircuitBreaker, inner: Inner, value: Any) -> Behaviour:
     probe = breaker.admit()
     try:
-        result = inner(value)
-    except BaseException:
-        breaker.record(None, probe)
-        raise
-    breaker.record(result, probe)
-    return passed_on(result)
-
-
-async def _guard_async(breaker: CircuitBreaker, inner: Inner, value: Any) -> Any:
-    probe = breaker.admit()
-    try:
-        result = await inner.acall(value)
-    except BaseException:  # cancelled: the trial (if it was one) is given back
+        result = yield Call(inner, value)
+    except BaseException:  # interrupted or cancelled: the trial (if it was one) is given back
         breaker.record(None, probe)
         raise
     breaker.record(result, probe)

@@ -37,6 +37,7 @@ import anyio.lowlevel
 import anyio.to_thread
 from returns.result import Result, Success
 
+from wumbo.core.effects import Behaviour, Call, implementation
 from wumbo.core.result import bounded_repr
 from wumbo.core.stage import Stage, describe
 from wumbo.core.template import Template, TemplateFactory
@@ -81,13 +82,18 @@ class _Flight:
         self.event = anyio.Event() if is_async else None
         self.loop = anyio.lowlevel.current_token() if is_async else None
 
+    def run_sync(self) -> None:
+        """Wait, as a request of `CachedStage._lookup`, in this thread."""
+        self.done.wait()
+
     def finish(self, outcome: Result[Any, Any] | None) -> None:
         self.outcome = outcome
         self.done.set()
         if self.event is not None:
             self.event.set()
 
-    async def wait(self) -> None:
+    async def run_async(self) -> None:
+        """Wait, as a request of `CachedStage._lookup`, in this task."""
         if self.event is not None and self.loop == anyio.lowlevel.current_token():
             await self.event.wait()
         else:  # the run happens in another event loop (another thread): wait off this loop
@@ -127,6 +133,8 @@ class CachedStage:
         self._entries: OrderedDict[Hashable, tuple[Result[Any, Any], float]] = OrderedDict()
         self._flights: dict[Hashable, _Flight] = {}
         self._hits = self._misses = self._evictions = self._expirations = 0
+        self._is_async = inner.is_async
+        self._lookup = implementation(_lookup, is_async=inner.is_async)
 
     def __reduce__(self) -> tuple[Any, ...]:
         options = (self.inner, self.maxsize, self.ttl, self.key, self.cache_failures, self.clock)
@@ -164,7 +172,7 @@ class CachedStage:
             self._entries.clear()
             self._hits = self._misses = self._evictions = self._expirations = 0
 
-    # -- the parts both call paths share -------------------------------------------------------
+    # -- bookkeeping ---------------------------------------------------------------------------
 
     def _unhashable(self, key: object) -> TypeError:
         source = "got" if self.key is None else f"key={describe(self.key)} returned"
@@ -211,33 +219,10 @@ class CachedStage:
                     self._evictions += 1
         flight.finish(outcome)
 
-    # -- the sync call path --------------------------------------------------------------------
+    # -- one call, sync or async (wumbo.core.effects) ----------------------------------------
 
     def __call__(self, value: Any) -> Any:
-        if SWITCH.settings.bypass_cache:
-            return passed_on(self.inner(value))
-        key = value if self.key is None else self.key(value)
-        while True:
-            claim = self._claim(key, is_async=False)
-            if claim.__class__ is Success:  # the common hit, first
-                return claim
-            if not isinstance(claim, tuple):
-                return passed_on(claim)
-            flight, owner = claim
-            if owner:
-                return passed_on(self._run(key, flight, value))
-            flight.done.wait()
-            if flight.outcome is not None:
-                return passed_on(flight.outcome)
-
-    def _run(self, key: Hashable, flight: _Flight, value: Any) -> Result[Any, Any]:
-        try:
-            outcome: Result[Any, Any] = self.inner(value)
-        except BaseException:  # interrupted: the waiting callers run the stage themselves
-            self._finish(key, flight, None)
-            raise
-        self._finish(key, flight, outcome)
-        return outcome
+        return self._lookup(self, value)
 
 
 class AsyncCachedStage(CachedStage):
@@ -253,30 +238,32 @@ class AsyncCachedStage(CachedStage):
     """
 
     async def __call__(self, value: Any) -> Any:
-        if SWITCH.settings.bypass_cache:
-            return passed_on(await self.inner.acall(value))
-        key = value if self.key is None else self.key(value)
-        while True:
-            claim = self._claim(key, is_async=True)
-            if claim.__class__ is Success:
-                return claim
-            if not isinstance(claim, tuple):
-                return passed_on(claim)
-            flight, owner = claim
-            if owner:
-                return passed_on(await self._run_async(key, flight, value))
-            await flight.wait()
-            if flight.outcome is not None:
-                return passed_on(flight.outcome)
+        return await self._lookup(self, value)
 
-    async def _run_async(self, key: Hashable, flight: _Flight, value: Any) -> Result[Any, Any]:
-        try:
-            outcome: Result[Any, Any] = await self.inner.acall(value)
-        except BaseException:  # cancelled: the waiting callers run the stage themselves
-            self._finish(key, flight, None)
-            raise
-        self._finish(key, flight, outcome)
-        return outcome
+
+def _lookup(store: CachedStage, value: Any) -> Behaviour:
+    """A hit, else run the stage (the key's first caller) or wait for that run and share it."""
+    if SWITCH.settings.bypass_cache:
+        return passed_on((yield Call(store.inner, value)))
+    key = value if store.key is None else store.key(value)
+    while True:
+        claim = store._claim(key, store._is_async)  # pyright: ignore[reportPrivateUsage]
+        if claim.__class__ is Success:  # the common hit, first
+            return claim
+        if not isinstance(claim, tuple):
+            return passed_on(claim)
+        flight, owner = claim
+        if owner:
+            try:
+                outcome = yield Call(store.inner, value)
+            except BaseException:  # interrupted: the waiting callers run the stage themselves
+                store._finish(key, flight, None)  # pyright: ignore[reportPrivateUsage]
+                raise
+            store._finish(key, flight, outcome)  # pyright: ignore[reportPrivateUsage]
+            return passed_on(outcome)
+        yield flight  # wait for the owner's run, in this thread or this task
+        if flight.outcome is not None:
+            return passed_on(flight.outcome)
 
 
 def _maxsize(value: object) -> int | None:

@@ -23,15 +23,15 @@ Examples:
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, Generic, Never, overload
 
 from returns.result import Result, Success
 from typing_extensions import TypeVar
 
 from wumbo.core.combinators import fallback
+from wumbo.core.effects import Apply, Behaviour, Call, behaviour_step
 from wumbo.core.stage import describe
-from wumbo.core.steps import make_step
 from wumbo.core.template import Template
 from wumbo.decorators._wrap import Inner, as_template, decorated, error_of
 
@@ -110,22 +110,11 @@ def fallback_to(secondary: Callable[[Any], Any], /) -> FallbackFactory[Any, Any,
     return FallbackFactory(build)
 
 
-def _recover_sync(primary: Inner, handler: Callable[[Any, Any], Any], value: Any) -> Any:
-    result = primary(value)
+def _recover(primary: Inner, handler: Callable[[Any, Any], Any], value: Any) -> Behaviour:
+    result = yield Call(primary, value)
     if result.__class__ is Success:
         return result
-    return handler(value, error_of(result))
-
-
-async def _recover_async(primary: Inner, handler: Callable[[Any, Any], Any], value: Any) -> Any:
-    result = await primary.acall(value)
-    if result.__class__ is Success:
-        return result
-    handled = handler(value, error_of(result))
-    if inspect.isawaitable(handled):
-        awaitable: Awaitable[Any] = handled
-        return await awaitable
-    return handled
+    return (yield Apply(handler, value, error_of(result)))  # awaited if it is async
 
 
 @overload
@@ -167,7 +156,7 @@ def recover(handler: Callable[[Any, Any], Any], /) -> FallbackFactory[Any, Any, 
         is_async = inner.is_async or inspect.iscoroutinefunction(handler)
         label = getattr(handler, "__name__", type(handler).__name__)
         name = f"recover({inner.__name__}, {label})"
-        step = make_step(name, is_async, _recover_sync, _recover_async, inner, handler)
+        step = behaviour_step(name, is_async, _recover, inner, handler)
         return decorated(name, primary, inner, step)
 
     return FallbackFactory(build)

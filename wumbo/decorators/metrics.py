@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Final, Never, overload
 from returns.result import Result, Success
 from typing_extensions import TypeVar
 
+from wumbo.core.effects import Behaviour, Call
 from wumbo.core.template import Template, TemplateFactory
 from wumbo.decorators._instrumented import Outcome, outcome_of, wrap_each_stage
 from wumbo.decorators._wrap import passed_on
@@ -197,31 +198,16 @@ def _record(collector: MetricsCollector | None, name: str, result: Any, seconds:
     return passed_on(result)
 
 
-def _measured_sync(
+def _measured(
     inner: Template[Any, Any, Any],
     setup: tuple[MetricsCollector | None, StageInfo],
     value: Any,
-) -> Any:
+) -> Behaviour:
     collector, info = setup
     started = perf_counter()
     try:
-        result = inner(value)
-    except BaseException:  # KeyboardInterrupt and the like
-        _target(collector).record(info.name, perf_counter() - started, "error")
-        raise
-    return _record(collector, info.name, result, perf_counter() - started)
-
-
-async def _measured_async(
-    inner: Template[Any, Any, Any],
-    setup: tuple[MetricsCollector | None, StageInfo],
-    value: Any,
-) -> Any:
-    collector, info = setup
-    started = perf_counter()
-    try:
-        result = await inner.acall(value)
-    except BaseException:  # cancellation included
+        result = yield Call(inner, value)
+    except BaseException:  # KeyboardInterrupt, cancellation
         _target(collector).record(info.name, perf_counter() - started, "error")
         raise
     return _record(collector, info.name, result, perf_counter() - started)
@@ -274,7 +260,7 @@ def metrics(
     _require_collector(collector)
 
     def decorate(target: Callable[[Any], Any]) -> Template[Any, Any, Any]:
-        return wrap_each_stage(target, _measured_sync, _measured_async, collector)
+        return wrap_each_stage(target, _measured, collector)
 
     return decorate
 

@@ -27,15 +27,13 @@ Examples:
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-import anyio
 from returns.result import Result, Success
 
-from wumbo.core.steps import make_step
+from wumbo.core.effects import Behaviour, Call, Sleep, behaviour_step
 from wumbo.core.template import TemplateFactory
 from wumbo.core.validate import positive_int, positive_number
 from wumbo.decorators._wrap import (
@@ -124,12 +122,12 @@ class RetryPolicy:
         return 0.0 if settings.enabled else delay
 
 
-def _retry_sync(policy: RetryPolicy, inner: Inner, value: Any) -> Any:
+def _retry(policy: RetryPolicy, inner: Inner, value: Any) -> Behaviour:
     number = 1
     while True:
         token = _enter_attempt(number)
         try:
-            result = inner(value)
+            result = yield Call(inner, value)
         finally:
             _leave_attempt(token)
         if result.__class__ is Success:
@@ -138,25 +136,7 @@ def _retry_sync(policy: RetryPolicy, inner: Inner, value: Any) -> Any:
         if delay is None:
             return passed_on(result)
         if delay:
-            time.sleep(delay)
-        number += 1
-
-
-async def _retry_async(policy: RetryPolicy, inner: Inner, value: Any) -> Any:
-    number = 1
-    while True:
-        token = _enter_attempt(number)
-        try:
-            result = await inner.acall(value)
-        finally:
-            _leave_attempt(token)
-        if result.__class__ is Success:
-            return result
-        delay = policy.pause(number, result, inner.__name__)
-        if delay is None:
-            return passed_on(result)
-        if delay:
-            await anyio.sleep(delay)
+            yield Sleep(delay)
         number += 1
 
 
@@ -207,7 +187,7 @@ def retry(
     def build(stage: Callable[[Any], Any]) -> Inner:
         inner = as_template(stage)
         name = f"retry({inner.__name__})"
-        step = make_step(name, inner.is_async, _retry_sync, _retry_async, policy, inner)
+        step = behaviour_step(name, inner.is_async, _retry, policy, inner)
         return decorated(name, stage, inner, step)
 
     return as_factory(build)

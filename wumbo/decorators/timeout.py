@@ -32,7 +32,7 @@ from typing import Any
 
 import anyio
 
-from wumbo.core.steps import make_step
+from wumbo.core.effects import Behaviour, behaviour_step
 from wumbo.core.template import TemplateFactory
 from wumbo.core.validate import positive_number
 from wumbo.decorators._wrap import Inner, as_factory, as_template, decorated, passed_on
@@ -76,17 +76,34 @@ def _rebuild(stage: str, seconds: float, abandoned: bool) -> StageTimeout:
     return StageTimeout(stage, seconds, abandoned=abandoned)
 
 
-def _timeout_sync(seconds: float, inner: Inner, value: Any) -> Any:
-    finished, result = call_with_deadline(inner, value, seconds)
-    if not finished:
-        raise StageTimeout(inner.__name__, seconds, abandoned=True)
-    return passed_on(result)
+class _Within:
+    """Call the inner stage within the time limit: the one part where sync and async differ.
+
+    Sync code cannot be interrupted, so it runs in a worker thread the caller stops waiting for
+    (`wumbo.decorators.timeout_threads`); async code is cancelled by an anyio cancel scope.
+    """
+
+    __slots__ = ("inner", "seconds", "value")
+
+    def __init__(self, inner: Inner, value: Any, seconds: float) -> None:
+        self.inner = inner
+        self.value = value
+        self.seconds = seconds
+
+    def run_sync(self) -> Any:
+        finished, result = call_with_deadline(self.inner, self.value, self.seconds)
+        if not finished:
+            raise StageTimeout(self.inner.__name__, self.seconds, abandoned=True)
+        return result
+
+    async def run_async(self) -> Any:
+        with anyio.move_on_after(self.seconds):
+            return await self.inner.acall(self.value)
+        raise StageTimeout(self.inner.__name__, self.seconds, abandoned=False)
 
 
-async def _timeout_async(seconds: float, inner: Inner, value: Any) -> Any:
-    with anyio.move_on_after(seconds):
-        return passed_on(await inner.acall(value))
-    raise StageTimeout(inner.__name__, seconds, abandoned=False)
+def _timeout(seconds: float, inner: Inner, value: Any) -> Behaviour:
+    return passed_on((yield _Within(inner, value, seconds)))
 
 
 def timeout(seconds: float, /) -> TemplateFactory:
@@ -111,7 +128,7 @@ def timeout(seconds: float, /) -> TemplateFactory:
     def build(stage: Callable[[Any], Any]) -> Inner:
         inner = as_template(stage)
         name = f"timeout({inner.__name__})"
-        step = make_step(name, inner.is_async, _timeout_sync, _timeout_async, limit, inner)
+        step = behaviour_step(name, inner.is_async, _timeout, limit, inner)
         return decorated(name, stage, inner, step, blocking=not inner.is_async)
 
     return as_factory(build)

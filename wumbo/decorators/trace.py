@@ -39,8 +39,15 @@ from typing import TYPE_CHECKING, Any, Protocol, cast, overload
 from returns.result import Result
 from typing_extensions import TypeVar
 
+from wumbo.core.effects import Behaviour, Call
 from wumbo.core.template import Template, TemplateFactory
-from wumbo.decorators._instrumented import Outcome, outcome_of, wrap_each_stage, wrap_whole
+from wumbo.decorators._instrumented import (
+    Outcome,
+    driven,
+    outcome_of,
+    wrap_each_stage,
+    wrap_whole,
+)
 from wumbo.decorators._trace_backends import Backend, BackendName, resolve_backend
 from wumbo.decorators._wrap import as_template, passed_on
 from wumbo.decorators.attempt import current_attempt
@@ -117,30 +124,15 @@ def _open(tracing: _Tracing, info: StageInfo, value: object) -> tuple[Any, tuple
     return handle, observers
 
 
-def _traced_sync(
+def _traced(
     inner: Template[Any, Any, Any], setup: tuple[_Tracing, StageInfo], value: Any
-) -> Any:
+) -> Behaviour:
     tracing, info = setup
     handle, observers = _open(tracing, info, value)
     started = perf_counter()
     try:
-        result = inner(value)
-    except BaseException as error:  # KeyboardInterrupt and the like: close the span, re-raise
-        _close(tracing, handle, observers, info, ("error", error), perf_counter() - started)
-        raise
-    _close(tracing, handle, observers, info, outcome_of(result), perf_counter() - started)
-    return passed_on(result)
-
-
-async def _traced_async(
-    inner: Template[Any, Any, Any], setup: tuple[_Tracing, StageInfo], value: Any
-) -> Any:
-    tracing, info = setup
-    handle, observers = _open(tracing, info, value)
-    started = perf_counter()
-    try:
-        result = await inner.acall(value)
-    except BaseException as error:  # cancellation included: close the span, re-raise
+        result = yield Call(inner, value)
+    except BaseException as error:  # KeyboardInterrupt, cancellation: close the span, re-raise
         _close(tracing, handle, observers, info, ("error", error), perf_counter() - started)
         raise
     _close(tracing, handle, observers, info, outcome_of(result), perf_counter() - started)
@@ -244,10 +236,10 @@ def trace(
     tracing = _Tracing(spans, watchers)
 
     def decorate(target: Callable[[Any], Any]) -> Template[Any, Any, Any]:
-        traced = wrap_each_stage(target, _traced_sync, _traced_async, tracing)
+        traced = wrap_each_stage(target, _traced, tracing)
         if pipeline_span is None:
             return traced
         whole = StageInfo(pipeline_span, 0, len(traced.stages), traced.__name__, "pipeline")
-        return wrap_whole(pipeline_span, traced, _traced_sync, _traced_async, (tracing, whole))
+        return wrap_whole(pipeline_span, traced, *driven(_traced), (tracing, whole))
 
     return decorate
