@@ -4,7 +4,8 @@ It times, on small inputs,
 
 * a trivial ``BaseTemplate`` (``_execute_core`` returns ``n + 1``): ``execute`` (the
   ExecutionResult), the data call ``template(x)``, and as a stage of a core pipeline
-  ``template(int) | tpl`` against ``template(int) | inc``;
+  ``template(int) | tpl`` against ``template(int) | inc`` (and, for reference, the same stage
+  with an observer attached, which keeps every record of the run);
 * the classic ``wumbo(*items, operation=inc)`` and a prebuilt ``DataProcessorTemplate`` against a
   hand-written ``try``/``except`` loop over the items;
 * a prebuilt ``TransformTemplate`` (filter then map) against a hand-written comprehension.
@@ -66,6 +67,13 @@ def hand_written_transform(items: tuple[int, ...]) -> list[int]:
     return [inc(item) for item in items if is_even(item)]
 
 
+def _watched() -> Inc:
+    """An ``Inc`` with an observer (a hook that does nothing): its runs keep their records."""
+    watched = Inc()
+    watched.add_observer(lambda event: None)
+    return watched
+
+
 def _equals(expected: object) -> Callable[[Any], bool]:
     return lambda value: value == expected
 
@@ -81,6 +89,7 @@ def candidates() -> dict[str, list[Candidate]]:
         "x": 1,
         "core_pipe": template(int) | inc,
         "tpl_pipe": template(int) | tpl,
+        "watched_pipe": template(int) | _watched(),
     }
     return {
         "single": [
@@ -103,6 +112,10 @@ def candidates() -> dict[str, list[Candidate]]:
             Candidate(
                 "pipe", "tpl", "template(int) | Inc()", "p.run('1')", {"p": single["tpl_pipe"]},
                 _equals(2),
+            ),
+            Candidate(
+                "pipe", "watched", "template(int) | Inc() observed [all records]", "p.run('1')",
+                {"p": single["watched_pipe"]}, _equals(2),
             ),
         ],
         "classic": [

@@ -56,7 +56,7 @@ import threading
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal, Protocol, TypeAlias, cast, runtime_checkable
+from typing import Literal, NamedTuple, Protocol, TypeAlias, cast, runtime_checkable
 
 from wumbo._log import get_logger
 from wumbo.core.stage import describe
@@ -115,9 +115,10 @@ class StageInfo:
     kind: Literal["stage", "pipeline", "template"] = "stage"
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One thing an observer is told (the one contract of every observer in wumbo).
+
+    Immutable (a named tuple: cheap to make on every observed run).
 
     ``value`` is the input (``start``), the output (``complete``), the error (``error``: the
     exception raised, or the value of a returned ``Failure``), or a registry change's aliases;

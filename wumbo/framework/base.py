@@ -319,16 +319,19 @@ class BaseTemplate(ABC, Generic[T]):
             >>> create_aggregator()(1, 2, 3)
             6
         """
-        return _base(self)._data(*args, **kwargs)
+        this = _base(self)
+        if len(args) == 1 and not kwargs:
+            return this._stage(args[0])
+        return this._data(*args, **kwargs)
 
     def _data(self, *args: Any, context: ExecutionContext | None = None, **kwargs: Any) -> T:
         """``execute``'s data, or its original exception raised: what ``tpl(x)`` and a pipe
         stage call.
 
-        When nothing would see the run's records (no ``context`` passed in and not
-        ``_watched``), it skips
-        them: no timing, no ``ExecutionResult``, and the core's context makes its id, metadata
-        and config copy only if the core reads them. A failure is still logged.
+        When nothing would see the run's records (no ``context`` passed in, and not
+        ``_watched``), it skips them: no timing, no ``ExecutionResult``, and the core's context
+        makes its id, metadata and config copy only if the core reads them. A failure is still
+        logged.
 
         Examples:
             >>> from wumbo.framework import create_aggregator
