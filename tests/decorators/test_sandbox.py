@@ -7,6 +7,7 @@ imports this module to run them.
 
 from __future__ import annotations
 
+import ast
 import ctypes
 import errno
 import inspect
@@ -346,6 +347,26 @@ def test_the_docs_table_names_every_option_with_its_default() -> None:
     for name, written in rows:
         value = eval(written, {"MiB": MiB})  # the docs page's own text
         assert getattr(SandboxOptions(**{name: value}), name) == getattr(defaults, name), name
+
+
+def test_every_test_the_docs_attack_table_names_exists() -> None:
+    page = Path(__file__).parents[2] / "docs" / "decorators" / "sandbox.md"
+    section = page.read_text().split("## Attacks, and what stops them", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    named = {
+        name.split("[", 1)[0]
+        for row in rows[1:]  # the header names no test
+        for name in re.findall(r"`(test_\w+(?:\[\w+\])?)`", row.rsplit("|", 2)[1])
+    }
+    assert all(re.search(r"`test_\w+", row.rsplit("|", 2)[1]) for row in rows[1:]), rows
+    defined = {
+        node.name
+        for module in Path(__file__).parent.glob("test_sandbox*.py")
+        for node in ast.walk(ast.parse(module.read_text()))
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    }
+    assert named <= defined, sorted(named - defined)
+    assert len(named) >= 25
 
 
 def test_sandbox_error_pickles() -> None:

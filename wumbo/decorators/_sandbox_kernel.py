@@ -6,7 +6,8 @@
   version, and a ruleset that
   allows reading (and executing) only below some paths and writing only below others, and (ABI
   6+) scopes signals and abstract UNIX sockets to the sandbox;
-* `drop_capabilities`: clear every capability (a non-root caller's user namespace).
+* `drop_capabilities`: clear every capability (a non-root caller's user namespace);
+* `prctl`: the process controls the sandbox sets (subreaper, ``no_new_privs``).
 
 Examples:
     >>> landlock_abi() >= 0
@@ -30,19 +31,23 @@ __all__ = [
     "CLONE_NEWNET",
     "CLONE_NEWPID",
     "CLONE_NEWUSER",
+    "PR_SET_CHILD_SUBREAPER",
+    "PR_SET_NO_NEW_PRIVS",
     "LandlockRules",
     "drop_capabilities",
     "landlock_abi",
     "landlock_restrict",
     "loopback_up",
     "map_own_user",
-    "setns",
+    "prctl",
     "unshare",
 ]
 
 CLONE_NEWUSER: Final = 0x10000000
 CLONE_NEWPID: Final = 0x20000000
 CLONE_NEWNET: Final = 0x40000000
+PR_SET_CHILD_SUBREAPER: Final = 36
+PR_SET_NO_NEW_PRIVS: Final = 38
 
 _LANDLOCK_SYSCALLS: Final = {"x86_64": (444, 445, 446), "aarch64": (444, 445, 446)}
 _LANDLOCK_CREATE_RULESET_VERSION: Final = 1
@@ -71,9 +76,9 @@ def unshare(flags: int) -> None:
     _check(_libc.unshare(ctypes.c_int(flags)), "unshare")
 
 
-def setns(fd: int, nstype: int) -> None:
-    """Set this process's namespace of ``nstype`` (for PID: its future children's) to ``fd``'s."""
-    _check(_libc.setns(ctypes.c_int(fd), ctypes.c_int(nstype)), "setns")
+def prctl(option: int, value: int) -> None:
+    """``prctl(option, value)`` (``PR_SET_CHILD_SUBREAPER``, ``PR_SET_NO_NEW_PRIVS``...)."""
+    _check(_libc.prctl(option, value, 0, 0, 0), f"prctl({option})")
 
 
 def map_own_user(uid: int, gid: int) -> None:

@@ -1,6 +1,7 @@
 """The supervisor of one sandbox run, forked by the zygote ahead of the call it will serve.
 
-The zygote forks it as pid 1 of a new PID namespace. `stand_by` prepares the run before
+The zygote has it forked as pid 1 of a new PID namespace (by a starter process that
+enters the namespace, forks it and exits). `stand_by` prepares the run before
 any call needs it: it enters a new network namespace (loopback only, unless the caller's
 network was asked for) and forks the worker (see `wumbo.decorators._sandbox_worker`),
 which waits for its job. Then it waits on its channel from the zygote. When a call comes (the call's socket, passed over the
@@ -28,7 +29,6 @@ Examples:
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import os
 import pickle
@@ -47,7 +47,6 @@ from wumbo.decorators._sandbox_worker import FRAME_SLACK, run_worker
 
 __all__ = ["read_frame", "stand_by", "write_frame"]
 
-_PR_SET_CHILD_SUBREAPER: Final = 36
 _CHUNK: Final = 1 << 16
 
 
@@ -72,13 +71,6 @@ def _read_exactly(sock: socket.socket, size: int) -> bytes:
         parts.append(chunk)
         missing -= len(chunk)
     return b"".join(parts)
-
-
-def _prctl(option: int, value: int) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(option, value, 0, 0, 0) != 0:
-        code = ctypes.get_errno()
-        raise OSError(code, f"prctl({option}) failed: {os.strerror(code)}")
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -364,7 +356,7 @@ def stand_by(
         os.setsid()
         _occupy_standard_fds()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        _prctl(_PR_SET_CHILD_SUBREAPER, 1)  # without a PID namespace: orphans come here
+        kernel.prctl(kernel.PR_SET_CHILD_SUBREAPER, 1)  # without a PID namespace: orphans come here
         run = _Run(shape, tempdir, host_pid, pid_error)
         try:
             _, fds, _, _ = socket.recv_fds(channel, 16, 1)

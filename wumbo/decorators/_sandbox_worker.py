@@ -27,7 +27,6 @@ Examples:
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import os
 import pickle
@@ -47,7 +46,6 @@ from wumbo.decorators import _sandbox_kernel as kernel
 
 __all__ = ["FRAME_SLACK", "run_worker"]
 
-_PR_SET_NO_NEW_PRIVS: Final = 38
 _CHUNK: Final = 1 << 16
 FRAME_SLACK: Final = 1 << 12
 """Bytes a pickled Result may take beyond ``max_result_bytes`` (the container's framing)."""
@@ -67,13 +65,6 @@ _SYSTEM_READABLE: Final = (
 
 class _TooLarge(Exception):
     """The pickled result grew past its bound."""
-
-
-def _prctl(option: int, value: int) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(option, value, 0, 0, 0) != 0:
-        code = ctypes.get_errno()
-        raise OSError(code, f"prctl({option}) failed: {os.strerror(code)}")
 
 
 def _apply_limits(config: dict[str, Any]) -> None:
@@ -99,7 +90,7 @@ def _drop_privileges(config: dict[str, Any]) -> None:
         os.setuid(uid)
     elif config["user_namespace"]:
         kernel.drop_capabilities()
-    _prctl(_PR_SET_NO_NEW_PRIVS, 1)
+    kernel.prctl(kernel.PR_SET_NO_NEW_PRIVS, 1)
 
 
 def _prepared_rules() -> kernel.LandlockRules:

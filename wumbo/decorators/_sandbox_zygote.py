@@ -5,16 +5,18 @@ as its stdin. `main` probes the kernel ([`SandboxCapabilities`][wumbo.decorators
 enters a user namespace of its own (mapping its own uid), once. It sends the probe as its first
 message, then serves requests: each is a JSON object (the modules the job's pickle names, to
 import once so every later run finds them loaded, and the shape of the run: which namespaces,
-which uid) with one file descriptor, the call's socket. It hands the socket to a supervisor it
-forked **ahead** of the call, as pid 1 of a new PID namespace (``unshare``, fork, then
-``setns`` back; see `wumbo.decorators._sandbox_supervisor.stand_by`), with that run's
-network namespace and worker already in place. It forks the next one when the caller says its
+which uid) with one file descriptor, the call's socket. It hands the socket to a supervisor forked
+**ahead** of the call as pid 1 of a new PID namespace (by a short-lived starter process that
+``unshare``s and forks it, so the zygote itself never leaves its namespace; the zygote is the
+supervisors' subreaper; see `wumbo.decorators._sandbox_supervisor.stand_by`), with that
+run's network namespace and worker already in place. It forks the next one when the caller says its
 call is over (a ``ready`` message, without a descriptor), so that preparing it never competes
 with a running call. A standby of another shape, or forked before a module the call needs was
 loaded, is discarded (its channel closed: it cleans up and exits) and a fresh one forked.
 Supervisors are reaped by the kernel (``SIGCHLD`` ignored). The zygote never runs a stage
 itself, so each call starts from the same state. End of file on the control socket (the caller
-closed it, or died) ends the zygote, and with it the standby.
+closed it, or died) ends the zygote: it discards the standby and waits for every supervisor
+to exit first, so nothing of it outlives it.
 
 Examples:
     >>> "_sandbox_zygote import main" in BOOT
@@ -30,7 +32,7 @@ import os
 import signal
 import socket
 import sys
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 from wumbo.decorators import _sandbox_kernel as kernel
 from wumbo.decorators._sandbox_capabilities import SandboxCapabilities
@@ -62,36 +64,65 @@ def _preload(modules: list[str]) -> bool:
 class _Standby:
     """A supervisor forked ahead of its call, and the channel that will hand it the call."""
 
-    def __init__(
-        self, control: socket.socket, shape: dict[str, Any], tempdir: str, own_pid_ns: int
-    ) -> None:
+    def __init__(self, control: socket.socket, shape: dict[str, Any], tempdir: str) -> None:
         self.key = json.dumps(shape, sort_keys=True)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        pid_error: str | None = None
-        if shape["new_pid"]:
-            try:
-                kernel.unshare(kernel.CLONE_NEWPID)  # the next child is pid 1 of a new one
-            except OSError as error:
-                pid_error = str(error)
-        pid = os.fork()
-        if pid == 0:
+        said_read, said_write = os.pipe()
+        if os.fork() == 0:  # the starter: it enters a new PID namespace, forks, and leaves
             control.close()
-            ours.close()
-            stand_by(theirs, shape, tempdir, pid_error)
-        if shape["new_pid"] and pid_error is None:
-            kernel.setns(own_pid_ns, kernel.CLONE_NEWPID)  # later children: ours again
+            os.close(said_read)
+            _start_supervisor(ours, theirs, said_write, shape, tempdir)
+        os.close(said_write)
         theirs.close()
-        ours.send(str(pid).encode())
+        with os.fdopen(said_read, "rb") as said:
+            pid = said.read()  # the supervisor's pid, as this namespace sees it
+        ours.send(pid)
         self.channel = ours
 
     def hand_over(self, fd: int) -> None:
         """Give it the call's socket; it serves the call and exits."""
-        with self.channel:
+        with self.channel, contextlib.suppress(OSError):  # gone: the caller sees its socket close
             socket.send_fds(self.channel, [b"call"], [fd])
 
     def discard(self) -> None:
         """Close its channel: it cleans up and exits."""
         self.channel.close()
+
+
+def _finish(standby: _Standby | None) -> None:
+    """Discard the standby and wait until every supervisor has exited (SIGCHLD ignored: the
+    wait ends, with ECHILD, when the last child is gone), so nothing outlives the zygote."""
+    if standby is not None:
+        standby.discard()
+    with contextlib.suppress(ChildProcessError):
+        while True:
+            os.waitpid(-1, 0)
+
+
+def _start_supervisor(
+    ours: socket.socket, theirs: socket.socket, said: int, shape: dict[str, Any], tempdir: str
+) -> NoReturn:
+    """In the starter: enter a new PID namespace (its next child is that namespace's pid 1),
+    fork the supervisor, say its pid and exit (the supervisor comes back to the zygote, a
+    subreaper). A non-root zygote cannot return to its own PID namespace once it has left it:
+    so the starter leaves, never the zygote."""
+    code = 0
+    try:
+        pid_error: str | None = None
+        if shape["new_pid"]:
+            try:
+                kernel.unshare(kernel.CLONE_NEWPID)
+            except OSError as error:
+                pid_error = str(error)
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            os.close(said)
+            stand_by(theirs, shape, tempdir, pid_error)
+        os.write(said, str(pid).encode())
+    except BaseException:
+        code = 1  # nothing said: the zygote hands the call to no one, the caller sees a crash
+    os._exit(code)
 
 
 def main() -> None:
@@ -104,7 +135,7 @@ def main() -> None:
         uid, gid = os.getuid(), os.getgid()
         kernel.unshare(kernel.CLONE_NEWUSER)  # capabilities for the other namespaces
         kernel.map_own_user(uid, gid)
-    own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
+    kernel.prctl(kernel.PR_SET_CHILD_SUBREAPER, 1)  # supervisors come back here, their starter gone
     control.sendall(json.dumps(capabilities.as_dict()).encode())
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors reaped by the kernel
     standby: _Standby | None = None
@@ -113,12 +144,13 @@ def main() -> None:
         try:
             message, fds, _, _ = socket.recv_fds(control, _MESSAGE, 1)
         except OSError:
-            return
+            message, fds = b"", []
         if not message:
+            _finish(standby)
             return
         if not fds:  # "ready": the caller's call is over, prepare the next run now
             if standby is None and shape is not None:
-                standby = _Standby(control, shape, tempdir, own_pid_ns)
+                standby = _Standby(control, shape, tempdir)
             continue
         request = json.loads(message)
         wanted: dict[str, Any] = request["shape"]
@@ -127,7 +159,7 @@ def main() -> None:
         if standby is not None and (stale or standby.key != json.dumps(wanted, sort_keys=True)):
             standby.discard()
             standby = None
-        current = standby or _Standby(control, wanted, tempdir, own_pid_ns)
+        current = standby or _Standby(control, wanted, tempdir)
         current.hand_over(fds[0])
         os.close(fds[0])
         standby = None
