@@ -7,7 +7,8 @@
 best of many samples); each figure is items per second and its ratio to msgspec.
 
 **Servers.** The same pipeline (``total``: ``Order -> Total``) is served three ways, each in a
-child process on 127.0.0.1 (a free port each, uvicorn, no access log): ``wumbo serve
+child process on 127.0.0.1 (a free port each, uvicorn, each with uvicorn's access log, on by
+default in uvicorn and in ``wumbo serve``): ``wumbo serve
 benchmarks.serve:total``, a FastAPI route taking the same ``Order`` dataclass and answering
 the same ``{"template", "output"}`` (its own typed response model), and a bare Starlette route
 that decodes with ``json.loads`` and calls the function on the dict (the floor: what any Python
@@ -15,7 +16,9 @@ HTTP service pays). All three are up at once; ``CLIENTS`` client threads of this
 with its own keep-alive httpx connection) send the same bodies to one server at a time, in
 rounds that alternate the servers (A, B, C, A, B, C...), so a burst of load on the machine hits
 them alike. Each server's requests per second is its requests over the time its rounds took;
-its p50/p99 latency are over all its requests. The in-process call
+its p50/p99 latency are over all its requests, and its CPU time per request is what the server
+process (all its threads) spent during its rounds, the figure the load of the machine moves
+least. The in-process call
 (``total.run(order)``) gives the cost of going over HTTP at all.
 """
 
@@ -35,6 +38,7 @@ from typing import Any
 
 import httpx
 import msgspec
+import psutil
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -196,7 +200,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(command: list[str]) -> Iterator[None]:
+def _server(command: list[str]) -> Iterator[psutil.Process]:
     """Run a server command until uvicorn reports start-up; stop it with SIGTERM after."""
     process = subprocess.Popen(
         command,
@@ -215,7 +219,7 @@ def _server(command: list[str]) -> Iterator[None]:
             raise RuntimeError(f"server {command} exited with {process.wait(START_LIMIT)}")
         drain = threading.Thread(target=process.stderr.read, daemon=True)
         drain.start()
-        yield
+        yield psutil.Process(process.pid)
     finally:
         process.terminate()
         process.wait(START_LIMIT)
@@ -229,6 +233,8 @@ class _Load:
 
     latencies: list[float]
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    """CPU time the server process spent in its rounds (all its threads)."""
 
     def figures(self) -> dict[str, float]:
         cuts = statistics.quantiles(self.latencies, n=100)
@@ -237,7 +243,13 @@ class _Load:
             "rps": len(self.latencies) / self.seconds,
             "p50_ms": cuts[49] * 1000,
             "p99_ms": cuts[98] * 1000,
+            "cpu_us_per_request": self.cpu_seconds / len(self.latencies) * 1e6,
         }
+
+
+def _cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
 
 
 def _round(clients: list[httpx.Client], url: str, requests: int, load: _Load) -> None:
@@ -274,7 +286,7 @@ def _round(clients: list[httpx.Client], url: str, requests: int, load: _Load) ->
 
 def _servers(rounds: int, per_round: int) -> dict[str, dict[str, float]]:
     ports = {key: _free_port() for key in ("wumbo_serve", "fastapi", "bare_starlette")}
-    uvicorn = [sys.executable, "-m", "uvicorn", "--no-access-log", "--log-level", "info"]
+    uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "info"]  # an access log, as wumbo's
     commands = {
         "wumbo_serve": [
             *(sys.executable, "-m", "wumbo.serve", "benchmarks.serve:total"),
@@ -288,8 +300,9 @@ def _servers(rounds: int, per_round: int) -> dict[str, dict[str, float]]:
     }
     loads = {key: _Load([]) for key in commands}
     with ExitStack() as stack:
-        for command in commands.values():
-            stack.enter_context(_server(command))
+        processes = {
+            key: stack.enter_context(_server(command)) for key, command in commands.items()
+        }
         clients = [stack.enter_context(httpx.Client(timeout=START_LIMIT)) for _ in range(CLIENTS)]
         urls = {key: f"http://127.0.0.1:{port}/templates/total/run" for key, port in ports.items()}
         for key, url in urls.items():
@@ -297,7 +310,9 @@ def _servers(rounds: int, per_round: int) -> dict[str, dict[str, float]]:
         for number in range(rounds):
             keys = list(commands)
             for key in keys[number % len(keys) :] + keys[: number % len(keys)]:
+                cpu = _cpu(processes[key])
                 _round(clients, urls[key], per_round, loads[key])
+                loads[key].cpu_seconds += _cpu(processes[key]) - cpu
     return {key: load.figures() for key, load in loads.items()}
 
 
@@ -322,7 +337,7 @@ def run(settings: Settings) -> dict[str, Any]:
         f"  POST /templates/total/run, an Order of {ITEMS} Items; {CLIENTS} client threads, "
         f"keep-alive, 127.0.0.1; {rounds} interleaved rounds x {per_round} requests per client"
     )
-    print(f"  {'server':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    print(f"  {'server':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'server CPU us/req':>20}")
     labels = {
         "wumbo_serve": "wumbo serve",
         "fastapi": "FastAPI",
@@ -330,11 +345,19 @@ def run(settings: Settings) -> dict[str, Any]:
     }
     for key, label in labels.items():
         row = results[key]
-        print(f"  {label:<18}{row['rps']:>10.0f}{row['p50_ms']:>10.3f}{row['p99_ms']:>10.3f}")
+        print(
+            f"  {label:<18}{row['rps']:>10.0f}{row['p50_ms']:>10.3f}{row['p99_ms']:>10.3f}"
+            f"{row['cpu_us_per_request']:>20.0f}"
+        )
     print(f"  in-process total.run(order): {in_process_ns / 1000:.2f} us per call")
     targets = [
         Target("FastAPI throughput <= 1.0x wumbo serve", fastapi["rps"] / wumbo["rps"], 1.0),
         Target("wumbo serve p99 <= 1.0x FastAPI p99", wumbo["p99_ms"] / fastapi["p99_ms"], 1.0),
+        Target(
+            "wumbo serve CPU per request <= 1.0x FastAPI's",
+            wumbo["cpu_us_per_request"] / fastapi["cpu_us_per_request"],
+            1.0,
+        ),
         Target(
             "msgspec decoding faster than cattrs",
             decoders["items_per_second"]["cattrs"] / decoders["items_per_second"]["msgspec"],

@@ -32,12 +32,14 @@ def test_the_serve_benchmark_reports_every_row_and_target(tmp_path: Path) -> Non
             rf"^  {re.escape(label)}.* {NUMBER} items/s  {NUMBER}x msgspec$", out, re.M
         ), out
     for label in ("wumbo serve", "FastAPI", "bare Starlette"):
-        assert re.search(rf"^  {label} +{NUMBER} +{NUMBER} +{NUMBER}$", out, re.M), out
+        row = rf"^  {label}" + rf" +{NUMBER}" * 4 + "$"  # req/s, p50, p99, server CPU per request
+        assert re.search(row, out, re.M), out
     targets = re.findall(r"^  (MET|MISSED) +(.+): [\d.]+x \(target", out, re.M)
-    assert len(targets) == 5, out
+    assert len(targets) == 6, out
     data = json.loads(report.read_text())["suites"]["serve"]
     assert set(data["servers"]) == {"wumbo_serve", "fastapi", "bare_starlette"}
     for figures in data["servers"].values():
         assert figures["rps"] > 0
         assert 0 < figures["p50_ms"] <= figures["p99_ms"]
+        assert figures["cpu_us_per_request"] > 0
     assert set(data["decoders"]["items_per_second"]) == {"msgspec", "cattrs", "pydantic"}

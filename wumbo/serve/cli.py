@@ -21,6 +21,7 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from wumbo.serve.settings import (
     OPTIONS,
@@ -61,8 +62,10 @@ _TYPES: dict[Kind, type[int] | type[float] | type[str]] = {
 
 
 def _help(name: str, option: Option) -> str:
-    """The option's help, with its default when it has one worth showing."""
+    """The option's help, saying whether it repeats, or its default when worth showing."""
     default: object = ServeSettings.__dataclass_fields__[name].default
+    if option.kind in ("names", "roles"):
+        return f"{option.help} (repeatable)"
     if isinstance(default, bool) or not isinstance(default, str | int | float):
         return option.help
     return f"{option.help} (default {default})"
@@ -71,12 +74,11 @@ def _help(name: str, option: Option) -> str:
 def _define(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Add every option of [`OPTIONS`][wumbo.serve.settings.OPTIONS] to ``parser``."""
     add = parser.add_argument
-    add("modules", nargs="*", metavar="MODULE", help=OPTIONS["modules"].help)
     add("--tokens-file", type=Path, metavar="PATH", help="bearer tokens: TOKEN=ROLE,... lines")
     for name, option in OPTIONS.items():
         if option.flag is None:
-            continue
-        if option.kind == "switch":
+            add(name, nargs="*", metavar=option.metavar, help=_help(name, option))
+        elif option.kind == "switch":
             add(option.flag, dest=name, action="store_true", default=None, help=option.help)
         else:
             repeated = option.kind in ("names", "roles")
@@ -128,6 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
     return _define(parser)
 
 
+def _given(option: Option, value: Any) -> Any:
+    """A parsed command-line value as a setting (``None``: not given)."""
+    if option.kind not in ("names", "roles"):
+        return value
+    if not value:
+        return None
+    if option.kind == "roles":
+        return parse_roles_table(";".join(value), option.flag or option.env)
+    return tuple(value)
+
+
 def settings_from_args(args: argparse.Namespace) -> ServeSettings:
     """The settings of a parsed command line over the ``WUMBO_SERVE_*`` environment.
 
@@ -137,13 +150,7 @@ def settings_from_args(args: argparse.Namespace) -> ServeSettings:
         >>> settings.port, settings.max_concurrency
         (0, 2)
     """
-    given = {name: getattr(args, name) for name in OPTIONS}
-    given["modules"] = tuple(args.modules) or None
-    given["names"] = None if not args.names else tuple(args.names)
-    given["templates"] = None if not args.templates else tuple(args.templates)
-    given["grants"] = (
-        None if not args.grants else parse_roles_table(";".join(args.grants), "--grant")
-    )
+    given = {name: _given(option, getattr(args, name)) for name, option in OPTIONS.items()}
     tokens = None if args.tokens_file is None else read_tokens_file(args.tokens_file)
     return settings_from_env(os.environ, tokens=tokens, **given)
 

@@ -6,7 +6,11 @@ what came. Binding to an address other than loopback needs ``allow_remote``.
 
 Every field of [`ServeSettings`][wumbo.serve.settings.ServeSettings] but ``tokens`` is an option, and [`OPTIONS`][wumbo.serve.settings.OPTIONS] is
 the one table of them: each one's environment variable (``WUMBO_SERVE_`` and its name, e.g.
-``WUMBO_SERVE_BODY_SECONDS``), command-line flag, kind and help. Switches take
+``WUMBO_SERVE_BODY_SECONDS``), command-line flag (``--body-seconds``), kind (from its type) and
+help. Each is declared once, as its field; only the older spellings kept for the command line
+(``--timeout``, ``--retry-after``, the singular ``--name``/``--template``/``--grant`` of
+repeatable options) are said there. [`options_table`][wumbo.serve.settings.options_table]
+makes the docs' table from the same declarations. Switches take
 ``1``/``true``/``yes``/``on`` (or ``0``/``false``/``no``/``off``); names are comma-separated;
 grants are ``NAME=ROLE,ROLE;...`` (``*`` for every template). Tokens come from
 ``WUMBO_SERVE_TOKENS`` or a file named by ``WUMBO_SERVE_TOKENS_FILE`` (none: no
@@ -32,7 +36,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,6 +48,7 @@ __all__ = [
     "ServeSettings",
     "SettingsError",
     "is_loopback",
+    "options_table",
     "parse_roles_table",
     "read_tokens_file",
     "settings_from_env",
@@ -125,13 +130,19 @@ on/off switch, comma-separated names, or ``KEY=ROLE[,ROLE...]`` entries."""
 @dataclass(frozen=True, slots=True)
 class Option:
     """How one setting is given: its environment variable (after ``WUMBO_SERVE_``), its
-    command-line flag (``None``: the command line has its own way, e.g. positional modules),
-    its kind, and the help line of both.
+    command-line flag (``None``: a positional argument), its kind, its help line (for the
+    command line and the docs) and the placeholder of its value.
+
+    A setting is declared once, as a field of [`ServeSettings`][wumbo.serve.settings.ServeSettings]:
+    its environment variable is its name in capitals and its flag its name with dashes, unless
+    the declaration says otherwise, and its kind follows from its type.
 
     Examples:
         >>> option = OPTIONS["body_seconds"]
-        >>> option.env, option.flag, option.kind
-        ('BODY_SECONDS', '--body-seconds', 'number')
+        >>> option.env, option.flag, option.kind, option.metavar
+        ('BODY_SECONDS', '--body-seconds', 'number', 'SECONDS')
+        >>> OPTIONS["timeout_seconds"].flag, OPTIONS["grants"].kind
+        ('--timeout', 'roles')
     """
 
     env: str
@@ -141,14 +152,47 @@ class Option:
     metavar: str | None = None
 
 
+_KINDS: dict[str, Kind] = {
+    "str": "text",
+    "str | None": "text",
+    "int": "whole",
+    "float": "number",
+    "bool": "switch",
+    "tuple[str, ...]": "names",
+    "Mapping[str, frozenset[str]]": "roles",
+}
+"""The kind of a setting of each annotated type (the port declares its own)."""
+
+_DERIVED = "derived"
+"""A flag (or environment variable) named after the setting."""
+
+
 def _option(
-    default: Any, env: str, flag: str | None, kind: Kind, help: str, metavar: str | None = None
+    default: Any,
+    help: str,
+    *,
+    metavar: str | None = None,
+    kind: Kind | None = None,
+    env: str = _DERIVED,
+    flag: str | None = _DERIVED,
 ) -> Any:
-    """A dataclass field that is also an option (its metadata holds the [`Option`][wumbo.serve.settings.Option])."""
-    metadata = {"option": Option(env, flag, kind, help, metavar)}
+    """A field of `ServeSettings` that is an option: its default and help, and only what
+    cannot be derived from its name and type (see `Option`)."""
+    metadata = {"option": (help, metavar, kind, env, flag)}
     if isinstance(default, dict):
         return field(default_factory=dict[str, frozenset[str]], metadata=metadata)
     return field(default=default, metadata=metadata)
+
+
+def _resolved(name: str, annotation: object, declared: tuple[Any, ...]) -> Option:
+    help, metavar, kind, env, flag = declared
+    return Option(
+        env=name.upper() if env == _DERIVED else env,
+        flag="--" + name.replace("_", "-") if flag == _DERIVED else flag,
+        kind=kind or _KINDS[str(annotation)],
+        help=help,
+        metavar=metavar,
+    )
 
 
 def _unchecked(value: object) -> object:
@@ -174,121 +218,59 @@ class ServeSettings:
     """
 
     host: str = _option(
-        "127.0.0.1", "HOST", "--host", "text", "the address to listen on", "ADDRESS"
+        "127.0.0.1",
+        "the address to listen on (not loopback: needs --allow-remote)",
+        metavar="ADDRESS",
     )
-    """The address to listen on; anything but loopback needs ``allow_remote``."""
-    port: int = _option(8080, "PORT", "--port", "port", "the TCP port; 0 picks a free one", "N")
-    """The TCP port (0: any free port)."""
-    allow_remote: bool = _option(
-        False,
-        "ALLOW_REMOTE",
-        "--allow-remote",
-        "switch",
-        "allow a --host that is not loopback (other machines can then connect)",
-    )
-    """Allow listening on a non-loopback address."""
+    port: int = _option(8080, "the TCP port; 0 picks a free one", metavar="N", kind="port")
+    allow_remote: bool = _option(False, "allow a --host that is not loopback (others can connect)")
     modules: tuple[str, ...] = _option(
         (),
-        "MODULES",
-        None,
-        "names",
-        "modules or plugin directories to load, or MODULE:ATTR pipelines to serve",
+        "modules or plugin directories to load, MODULE:ATTR pipelines",
+        metavar="MODULE",
+        flag=None,
     )
-    """Modules (or plugin directories) to load before serving; their templates register.
-    ``MODULE:ATTR`` entries name one pipeline each, served under ``ATTR``."""
     names: tuple[str, ...] = _option(
-        (),
-        "NAMES",
-        "--name",
-        "names",
-        "serve the pipeline MODULE:ATTR under NAME (repeatable)",
-        "NAME=MODULE:ATTR",
+        (), "serve the pipeline MODULE:ATTR under NAME", metavar="NAME=MODULE:ATTR", flag="--name"
     )
-    """Pipelines to serve under a name of their own: ``NAME=MODULE:ATTR`` entries."""
     templates: tuple[str, ...] = _option(
         (),
-        "TEMPLATES",
-        "--template",
-        "names",
-        "serve only this template (repeatable; default: every registered one)",
-        "NAME",
+        "serve only these templates (none named: every registered one)",
+        metavar="NAME",
+        flag="--template",
     )
-    """Serve only these templates (names or aliases); empty: every registered one."""
     grants: Mapping[str, frozenset[str]] = _option(
         {},
-        "GRANTS",
-        "--grant",
-        "roles",
-        "let these roles use template NAME ('*': every template); repeatable",
-        "NAME=ROLE[,ROLE]",
+        "let these roles use template NAME ('*': every one)",
+        metavar="NAME=ROLE[,ROLE]",
+        flag="--grant",
     )
-    """Template name (or ``*`` for all) -> the roles allowed to use it (with tokens)."""
-    max_body_bytes: int = _option(
-        1 << 20, "MAX_BODY_BYTES", "--max-body-bytes", "whole", "largest run body / map line", "N"
-    )
-    """Largest ``run`` body, and largest line of a ``map`` body, in bytes."""
+    max_body_bytes: int = _option(1 << 20, "largest run body (and map line), then 413", metavar="N")
     body_seconds: float = _option(
-        10.0,
-        "BODY_SECONDS",
-        "--body-seconds",
-        "number",
-        "time a client has to send a run body or one map line, then 408",
-        "SECONDS",
+        10.0, "time to send a run body (or one map line), then 408", metavar="SECONDS"
     )
-    """How long a client may take to send a ``run`` body (or one ``map`` line) before a 408."""
     timeout_seconds: float = _option(
-        30.0, "TIMEOUT", "--timeout", "number", "time per run or map line, then 504", "SECONDS"
+        30.0,
+        "time per run (or map line), then 504",
+        metavar="SECONDS",
+        env="TIMEOUT",
+        flag="--timeout",
     )
-    """How long one ``run`` (or one ``map`` line) may take before a 504."""
-    max_concurrency: int = _option(
-        64, "MAX_CONCURRENCY", "--max-concurrency", "whole", "requests at once, then 503", "N"
-    )
-    """Template requests handled at once; more get 503 with ``Retry-After``."""
-    map_concurrency: int = _option(
-        8, "MAP_CONCURRENCY", "--map-concurrency", "whole", "lines of one map in flight", "N"
-    )
-    """Lines of one ``map`` request in flight at once."""
+    max_concurrency: int = _option(64, "template requests at once, then 503", metavar="N")
+    map_concurrency: int = _option(8, "lines of one map request in flight at once", metavar="N")
     max_abandoned_threads: int = _option(
-        16,
-        "MAX_ABANDONED_THREADS",
-        "--max-abandoned-threads",
-        "whole",
-        "sync template calls still running after their timeout, then 503",
-        "N",
+        16, "sync template calls still running past their timeout, then 503", metavar="N"
     )
-    """Sync template calls still running in threads after their client got a 504 (Python
-    cannot stop a thread); once this many are, sync templates get 503 until some finish."""
     retry_after_seconds: int = _option(
-        1, "RETRY_AFTER", "--retry-after", "whole", "Retry-After of a 503", "SECONDS"
+        1, "the Retry-After of a 503", metavar="SECONDS", env="RETRY_AFTER", flag="--retry-after"
     )
-    """The ``Retry-After`` of a 503."""
     shutdown_seconds: int = _option(
-        10,
-        "SHUTDOWN_SECONDS",
-        "--shutdown-seconds",
-        "whole",
-        "on SIGTERM, time for requests in flight to finish, then the process exits",
-        "SECONDS",
+        10, "on SIGTERM, time for requests in flight to finish", metavar="SECONDS"
     )
-    """On SIGTERM, how long in-flight requests may take to finish; then the process exits."""
     metrics_role: str | None = _option(
-        None,
-        "METRICS_ROLE",
-        "--metrics-role",
-        "text",
-        "GET /metrics needs a token with this role (and then shows every template)",
-        "ROLE",
+        None, "GET /metrics needs a token with this role, then shows every template", metavar="ROLE"
     )
-    """With tokens: the role ``GET /metrics`` needs; ``None``: metrics show each caller only
-    the templates it may use."""
-    debug: bool = _option(
-        False,
-        "DEBUG",
-        "--debug",
-        "switch",
-        "send tracebacks of failures to clients (never in production)",
-    )
-    """Send tracebacks of failures to clients (never in production)."""
+    debug: bool = _option(False, "send tracebacks of failures to clients (never in production)")
     tokens: Mapping[str, frozenset[str]] = field(
         default_factory=dict[str, frozenset[str]], repr=False
     )
@@ -343,11 +325,50 @@ class ServeSettings:
 
 
 OPTIONS: Mapping[str, Option] = {
-    f.name: f.metadata["option"] for f in fields(ServeSettings) if "option" in f.metadata
+    f.name: _resolved(f.name, f.type, f.metadata["option"])
+    for f in fields(ServeSettings)
+    if "option" in f.metadata
 }
 """Every setting that is an option, by field name, in the order of the fields: the one place
 the command line (`wumbo.serve.cli`) and the environment ([`settings_from_env`][wumbo.serve.settings.settings_from_env])
 learn what exists."""
+
+
+def _shown_default(name: str) -> str:
+    default: object = ServeSettings.__dataclass_fields__[name].default
+    if default in ((), None, MISSING):
+        return "none"
+    if isinstance(default, bool):
+        return "on" if default else "off"
+    return str(default)
+
+
+def _row(name: str, option: Option) -> str:
+    if option.flag is None:
+        given = f"`{option.metavar} ...`"
+    elif option.metavar is None:
+        given = f"`{option.flag}`"
+    else:
+        given = f"`{option.flag} {option.metavar}`"
+    more = {
+        "names": " (repeatable; in the variable, comma-separated)",
+        "roles": " (repeatable; in the variable, `;`-separated)",
+        "switch": " (in the variable, `1` or `0`)",
+    }.get(option.kind, "")
+    env = f"`{ENV_PREFIX}{option.env}`"
+    return f"| {given} | {env} | {_shown_default(name)} | {option.help}{more} |"
+
+
+def options_table() -> str:
+    """The Markdown table of every option: flag, environment variable, default and help.
+    The settings page of the docs holds it as it is (a test keeps the two equal).
+
+    Examples:
+        >>> print(options_table().splitlines()[3])
+        | `--port N` | `WUMBO_SERVE_PORT` | 8080 | the TCP port; 0 picks a free one |
+    """
+    head = "| option | environment variable | default | what |\n| --- | --- | --- | --- |"
+    return "\n".join([head, *(_row(name, option) for name, option in OPTIONS.items())])
 
 
 def _flag(name: str, text: str) -> bool:
