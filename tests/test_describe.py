@@ -99,3 +99,22 @@ def test_a_notebook_shows_the_flowchart_as_markdown() -> None:
     markdown = (template(parse) | cap)._repr_markdown_()
     assert markdown.startswith("**Template** `parse | cap`\n\n```mermaid\nflowchart LR\n")
     assert markdown.endswith("```\n")
+
+
+def test_a_notebook_gets_markdown_and_plain_text_from_the_mimebundle() -> None:
+    pipeline = template(parse) | cap
+    bundle = pipeline._repr_mimebundle_(include=None, exclude=None)
+    assert set(bundle) == {"text/markdown", "text/plain"}
+    assert bundle["text/markdown"] == pipeline._repr_markdown_()
+    assert f"```mermaid\n{pipeline.to_mermaid()}\n```" in bundle["text/markdown"]
+    assert bundle["text/plain"] == "<Template parse | cap>"
+
+
+def test_a_decorated_stage_shows_its_decorators_and_the_types_of_what_it_decorates() -> None:
+    from wumbo.decorators import cache, retry
+
+    (info,) = stage_infos(retry(attempts=2)(cache()(cap)))
+    assert info.decorators == ("retry", "cache")
+    assert (info.input, info.output, info.errors) == (int, int, (TooBig, OverflowError))
+    (plain,) = stage_infos(template(cap))
+    assert plain.decorators == ()

@@ -16,7 +16,7 @@ from cli_helpers import (
 DEEP_LISTS = "[" * 100_000 + "]" * 100_000
 LONG_INTEGER = '{"n": ' + "9" * 100_001 + "}"
 HOSTILE = {3: DEEP_LISTS, 5: LONG_INTEGER, 6: "9" * 100_001}
-DEEP_BUT_READABLE = "[" * 500 + "]" * 500  # read, then rejected by the first stage
+DEEP_BUT_READABLE = "[" * 500 + "]" * 500  # read, then no dict: misfit (typed) or a TypeError
 LINES = 8
 
 
@@ -28,11 +28,13 @@ def hostile_input(path: Path) -> Path:
     return write_jsonl(path, lines)
 
 
-def assert_every_line_once(out: Path, errors: Path) -> None:
+def assert_every_line_once(out: Path, errors: Path, *, raw: bool = False) -> None:
     counts = Counter(recorded(out, errors))
     assert sorted(counts) == list(range(1, LINES + 1))
     assert set(counts.values()) == {1}
-    read_errors = {int(str(r["line"])): r for r in records(errors) if r["stage"] == "read"}
+    read_errors = {
+        int(str(r["line"])): r for r in records(errors) if r["error_type"] == "Malformed"
+    }
     assert sorted(read_errors) == sorted(HOSTILE)
     for line, text in HOSTILE.items():
         assert read_errors[line]["input"] == text  # the line itself is kept
@@ -41,7 +43,11 @@ def assert_every_line_once(out: Path, errors: Path) -> None:
     assert "nested too deeply" in str(read_errors[3]["error"])
     assert "100001 digits" in str(read_errors[5]["error"])
     (deep,) = [r for r in records(errors) if r["line"] == 7]
-    assert (deep["stage"], deep["error_type"]) == ("parse", "TypeError")
+    if raw:  # the first stage gets the list, and fails on it
+        assert (deep["stage"], deep["error_type"]) == ("parse", "TypeError")
+    else:  # decoded into the first stage's `dict`: the list does not fit
+        assert (deep["stage"], deep["error_type"]) == ("read", "InputMisfit")
+        assert deep["error"] == "the input does not fit dict: Expected `object`, got `array`"
 
 
 def test_hostile_lines_become_read_errors_and_the_run_goes_on(
@@ -52,6 +58,13 @@ def test_hostile_lines_become_read_errors_and_the_run_goes_on(
     assert finished.returncode == 1, finished.stderr
     assert "Traceback" not in finished.stderr
     assert_every_line_once(tmp_path / "in.out.jsonl", tmp_path / "in.errors.jsonl")
+
+
+def test_hostile_lines_given_raw_reach_the_first_stage(pipelines: str, tmp_path: Path) -> None:
+    source = hostile_input(tmp_path / "in.jsonl")
+    finished = run_wumbo("run", f"{pipelines}:numbers", str(source), "--raw", cwd=tmp_path)
+    assert finished.returncode == 1, finished.stderr
+    assert_every_line_once(tmp_path / "in.out.jsonl", tmp_path / "in.errors.jsonl", raw=True)
 
 
 FIRST_TWO = ('{"line": 1, ', '{"line": 2, ')

@@ -2,7 +2,8 @@
 
 Four kinds of failure reach ``wumbo run``:
 
-* a line that could not be read (`Malformed`): stage ``"read"``;
+* a line that could not be read (`Malformed`), or whose value does not fit the pipeline's
+  input type (`Misfit`, error type ``InputMisfit``): stage ``"read"``;
 * a stage that raised: a [`StageError`][wumbo.core.result.StageError] names the stage and its position, and the
   record shows the original exception's type and message;
 * a stage that returned a declared ``Failure(error)``: the stage is the last one whose run
@@ -22,7 +23,7 @@ Examples:
 
 from __future__ import annotations
 
-from wumbo.cli.reading import Malformed, Numbered
+from wumbo.cli.reading import Malformed, Misfit, Numbered
 from wumbo.cli.records import ErrorRecord
 from wumbo.cli.tracking import ItemRun
 from wumbo.core.result import StageError, bounded_repr
@@ -50,9 +51,11 @@ def error_record(run: ItemRun, item: object) -> ErrorRecord:
     error = run.result.failure()
     if isinstance(error, Malformed):
         return ErrorRecord(run.line, "read", 0, "Malformed", error.reason, error.text)
+    if isinstance(error, Misfit):
+        return ErrorRecord(run.line, "read", 0, "InputMisfit", error.reason, error.value)
     if isinstance(error, StageError):
-        if type(error) is StageError:
-            error_type, message = _described(error.error)
+        if type(error) is StageError:  # the original exception, without the note `.error` adds
+            error_type, message = _described(error.__cause__)
         else:  # a failure of the whole item, reported by the runtime
             error_type, message = type(error).__name__, str(error)
         return ErrorRecord(run.line, error.stage, error.position, error_type, message, item)

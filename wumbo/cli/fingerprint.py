@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 _CHUNK: Final = 1 << 20
+BATCH: Final = 1024
+"""Consumed lines hashed together, at most (`ConsumedInput`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +82,11 @@ def fingerprint_path(output: Path) -> Path:
 
 
 class ConsumedInput:
-    """The lines of a binary stream, hashing each one as it is consumed.
+    """The lines of a binary stream, each one hashed once it has been consumed.
 
-    `fingerprint` may be called from another thread than the one reading.
+    Reading a line costs one append to a queue; the lines are hashed in batches (every
+    `BATCH` lines, and when `fingerprint` is called, which may be from another thread than
+    the one reading), so a fingerprint always covers exactly the lines consumed so far.
 
     Examples:
         >>> import io
@@ -94,19 +99,30 @@ class ConsumedInput:
         self._stream = stream
         self._hash = hashlib.sha256()
         self._size = self._lines = 0
+        self._pending: deque[bytes] = deque()
         self._lock = threading.Lock()
 
     def __iter__(self) -> Iterator[bytes]:
-        digest, lock = self._hash, self._lock
+        pending = self._pending
         for raw in self._stream:
-            with lock:
-                digest.update(raw)
-                self._size += len(raw)
-                self._lines += 1
+            pending.append(raw)
+            if len(pending) >= BATCH:
+                self._hash_pending()
             yield raw
+
+    def _hash_pending(self) -> None:
+        """Hash the lines consumed and not hashed yet, in order (one thread at a time)."""
+        with self._lock:
+            pending = self._pending
+            lines = [pending.popleft() for _ in range(len(pending))]
+            consumed = b"".join(lines)
+            self._hash.update(consumed)
+            self._size += len(consumed)
+            self._lines += len(lines)
 
     def fingerprint(self) -> Fingerprint:
         """What was consumed so far."""
+        self._hash_pending()
         with self._lock:
             return Fingerprint(self._size, self._lines, self._hash.hexdigest())
 

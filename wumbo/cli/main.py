@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from wumbo._version import __version__
 from wumbo.cli.display import Display, choose_display
 from wumbo.cli.exits import CommandLineError, ExitStatus
 
@@ -82,6 +81,7 @@ def _run(args: argparse.Namespace, display: Display) -> ExitStatus:
         timeout=args.timeout,
         config=dict(args.config),
         progress=not args.no_progress,
+        raw=args.raw,
     )
     progress_display = choose_display(sys.stderr, plain=args.plain)  # progress: on stderr
     return run_pipeline(options, display, progress_display)
@@ -102,6 +102,11 @@ def _list(args: argparse.Namespace, display: Display) -> ExitStatus:
 
 
 def _info(args: argparse.Namespace, display: Display) -> ExitStatus:
+    if ":" in args.name or args.mermaid:
+        from wumbo.cli.pipeline_info import show_pipeline
+
+        show_pipeline(display, args.name, mermaid=args.mermaid)
+        return ExitStatus.OK
     from wumbo.cli.listing import show_info
 
     show_info(display, args.name)
@@ -111,7 +116,9 @@ def _info(args: argparse.Namespace, display: Display) -> ExitStatus:
 _RUN_EPILOG = """\
 Every input line yields one record: {"line": N, "output": ...} in the output file, or
 {"line", "stage", "position", "error_type", "error", "input"} in the errors file. Blank lines
-are not items; a line that cannot be read is a "read" error record. Progress goes to stderr.
+are not items; a line that cannot be read, or does not fit the first stage's annotated input
+type (into which each line is decoded, unless --raw), is a "read" error record. Progress goes
+to stderr.
 --resume refuses (status 2) an input that changed since the records were written; one that
 only grew resumes. Exit status: 0 all items succeeded, 1 some failed, 2 usage error, 3 an
 output file could not be written, 130 interrupted (continue with --resume).
@@ -198,12 +205,43 @@ def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="configuration of a registered template or BaseTemplate class; VALUE is JSON, "
         "or text when it is not JSON (repeatable)",
     )
+    run.add_argument(
+        "--raw",
+        action="store_true",
+        help="give the first stage each line's JSON value (or CSV row) as it is, instead of "
+        "decoding it into the stage's annotated input type",
+    )
     run.add_argument("--no-progress", action="store_true", help="no progress bar or progress lines")
     run.set_defaults(handler=_run)
 
 
+class _ShowVersion(argparse.Action):
+    """``--version``: the version is read from the package metadata only when asked for
+    (reading it costs more than the rest of a short run's start)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings,
+            argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from wumbo._version import __version__
+
+        print(f"wumbo {__version__}")
+        parser.exit()
+
+
 def _add_global_flags(parser: argparse.ArgumentParser, *, default: object) -> None:
-    parser.add_argument("--version", action="version", version=f"wumbo {__version__}")
+    parser.add_argument("--version", action=_ShowVersion)
     parser.add_argument(
         "--plain",
         action="store_true",
@@ -262,10 +300,19 @@ def build_parser() -> argparse.ArgumentParser:
     info = commands.add_parser(
         "info",
         parents=[_global_flags()],
-        help="show one registered template's metadata",
-        description="Show the metadata of a registered template (by name or alias).",
+        help="show a pipeline's stages and types, or a registered template's metadata",
+        description="Show the stages of a pipeline in a module (MODULE:ATTR) in order, with "
+        "their input, output and declared error types and their marks (async, blocking, "
+        "decorators); or the metadata of a registered template (by name or alias).",
     )
-    info.add_argument("name", metavar="NAME", help="a template name or alias")
+    info.add_argument(
+        "name", metavar="MODULE:ATTR|NAME", help="a pipeline in a module, or a template name"
+    )
+    info.add_argument(
+        "--mermaid",
+        action="store_true",
+        help="print the pipeline's Mermaid flowchart instead",
+    )
     info.set_defaults(handler=_info)
     _add_serve(commands)
     return parser

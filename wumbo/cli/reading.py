@@ -6,7 +6,9 @@ be read (invalid UTF-8, invalid JSON, JSON nested too deeply or an integer too l
 Python, a CSV row with the wrong number of fields or a field too large) becomes a
 `Malformed` item, which ``wumbo run`` writes to the errors file: it is never skipped and
 never stops the run. A CSV file's first row is its header; each later row is a ``dict`` of
-strings. A UTF-8 byte order mark is ignored.
+strings. A UTF-8 byte order mark is ignored. What a line's JSON value (or a CSV row) becomes is
+a `Decoding`'s choice: `RAW` keeps it as it is; ``wumbo run`` decodes it into the pipeline's
+input type (`wumbo.cli.decoding`), and a value that does not fit that type becomes a `Misfit`.
 
 Examples:
     >>> import io
@@ -25,17 +27,22 @@ import json
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Final, Literal
+from typing import BinaryIO, Final, Literal, NamedTuple, Protocol
 
 from wumbo.cli.exits import CommandLineError
 
 __all__ = [
     "FORMATS",
+    "RAW",
+    "Decoding",
     "InputFormat",
     "Malformed",
+    "Misfit",
     "Numbered",
+    "Unread",
     "count_items",
     "input_format",
+    "json_value",
     "open_input",
     "read_items",
 ]
@@ -59,8 +66,26 @@ class Malformed:
 
 
 @dataclass(frozen=True, slots=True)
-class Numbered:
-    """One item of the input and the line it starts on; ``value`` may be `Malformed`.
+class Misfit:
+    """An input line whose value does not fit the pipeline's input type: the value (as read
+    from JSON, or the CSV row), and what did not fit where.
+
+    Examples:
+        >>> Misfit({"qty": "two"}, "the input does not fit Line: Expected `int`, got `str` at qty").value
+        {'qty': 'two'}
+    """
+
+    value: object
+    reason: str
+
+
+Unread: Final = (Malformed, Misfit)
+"""What an item's value is when the line could not be read as an item: it does not run."""
+
+
+class Numbered(NamedTuple):
+    """One item of the input and the line it starts on; ``value`` may be `Malformed` or
+    `Misfit`.
 
     Examples:
         >>> Numbered(3, {"id": 7})
@@ -115,6 +140,7 @@ def _decoded(raw: bytes, line: int) -> tuple[str, str | None]:
 
 
 def _json_item(raw: bytes, line: int) -> object:
+    """The JSON value of a line that the fast path could not read, or why it is `Malformed`."""
     text, bad = _decoded(raw, line)
     text = text.rstrip("\r\n")
     if bad is not None:
@@ -130,10 +156,54 @@ def _json_item(raw: bytes, line: int) -> object:
     return value
 
 
-def _jsonl(stream: Iterable[bytes], skip: Container[int]) -> Iterator[Numbered]:
+def json_value(raw: bytes, line: int) -> object:
+    """The JSON value of one raw line (number ``line``), or `Malformed` saying why not.
+
+    Examples:
+        >>> json_value(b'{"a": [1, 2]}\\n', 1), json_value(b"\\xef\\xbb\\xbf7\\n", 1)
+        ({'a': [1, 2]}, 7)
+        >>> json_value(b"nul\\n", 2)
+        Malformed(text='nul', reason='not valid JSON: Expecting value at column 1')
+    """
+    try:
+        return json.loads(raw.decode())
+    except (ValueError, RecursionError):  # a bad line, or a byte order mark: say which
+        return _json_item(raw, line)
+
+
+class Decoding(Protocol):
+    """What an input line's value becomes: its JSON value, or the pipeline's input type."""
+
+    def line(self, raw: bytes, number: int) -> object:
+        """The item of one JSON line (its raw bytes): a value, `Malformed` or `Misfit`."""
+        ...
+
+    def row(self, row: dict[str, str]) -> object:
+        """The item of one CSV row (an object of strings): a value or `Misfit`."""
+        ...
+
+
+class _Raw:
+    """Values as they are: the JSON value of each line, each CSV row as a ``dict``."""
+
+    @staticmethod
+    def line(raw: bytes, number: int) -> object:
+        return json_value(raw, number)
+
+    @staticmethod
+    def row(row: dict[str, str]) -> object:
+        return row
+
+
+RAW: Final[Decoding] = _Raw()
+"""The `Decoding` of ``--raw`` (and of pipelines whose input is not annotated)."""
+
+
+def _jsonl(stream: Iterable[bytes], skip: Container[int], decode: Decoding) -> Iterator[Numbered]:
+    decoded = decode.line
     for line, raw in enumerate(stream, start=1):
-        if raw.strip() and line not in skip:
-            yield Numbered(line, _json_item(raw, line))
+        if not raw.isspace() and line not in skip:
+            yield Numbered(line, decoded(raw, line))
 
 
 class _TextLines:
@@ -175,7 +245,7 @@ def _csv_header(lines: _TextLines, reader: Iterator[list[str]]) -> list[str] | N
     return None
 
 
-def _csv(stream: Iterable[bytes], skip: Container[int]) -> Iterator[Numbered]:
+def _csv(stream: Iterable[bytes], skip: Container[int], decode: Decoding) -> Iterator[Numbered]:
     lines = _TextLines(stream)
     reader = csv.reader(lines)
     try:
@@ -203,13 +273,17 @@ def _csv(stream: Iterable[bytes], skip: Container[int]) -> Iterator[Numbered]:
             reason = f"expected {len(header)} fields ({', '.join(header)}), got {len(row)}"
             yield Numbered(first, Malformed(text, reason))
         else:
-            yield Numbered(first, dict(zip(header, row, strict=True)))
+            yield Numbered(first, decode.row(dict(zip(header, row, strict=True))))
 
 
 def read_items(
-    stream: Iterable[bytes], input_format: InputFormat, skip: Container[int] = ()
+    stream: Iterable[bytes],
+    input_format: InputFormat,
+    skip: Container[int] = (),
+    decode: Decoding = RAW,
 ) -> Iterator[Numbered]:
-    """The numbered items of a binary stream, leaving out the lines in ``skip``.
+    """The numbered items of a binary stream, leaving out the lines in ``skip``, their values
+    made by ``decode``.
 
     Examples:
         >>> import io
@@ -218,8 +292,8 @@ def read_items(
         [(2, {'id': '1', 'qty': '2'}), (3, Malformed(text='2', reason='expected 2 fields (id, qty), got 1'))]
     """
     if input_format == "csv":
-        return _csv(stream, skip)
-    return _jsonl(stream, skip)
+        return _csv(stream, skip, decode)
+    return _jsonl(stream, skip, decode)
 
 
 def count_items(stream: Iterable[bytes], input_format: InputFormat) -> int:
@@ -231,7 +305,7 @@ def count_items(stream: Iterable[bytes], input_format: InputFormat) -> int:
         (2, 2)
     """
     if input_format == "jsonl":
-        return sum(1 for raw in stream if raw.strip())
+        return sum(1 for raw in stream if not raw.isspace())
     lines = (raw.decode("utf-8", "replace") for raw in stream)
     try:
         rows = sum(1 for row in csv.reader(lines) if row)

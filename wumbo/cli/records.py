@@ -23,6 +23,7 @@ import dataclasses
 import datetime
 import decimal
 import enum
+import functools
 import json
 import time
 import uuid
@@ -68,6 +69,12 @@ def _sorted_if_possible(items: Collection[Any]) -> list[Any]:
         return list(items)
 
 
+@functools.lru_cache(maxsize=256)
+def _field_names(cls: type[Any]) -> tuple[str, ...]:
+    """The field names of a dataclass, looked up once per class."""
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
 def to_json(value: object) -> object:
     """The ``default`` of the JSON encoder: a JSON-friendly form of what ``json`` cannot encode.
 
@@ -81,7 +88,7 @@ def to_json(value: object) -> object:
         [[1, 3], 'red', '2024-05-01', '1.10']
     """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+        return {name: getattr(value, name) for name in _field_names(type(value))}
     if isinstance(value, set | frozenset):
         return _sorted_if_possible(cast("Collection[Any]", value))
     if isinstance(value, enum.Enum):

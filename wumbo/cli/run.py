@@ -2,8 +2,10 @@
 
 The input is read lazily and streamed through ``pipeline.map`` (with the runtime's
 concurrency, ordering, timeout and executor), so memory stays bounded however large the file.
-Each item's record is appended as soon as its result arrives: successes to the output file,
-failures (with line, stage, position, error and input) to the errors file. With ``--resume``
+With a typed first stage, each line is decoded into its input type (`wumbo.cli.decoding`;
+``--raw`` gives the JSON values as they are). Each item's record is appended as soon as its
+result arrives: successes to the output file, failures (with line, stage, position, error and
+input) to the errors file. With ``--resume``
 the lines already recorded in either file are skipped, so an interrupted run continues where
 it stopped. A progress display runs meanwhile (on the standard error: a bar on a terminal,
 else a line a second), and a summary table follows (on the standard output).
@@ -33,6 +35,7 @@ from typing import Any, Literal
 from returns.result import Result, Success
 
 import wumbo.runtime  # noqa: F401  # pyright: ignore[reportUnusedImport]  (installs map's runner)
+from wumbo.cli.decoding import decoding_for
 from wumbo.cli.display import Display
 from wumbo.cli.executors import open_executor
 from wumbo.cli.exits import CommandLineError, ExitStatus
@@ -80,6 +83,7 @@ class RunOptions:
     timeout: float | None = None
     config: Mapping[str, object] = field(default_factory=dict[str, object])
     progress: bool = True
+    raw: bool = False
 
 
 def record_paths(options: RunOptions) -> tuple[Path, Path]:
@@ -209,6 +213,9 @@ def run_pipeline(options: RunOptions, display: Display, progress_display: Displa
     """
     pipeline = load_pipeline(options.target, options.config)
     _check_timeout(options, pipeline)
+    decoding, warning = decoding_for(pipeline, raw=options.raw)
+    if warning is not None:
+        progress_display.line(f"wumbo run: warning: {warning}")
     chosen_format = input_format(options.input, options.input_format)
     output, errors = record_paths(options)
     with open_input(options.input) as stream:  # opened first: a missing input is the error
@@ -226,7 +233,7 @@ def run_pipeline(options: RunOptions, display: Display, progress_display: Displa
             RecordFiles(output, errors, append=options.resume, before_write=before_write) as files,
             open_executor(options.executor) as executor,
         ):
-            in_flight = _InFlight(read_items(consumed, chosen_format, skip=done))
+            in_flight = _InFlight(read_items(consumed, chosen_format, done, decoding))
             recorder = _Recorder(files, in_flight, pipeline.__name__)
             results = _start(pipeline, in_flight, options, executor)
             progress = (

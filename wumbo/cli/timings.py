@@ -87,7 +87,7 @@ class StageTimings:
             if len(stage.sample) < self._sample_size:
                 stage.sample.append(run.seconds)
             else:
-                slot = self._random.randrange(stage.calls)
+                slot = int(self._random.random() * stage.calls)
                 if slot < self._sample_size:
                     stage.sample[slot] = run.seconds
 

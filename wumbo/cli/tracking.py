@@ -6,8 +6,8 @@ item and returns an `ItemRun`: the line number, the pipeline's Result, and one
 readings, no span, no logging: the stages of a fast pipeline take microseconds) that appends
 its run to a list that belongs to the item being run (a context variable), so the runs come
 back with the item from any thread, task, process or Dask worker, and results can arrive in
-any order (``--unordered``) and still be matched to their lines. A `Malformed` item does not run: it comes
-back as a Failure holding it.
+any order (``--unordered``) and still be matched to their lines. A `Malformed` or `Misfit`
+item does not run: it comes back as a Failure holding it.
 
 Examples:
     >>> from wumbo import template
@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import functools
 from contextvars import ContextVar
-from dataclasses import dataclass
 from time import perf_counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from returns.result import Failure, Result, Success
 
-from wumbo.cli.reading import Malformed, Numbered
+from wumbo.cli.reading import Numbered, Unread
 from wumbo.core.stage import Returns, Stage
 from wumbo.core.steps import make_step
 from wumbo.core.template import Template, template
@@ -40,8 +39,7 @@ from wumbo.decorators._wrap import passed_on
 __all__ = ["ItemRun", "StageRun", "tracked"]
 
 
-@dataclass(frozen=True, slots=True)
-class StageRun:
+class StageRun(NamedTuple):
     """One run of one stage for one item: which stage, how long, and whether it gave a value.
 
     Examples:
@@ -55,8 +53,7 @@ class StageRun:
     ok: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ItemRun:
+class ItemRun(NamedTuple):
     """What running one item gave: its line, the pipeline's Result, and the stages that ran.
 
     Examples:
@@ -163,7 +160,7 @@ def _unread(item: Numbered) -> ItemRun:
 
 
 def _run_sync(pipeline: Template[Any, Any, Any], item: Numbered) -> ItemRun:
-    if isinstance(item.value, Malformed):
+    if isinstance(item.value, Unread):
         return _unread(item)
     runs: list[StageRun] = []
     token = _current.set(runs)
@@ -175,7 +172,7 @@ def _run_sync(pipeline: Template[Any, Any, Any], item: Numbered) -> ItemRun:
 
 
 async def _run_async(pipeline: Template[Any, Any, Any], item: Numbered) -> ItemRun:
-    if isinstance(item.value, Malformed):
+    if isinstance(item.value, Unread):
         return _unread(item)
     runs: list[StageRun] = []
     token = _current.set(runs)

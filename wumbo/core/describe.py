@@ -1,7 +1,8 @@
 """A picture of a pipeline: its stages in order, their types, and a Mermaid flowchart.
 
 `stage_infos` lists what each stage takes, gives and declares it may fail with
-(``E`` of ``-> Result[X, E]``), and whether it is async or blocking. `to_mermaid` draws
+(``E`` of ``-> Result[X, E]``), whether it is async or blocking, and the decorators wrapped
+around it (``retry(cache(fetch))``: ``retry``, ``cache``). `to_mermaid` draws
 the same as a Mermaid flowchart (``Template.to_mermaid()``), with ``fan_out`` drawn as parallel
 paths and ``branch`` as a decision; a notebook shows it through ``Template._repr_markdown_``.
 
@@ -47,7 +48,15 @@ class Pipeline(Protocol):
     def stages(self) -> tuple[Stage, ...]: ...
 
 
-__all__ = ["Pipeline", "StageInfo", "declared_errors", "stage_infos", "to_mermaid", "type_label"]
+__all__ = [
+    "Pipeline",
+    "StageInfo",
+    "declared_errors",
+    "decorators_of",
+    "stage_infos",
+    "to_mermaid",
+    "type_label",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +77,8 @@ class StageInfo:
     errors: tuple[object, ...]
     is_async: bool
     blocking: bool
+    decorators: tuple[str, ...]
+    """The decorators wrapped around the stage, outermost first (empty: none)."""
     inner: tuple[Pipeline, ...]
     """The templates a combinator stage (``fan_out``, ``branch``...) runs, in order."""
 
@@ -94,6 +105,48 @@ def declared_errors(stage: Stage) -> tuple[object, ...]:
     return (error,)
 
 
+def decorators_of(stage: Stage) -> tuple[str, ...]:
+    """The wumbo decorators wrapped around ``stage``, outermost first.
+
+    Examples:
+        >>> from wumbo import template
+        >>> from wumbo.decorators import cache, retry
+        >>> def fetch(key: str) -> str:
+        ...     return key
+        >>> decorated = retry(attempts=2)(cache()(fetch))
+        >>> decorators_of(decorated.stages[0]), decorators_of(template(fetch).stages[0])
+        (('retry', 'cache'), ())
+    """
+    return _unwrapped(stage)[0]
+
+
+def _unwrapped(stage: Stage) -> tuple[tuple[str, ...], Stage]:
+    """The decorators around ``stage`` and the stage they decorate (``stage`` when none)."""
+    found: list[str] = []
+    while _is_decorator(stage.fn):
+        found.append(stage.name.split("(", 1)[0])
+        inner = [part for part in _parts(stage.fn) if _is_template(part)]
+        if len(inner) != 1 or len(inner[0].stages) != 1:
+            break
+        stage = inner[0].stages[0]
+    return tuple(found), stage
+
+
+def _is_decorator(fn: object) -> bool:
+    """Whether a stage's callable is one a wumbo decorator made (``retry``'s step, a cache)."""
+    made_by: object = fn.impl if isinstance(fn, SyncStep) else type(fn)
+    module: object = getattr(made_by, "__module__", None)
+    return isinstance(module, str) and module.startswith("wumbo.decorators.")
+
+
+def _parts(fn: object) -> tuple[object, ...]:
+    """What a decorator's callable holds: a step's arguments, or an object's attributes."""
+    if isinstance(fn, SyncStep):
+        return fn.args
+    held: dict[str, object] = getattr(fn, "__dict__", {})
+    return tuple(held.values())
+
+
 def _inner(stage: Stage) -> tuple[Pipeline, ...]:
     if not isinstance(stage.fn, SyncStep):  # combinators' stages (AsyncStep is one too)
         return ()
@@ -113,19 +166,23 @@ def _is_template(value: object) -> TypeGuard[Pipeline]:
 
 
 def stage_infos(pipeline: Pipeline) -> tuple[StageInfo, ...]:
-    """Each stage of ``pipeline``, first to last, as a `StageInfo`."""
-    return tuple(
-        StageInfo(
-            position,
-            stage.name,
-            stage.in_hint,
-            stage.out_hint,
-            declared_errors(stage),
-            stage.is_async,
-            stage.blocking,
-            _inner(stage),
-        )
-        for position, stage in enumerate(pipeline.stages, start=1)
+    """Each stage of ``pipeline``, first to last, as a `StageInfo`; a decorated stage has the
+    types and declared errors of the stage it decorates."""
+    return tuple(_info(position, stage) for position, stage in enumerate(pipeline.stages, 1))
+
+
+def _info(position: int, stage: Stage) -> StageInfo:
+    decorators, typed = _unwrapped(stage)
+    return StageInfo(
+        position,
+        stage.name,
+        typed.in_hint,
+        typed.out_hint,
+        declared_errors(typed),
+        stage.is_async,
+        stage.blocking,
+        decorators,
+        _inner(stage),
     )
 
 

@@ -225,6 +225,18 @@ class Template(Generic[A, B, E]):
         """
         return f"**Template** `{self.__name__}`\n\n```mermaid\n{self.to_mermaid()}\n```\n"
 
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """What Jupyter shows: the flowchart as ``text/markdown`` (a ``mermaid`` block, which
+        JupyterLab 4 and VS Code draw), the repr as ``text/plain`` elsewhere.
+
+        Examples:
+            >>> from wumbo import template
+            >>> bundle = template(len)._repr_mimebundle_()
+            >>> bundle["text/plain"], bundle["text/markdown"].startswith("**Template** `len`")
+            ('<Template len>', True)
+        """
+        return {"text/markdown": self._repr_markdown_(), "text/plain": repr(self)}
+
     if not TYPE_CHECKING:
         __signature__ = _CallSignature()
 
