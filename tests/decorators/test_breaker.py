@@ -11,7 +11,7 @@ import pytest
 from returns.result import Failure, Result, Success
 
 from wumbo import StageError, template
-from wumbo.decorators import CircuitBreaker, CircuitOpen, CircuitState
+from wumbo.decorators import BreakerOptions, CircuitBreaker, CircuitOpen, CircuitState
 
 CLOSED, OPEN, HALF_OPEN = CircuitState.CLOSED, CircuitState.OPEN, CircuitState.HALF_OPEN
 WAIT = 5.0
@@ -256,7 +256,8 @@ def test_pickled_breaker_arrives_closed() -> None:
     assert copy.run("3") == 3
     copied_breaker = pickle.loads(pickle.dumps(breaker))
     assert copied_breaker.state is CLOSED
-    assert (copied_breaker.name, copied_breaker.failure_on.types) == ("db", (OSError,))
+    assert copied_breaker.options == breaker.options
+    assert (copied_breaker.options.name, copied_breaker.options.failure_on) == ("db", (OSError,))
     error = pickle.loads(pickle.dumps(CircuitOpen("b", 2, 1.0)))
     assert (error.breaker, error.failures, error.retry_in) == ("b", 2, 1.0)
 
@@ -271,3 +272,18 @@ def test_pickled_breaker_arrives_closed() -> None:
 def test_bad_options_are_rejected(options: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         CircuitBreaker(**options)  # type: ignore[arg-type]
+
+
+def test_one_options_object_configures_a_breaker_and_is_what_it_pickles_as() -> None:
+    options = BreakerOptions(failure_threshold=1, reset_timeout=5, name="db")
+    breaker = CircuitBreaker.of(options)
+    assert breaker.options is options
+    assert CircuitBreaker(failure_threshold=1, reset_timeout=5, name="db").options == options
+    guarded = breaker(int)
+    assert isinstance(guarded("x").failure().error, ValueError)
+    assert breaker.state is CircuitState.OPEN
+    clone = pickle.loads(pickle.dumps(breaker))
+    assert clone.options == options
+    assert clone.state is CircuitState.CLOSED  # a pickled breaker arrives closed
+    with pytest.raises(TypeError, match="failure_on must be"):
+        BreakerOptions(failure_on=3)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from anyio.lowlevel import checkpoint
 from returns.result import Failure, Result, Success
 
 from wumbo import StageError, template
-from wumbo.decorators import CacheStats, cache, cache_of, wumbo_testing_mode
+from wumbo.decorators import CacheOptions, CacheStats, cache, cache_of, wumbo_testing_mode
 
 WAIT = 5.0  # upper bound of every wait; a passing test never comes near it
 
@@ -387,8 +387,8 @@ def test_testing_mode_bypasses_the_cache() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"maxsize": 0}, "maxsize must be an int >= 1 or None"),
-        ({"maxsize": True}, "maxsize must be an int >= 1 or None"),
+        ({"maxsize": 0}, r"maxsize \(None for no bound\) must be a positive int, got int 0"),
+        ({"maxsize": True}, r"maxsize \(None for no bound\) must be a positive int, got bool"),
         ({"ttl": 0}, "ttl must be a positive number, got int 0"),
         ({"ttl": "1"}, "ttl must be a positive number, got str '1'"),
     ],
@@ -406,3 +406,16 @@ def test_key_must_be_callable() -> None:
 def test_cache_of_rejects_other_templates() -> None:
     with pytest.raises(TypeError, match=r"cache_of\(\) expects the Template returned by cache"):
         cache_of(template(len))
+
+
+def magnitude(n: int) -> int:
+    return abs(n)
+
+
+def test_one_options_object_configures_a_cache_and_is_what_it_pickles_as() -> None:
+    cached = cache(maxsize=2, ttl=30)(magnitude)
+    options = cache_of(cached).options
+    assert options == CacheOptions(maxsize=2, ttl=30.0)
+    clone = pickle.loads(pickle.dumps(cached))
+    assert cache_of(clone).options == options
+    assert clone(-3) == Success(3)

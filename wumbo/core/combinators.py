@@ -245,10 +245,15 @@ def tap(side_effect: Callable[[Any], Any], /) -> Tap[Any, Any]:
 
 def _fan_out(inners: tuple[_Stage, ...], value: Any) -> Behaviour:
     results: list[Result[Any, Any] | None] = yield CallAll(inners, value)
+    values: list[Any] = []
     for inner, result in zip(inners, results, strict=True):
-        if isinstance(result, Failure):  # the first failure; a cancelled branch left a None
+        if result is None:  # a branch cancelled by another one's failure
+            continue
+        # isinstance against Success, the common case, is the fast check (returns' are ABCs)
+        if not isinstance(result, Success):
             return declared_or_raised(result, functools.partial("in branch {!r}".format, inner))
-    return tuple(result.unwrap() for result in results if result is not None)
+        values.append(result.unwrap())
+    return tuple(values)
 
 
 # Templates that declare no error get overloads of their own (pyright turns a union of type

@@ -35,7 +35,7 @@ import time
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from typing import Any, Protocol
 
-from returns.result import Failure, Result
+from returns.result import Failure, Result, Success
 
 from wumbo.core.effects_compile import derived
 from wumbo.core.steps import AsyncStep, SyncStep
@@ -278,7 +278,7 @@ class CallAll:
         results: list[Result[Any, Any] | None] = [None] * len(self.inners)
         for index, inner in enumerate(self.inners):
             results[index] = result = inner(self.value)
-            if isinstance(result, Failure):
+            if not isinstance(result, Success):  # Success first: returns' classes are ABCs
                 break
         return results
 

@@ -118,6 +118,7 @@ def declared_or_raised(failure: Result[Any, Any], where: Callable[[], str] | Non
     note saying ``where()`` (called only then: a successful item pays nothing for it).
 
     Examples:
+        >>> from returns.result import Failure
         >>> declared_or_raised(Failure("declared"))
         <Failure: declared>
         >>> declared_or_raised(Failure(StageError("int", 1, 1, "x", ValueError("bad"))))
@@ -139,6 +140,7 @@ def value_or_failure(result: Result[Any, Any], where: Callable[[], str] | None =
     """The value of an inner stage's ``Success``, else `declared_or_raised`.
 
     Examples:
+        >>> from returns.result import Failure
         >>> value_or_failure(Success(1)), value_or_failure(Failure("declared"))
         (1, <Failure: declared>)
     """

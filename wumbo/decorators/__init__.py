@@ -24,11 +24,13 @@ if TYPE_CHECKING:
     from wumbo.decorators._wrap import ErrorSpec as ErrorSpec
     from wumbo.decorators.attempt import attempt as attempt
     from wumbo.decorators.attempt import current_attempt as current_attempt
+    from wumbo.decorators.breaker import BreakerOptions as BreakerOptions
     from wumbo.decorators.breaker import CircuitBreaker as CircuitBreaker
     from wumbo.decorators.breaker import CircuitOpen as CircuitOpen
     from wumbo.decorators.breaker import CircuitState as CircuitState
     from wumbo.decorators.cache import AsyncCachedStage as AsyncCachedStage
     from wumbo.decorators.cache import CachedStage as CachedStage
+    from wumbo.decorators.cache import CacheOptions as CacheOptions
     from wumbo.decorators.cache import CacheStats as CacheStats
     from wumbo.decorators.cache import cache as cache
     from wumbo.decorators.cache import cache_of as cache_of
@@ -68,11 +70,13 @@ else:  # each decorator's module loads the first time one of its names is used
             "ErrorSpec": "wumbo.decorators._wrap",
             "attempt": "wumbo.decorators.attempt",
             "current_attempt": "wumbo.decorators.attempt",
+            "BreakerOptions": "wumbo.decorators.breaker",
             "CircuitBreaker": "wumbo.decorators.breaker",
             "CircuitOpen": "wumbo.decorators.breaker",
             "CircuitState": "wumbo.decorators.breaker",
             "AsyncCachedStage": "wumbo.decorators.cache",
             "CacheStats": "wumbo.decorators.cache",
+            "CacheOptions": "wumbo.decorators.cache",
             "CachedStage": "wumbo.decorators.cache",
             "cache": "wumbo.decorators.cache",
             "cache_of": "wumbo.decorators.cache",
@@ -111,6 +115,8 @@ else:  # each decorator's module loads the first time one of its names is used
 __all__ = [
     "DEFAULT_COLLECTOR",
     "AsyncCachedStage",
+    "BreakerOptions",
+    "CacheOptions",
     "CacheStats",
     "CachedStage",
     "CircuitBreaker",

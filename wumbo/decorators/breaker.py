@@ -32,6 +32,7 @@ import enum
 import threading
 import time
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, overload
 
 from returns.result import Failure, Result, Success
@@ -50,7 +51,7 @@ from wumbo.decorators._wrap import (
     passed_on,
 )
 
-__all__ = ["CircuitBreaker", "CircuitOpen", "CircuitState"]
+__all__ = ["BreakerOptions", "CircuitBreaker", "CircuitOpen", "CircuitState"]
 
 X = TypeVar("X")
 C = TypeVar("C")
@@ -105,8 +106,50 @@ StateListener = Callable[[CircuitState, CircuitState], object]
 """``on_state_change(old, new)``, called after each transition (outside the breaker's lock)."""
 
 
+@dataclass(frozen=True, slots=True)
+class BreakerOptions:
+    """The options of one [`CircuitBreaker`][wumbo.decorators.breaker.CircuitBreaker], checked when built; what it pickles as.
+
+    ``CircuitBreaker(**options)`` builds one; ``CircuitBreaker.of(options)`` takes one (to share
+    a configuration, or read it from settings). ``breaker.options`` is it.
+
+    Examples:
+        >>> BreakerOptions(failure_threshold=2).reset_timeout
+        30.0
+        >>> CircuitBreaker.of(BreakerOptions(failure_threshold=2)).options.failure_threshold
+        2
+        >>> BreakerOptions(failure_threshold=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: failure_threshold must be a positive int, got int 0
+    """
+
+    failure_threshold: int = 5
+    """Consecutive failures that open a closed breaker."""
+    reset_timeout: float = 30.0
+    """Seconds an open breaker waits before letting a trial call through."""
+    failure_on: ErrorSpec = Exception
+    """Which failures count (exception types or a function of the error), as ``retry_on``."""
+    on_state_change: StateListener | None = None
+    """Called with ``(old, new)`` after each transition."""
+    clock: Callable[[], float] = time.monotonic
+    """The time source for ``reset_timeout``."""
+    name: str | None = None
+    """Shown in the breaker's repr and in [`CircuitOpen`][wumbo.decorators.breaker.CircuitOpen]'s message."""
+
+    def __post_init__(self) -> None:
+        checked = positive_int("failure_threshold", self.failure_threshold)
+        object.__setattr__(self, "failure_threshold", checked)
+        object.__setattr__(
+            self, "reset_timeout", positive_number("reset_timeout", self.reset_timeout)
+        )
+        ErrorFilter(self.failure_on, option="failure_on")  # a bad spec is refused here
+
+
 class CircuitBreaker:
     """A circuit breaker, and the decorator that guards stages with it (see the module doc).
+
+    Its keyword arguments are the fields of [`BreakerOptions`][wumbo.decorators.breaker.BreakerOptions] (``breaker.options``):
 
     * ``failure_threshold``: consecutive failures that open a closed breaker.
     * ``reset_timeout``: seconds an open breaker waits before letting a trial call through.
@@ -114,6 +157,7 @@ class CircuitBreaker:
       exception), as for ``retry_on`` in [`retry`][wumbo.decorators.retry.retry].
     * ``on_state_change``: called with ``(old, new)`` after each transition.
     * ``clock``: the time source for ``reset_timeout`` (``time.monotonic``).
+    * ``name``: shown in its repr and in the refusals' message.
 
     Examples:
         >>> breaker = CircuitBreaker(failure_threshold=1, reset_timeout=0.5, name="db")
@@ -136,12 +180,32 @@ class CircuitBreaker:
         clock: Callable[[], float] = time.monotonic,
         name: str | None = None,
     ) -> None:
-        self.failure_threshold = positive_int("failure_threshold", failure_threshold)
-        self.reset_timeout = positive_number("reset_timeout", reset_timeout)
-        self.failure_on = ErrorFilter(failure_on, option="failure_on")
-        self.on_state_change = on_state_change
-        self.clock = clock
-        self.name = name
+        options = BreakerOptions(
+            failure_threshold=failure_threshold,
+            reset_timeout=reset_timeout,
+            failure_on=failure_on,
+            on_state_change=on_state_change,
+            clock=clock,
+            name=name,
+        )
+        self._configure(options)
+
+    @classmethod
+    def of(cls, options: BreakerOptions) -> CircuitBreaker:
+        """A closed breaker with these options.
+
+        Examples:
+            >>> CircuitBreaker.of(BreakerOptions(name="db"))
+            <circuit breaker 'db': closed, 0 consecutive failures>
+        """
+        breaker = cls.__new__(cls)
+        breaker._configure(options)
+        return breaker
+
+    def _configure(self, options: BreakerOptions) -> None:
+        self.options = options
+        self._failure_on = ErrorFilter(options.failure_on, option="failure_on")
+        self._clock = options.clock
         self._lock = threading.Lock()
         self._state = CircuitState.CLOSED
         self._failures = 0
@@ -152,18 +216,11 @@ class CircuitBreaker:
         return f"<{self._label()}: {self.state.value}, {self._failures} consecutive failures>"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        options = (
-            self.failure_threshold,
-            self.reset_timeout,
-            self.failure_on.predicate or self.failure_on.types,
-            self.on_state_change,
-            self.clock,
-            self.name,
-        )
-        return (_rebuild, options)
+        return (CircuitBreaker.of, (self.options,))
 
     def _label(self) -> str:
-        return "circuit breaker" if self.name is None else f"circuit breaker {self.name!r}"
+        name = self.options.name
+        return "circuit breaker" if name is None else f"circuit breaker {name!r}"
 
     # -- state -------------------------------------------------------------------------------
 
@@ -209,20 +266,21 @@ class CircuitBreaker:
         """Enter ``new``; the transition to announce, if any. Lock held."""
         old, self._state = self._state, new
         if new is CircuitState.OPEN:
-            self._opened_at = self.clock()
+            self._opened_at = self._clock()
         return [] if old is new else [(old, new)]
 
     def _wake(self) -> list[tuple[CircuitState, CircuitState]]:
         """Open -> half-open once the reset timeout has passed. Lock held."""
-        waited = self.clock() - self._opened_at
-        if self._state is CircuitState.OPEN and waited >= self.reset_timeout:
+        waited = self._clock() - self._opened_at
+        if self._state is CircuitState.OPEN and waited >= self.options.reset_timeout:
             return self._move(CircuitState.HALF_OPEN)
         return []
 
     def _announce(self, changes: list[tuple[CircuitState, CircuitState]]) -> None:
-        if self.on_state_change is not None:
+        listener = self.options.on_state_change
+        if listener is not None:
             for old, new in changes:
-                self.on_state_change(old, new)
+                listener(old, new)
 
     # -- one guarded call --------------------------------------------------------------------
 
@@ -245,8 +303,10 @@ class CircuitBreaker:
             if probe:
                 self._probing = True
             elif self._state is not CircuitState.CLOSED:
-                waited = self.clock() - self._opened_at
-                retry_in = max(0.0, self.reset_timeout - waited) if not self._probing else 0.0
+                waited = self._clock() - self._opened_at
+                retry_in = (
+                    max(0.0, self.options.reset_timeout - waited) if not self._probing else 0.0
+                )
                 refusal = CircuitOpen(self._label(), self._failures, retry_in)
         self._announce(changes)
         if refusal is not None:
@@ -264,7 +324,7 @@ class CircuitBreaker:
         """
         if not probe and result.__class__ is Success and self._failures == 0:
             return  # a success while closed with nothing counted: nothing changes
-        failed = isinstance(result, Failure) and self.failure_on.matches(error_of(result))
+        failed = isinstance(result, Failure) and self._failure_on.matches(error_of(result))
         changes: list[tuple[CircuitState, CircuitState]] = []
         with self._lock:
             if probe:
@@ -274,7 +334,7 @@ class CircuitBreaker:
                     self._failures = self._failures + 1 if failed else 0
             elif result is not None and self._state is CircuitState.CLOSED:
                 self._failures = self._failures + 1 if failed else 0
-                if self._failures >= self.failure_threshold:
+                if self._failures >= self.options.failure_threshold:
                     changes = self._move(CircuitState.OPEN)
         self._announce(changes)
 
@@ -303,24 +363,6 @@ class CircuitBreaker:
         name = f"circuit_breaker({inner.__name__})"
         step = behaviour_step(name, inner.is_async, _guard, self, inner)
         return decorated(name, fn, inner, step)
-
-
-def _rebuild(
-    failure_threshold: int,
-    reset_timeout: float,
-    failure_on: ErrorSpec,
-    on_state_change: StateListener | None,
-    clock: Callable[[], float],
-    name: str | None,
-) -> CircuitBreaker:
-    return CircuitBreaker(
-        failure_threshold=failure_threshold,
-        reset_timeout=reset_timeout,
-        failure_on=failure_on,
-        on_state_change=on_state_change,
-        clock=clock,
-        name=name,
-    )
 
 
 def _guard(breaker: CircuitBreaker, inner: Inner, value: Any) -> Behaviour:

@@ -41,11 +41,11 @@ from wumbo.core.effects import Behaviour, Call, implementation
 from wumbo.core.result import bounded_repr
 from wumbo.core.stage import Stage, describe
 from wumbo.core.template import Template, TemplateFactory
-from wumbo.core.validate import positive_number
+from wumbo.core.validate import positive_int, positive_number
 from wumbo.decorators._wrap import Inner, as_factory, as_template, decorated, passed_on
 from wumbo.decorators.testing import SWITCH
 
-__all__ = ["AsyncCachedStage", "CacheStats", "CachedStage", "cache", "cache_of"]
+__all__ = ["AsyncCachedStage", "CacheOptions", "CacheStats", "CachedStage", "cache", "cache_of"]
 
 _FOREVER = float("inf")
 
@@ -69,6 +69,44 @@ class CacheStats:
     expirations: int
     size: int
     maxsize: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CacheOptions:
+    """The options of one ``cache(...)``, checked when built: ``cache(**fields)`` builds one.
+
+    A cached stage pickles as an empty cache with the same options.
+
+    Examples:
+        >>> CacheOptions(maxsize=10, ttl=60).ttl
+        60.0
+        >>> cache_of(cache(maxsize=10)(abs)).options.maxsize
+        10
+        >>> CacheOptions(maxsize=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: maxsize (None for no bound) must be a positive int, got int 0
+    """
+
+    maxsize: int | None = 128
+    """Entries kept at most (least recently used dropped first); None: unbounded."""
+    ttl: float | None = None
+    """Seconds an entry stays valid, measured with ``clock``; None: forever."""
+    key: Callable[[Any], Hashable] | None = None
+    """Computes the key from the input (default: the input itself, which must be hashable)."""
+    cache_failures: bool = False
+    """Also store failures (a raised exception is raised again on a hit)."""
+    clock: Callable[[], float] = time.monotonic
+    """The time source for ``ttl``."""
+
+    def __post_init__(self) -> None:
+        if self.maxsize is not None:
+            positive_int("maxsize (None for no bound)", self.maxsize)
+        if self.ttl is not None:
+            object.__setattr__(self, "ttl", positive_number("ttl", self.ttl))
+        if self.key is not None and not callable(self.key):
+            raise TypeError(f"key must be a function of the input, got {describe(self.key)}")
+        object.__setattr__(self, "cache_failures", bool(self.cache_failures))
 
 
 class _Flight:
@@ -114,21 +152,14 @@ class CachedStage:
         0
     """
 
-    def __init__(
-        self,
-        inner: Inner,
-        maxsize: int | None,
-        ttl: float | None,
-        key: Callable[[Any], Hashable] | None,
-        cache_failures: bool,
-        clock: Callable[[], float],
-    ) -> None:
+    def __init__(self, inner: Inner, options: CacheOptions) -> None:
         self.inner = inner
-        self.maxsize = maxsize
-        self.ttl = ttl
-        self.key = key
-        self.cache_failures = cache_failures
-        self.clock = clock
+        self.options = options
+        self.maxsize = options.maxsize
+        self.ttl = options.ttl
+        self.key = options.key
+        self.cache_failures = options.cache_failures
+        self.clock = options.clock
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, tuple[Result[Any, Any], float]] = OrderedDict()
         self._flights: dict[Hashable, _Flight] = {}
@@ -137,8 +168,7 @@ class CachedStage:
         self._lookup = implementation(_lookup, is_async=inner.is_async)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        options = (self.inner, self.maxsize, self.ttl, self.key, self.cache_failures, self.clock)
-        return (type(self), options)
+        return (type(self), (self.inner, self.options))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -266,12 +296,6 @@ def _lookup(store: CachedStage, value: Any) -> Behaviour:
             return passed_on(flight.outcome)
 
 
-def _maxsize(value: object) -> int | None:
-    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
-        return value
-    raise ValueError(f"maxsize must be an int >= 1 or None (unbounded), got {value!r}")
-
-
 def cache(
     *,
     maxsize: int | None = 128,
@@ -281,6 +305,8 @@ def cache(
     clock: Callable[[], float] = time.monotonic,
 ) -> TemplateFactory:
     """Cache a stage's results: ``@cache(maxsize=1000, ttl=60)`` or ``cache()(fetch)``.
+
+    The options are the fields of [`CacheOptions`][wumbo.decorators.cache.CacheOptions] (``cache_of(cached).options``):
 
     * ``maxsize``: entries kept at most (least recently used dropped first); None: unbounded.
     * ``ttl``: seconds an entry stays valid, measured with ``clock`` (``time.monotonic``).
@@ -299,15 +325,14 @@ def cache(
         >>> print(cache()(len)([1, 2]).failure())
         stage 'cache(len)' (1 of 1) raised TypeError: cache key must be hashable: got list [1, 2]; pass key=... to cache() to derive a hashable key from the input; input: [1, 2]
     """
-    bounded = _maxsize(maxsize)
-    lifetime = None if ttl is None else positive_number("ttl", ttl)
-    if key is not None and not callable(key):
-        raise TypeError(f"key must be a function of the input, got {describe(key)}")
+    options = CacheOptions(
+        maxsize=maxsize, ttl=ttl, key=key, cache_failures=cache_failures, clock=clock
+    )
 
     def build(stage: Callable[[Any], Any]) -> Inner:
         inner = as_template(stage)
         kind = AsyncCachedStage if inner.is_async else CachedStage
-        store = kind(inner, bounded, lifetime, key, bool(cache_failures), clock)
+        store = kind(inner, options)
         return decorated(f"cache({inner.__name__})", stage, inner, store)
 
     return as_factory(build)
