@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing.forkserver
 import multiprocessing.resource_tracker
 import threading
@@ -52,3 +53,15 @@ def workers_started_since(before: Set[Any], seconds: float = 10.0) -> list[Any]:
     """The worker processes started since ``before`` still alive after ``seconds``."""
     _, alive = psutil.wait_procs(list(worker_processes() - before), timeout=seconds)
     return list(alive)
+
+
+class CountingSource:
+    """An unbounded source that remembers how many items were pulled from it."""
+
+    def __init__(self) -> None:
+        self.pulled = 0
+
+    def __iter__(self) -> Iterator[int]:
+        for n in itertools.count():
+            self.pulled += 1
+            yield n

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import signal
 import sys
 import time
 
@@ -48,3 +49,28 @@ def sleep_then_double(n: int) -> int:
 def pid_of(_: object) -> int:
     """The id of the process that runs the item."""
     return os.getpid()
+
+
+def logged_crash_on(log: str, kill: int, n: int) -> int:
+    """Appends ``n`` to the file ``log``, waits 20 ms, then dies on ``kill`` (``os._exit``)."""
+    with open(log, "a") as file:
+        file.write(f"{n}\n")
+    time.sleep(0.02)  # longer than a worker waits before it sends what finished
+    if n == kill:
+        os._exit(1)
+    return n * 2
+
+
+def die_on(killers: frozenset[int], how: str, n: int) -> int:
+    """Kills its worker on each of ``killers`` (``how``: ``"exit"`` or ``"sigkill"``), else
+    doubles."""
+    if n in killers:
+        if how == "exit":
+            os._exit(1)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return n * 2
+
+
+def generator_of(n: int) -> object:
+    """Returns a generator on odd numbers (a result that does not pickle), else ``n``."""
+    return (i for i in range(n)) if n % 2 else n

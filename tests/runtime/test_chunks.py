@@ -1,4 +1,5 @@
-"""Chunks: fast items share a thread task, slow ones do not; every per-item guarantee holds."""
+"""Chunks: fast items share a thread (or process) task, slow ones do not; every per-item
+guarantee holds."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import itertools
 import queue
 import threading
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from concurrent.futures import Executor, Future
 from contextlib import closing
 from typing import Any
@@ -21,21 +22,10 @@ from wumbo.runtime.executors import MAX_CHUNK, Dispatcher
 from wumbo.runtime.progress import Tally
 from wumbo.runtime.window import Window
 
+from .conftest import CountingSource
 from .stages import double
 
 ITEMS = 2_000
-
-
-class CountingSource:
-    """An unbounded source that remembers how many items were pulled from it."""
-
-    def __init__(self) -> None:
-        self.pulled = 0
-
-    def __iter__(self) -> Iterator[int]:
-        for n in itertools.count():
-            self.pulled += 1
-            yield n
 
 
 def threads(stage: Any, size: int) -> Dispatcher:
@@ -56,9 +46,12 @@ def test_fast_items_share_tasks_and_each_gets_its_own_result(
     assert [progress.done for progress in seen] == list(range(1, ITEMS + 1))
 
 
-def test_a_failing_item_in_a_chunk_fails_alone(threads_before: frozenset[threading.Thread]) -> None:
+@pytest.mark.parametrize("executor", ["threads", "processes"])
+def test_a_failing_item_in_a_chunk_fails_alone(
+    executor: str, threads_before: frozenset[threading.Thread]
+) -> None:
     texts = [str(n) if n % 97 else "x" for n in range(ITEMS)]
-    dispatcher = threads(int, 8)
+    dispatcher = Dispatcher.of(template(int), executor, size=8)
     results = list(drive(dispatcher, texts, Window(8, True), Tally(None, ITEMS), None, None))
     assert dispatcher.tasks < ITEMS
     for n, result in enumerate(results):
@@ -108,10 +101,11 @@ def test_slow_items_each_get_their_own_task(threads_before: frozenset[threading.
     assert dispatcher.chunk_limit() == 1
 
 
+@pytest.mark.parametrize("executor", ["threads", "processes"])
 def test_with_a_timeout_every_item_gets_its_own_task(
-    threads_before: frozenset[threading.Thread],
+    executor: str, threads_before: frozenset[threading.Thread]
 ) -> None:
-    dispatcher = threads(double, 8)
+    dispatcher = Dispatcher.of(template(double), executor, size=8)
     results = list(drive(dispatcher, range(500), Window(8, True), Tally(None, 500), 60.0, None))
     assert results == [Success(n * 2) for n in range(500)]
     assert dispatcher.tasks == 500
@@ -171,7 +165,9 @@ def test_other_executors_get_one_item_per_task() -> None:
     assert results == [Success(n * 2) for n in range(50)]
     assert dispatcher.tasks == 50
     finished: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
-    with pytest.raises(ValueError, match="only threads of this process run several items"):
+    with pytest.raises(
+        ValueError, match="only threads of this process and an owned process pool run several items"
+    ):
         dispatcher.sender(finished)(0, [1, 2])
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
+import dataclasses
+import re
 import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from contextlib import aclosing, closing
+from pathlib import Path
 from typing import TypeVar
 
 import anyio
@@ -13,10 +15,10 @@ import pytest
 from returns.result import Failure, Success
 
 from wumbo import StageError, template
-from wumbo.core.many import Progress
+from wumbo.core.many import MapOptions, Progress
 from wumbo.runtime import ItemTimeout
 
-from .conftest import threads_started_since
+from .conftest import CountingSource, threads_started_since
 from .stages import adouble, double
 
 T = TypeVar("T")
@@ -32,18 +34,6 @@ def agen(results: AsyncIterator[T]) -> AsyncGenerator[T, None]:
     """``amap`` returns an async generator (typed as an AsyncIterator by the core)."""
     assert isinstance(results, AsyncGenerator)
     return results
-
-
-class CountingSource:
-    """An unbounded source that remembers how many items were pulled from it."""
-
-    def __init__(self) -> None:
-        self.pulled = 0
-
-    def __iter__(self) -> Iterator[int]:
-        for n in itertools.count():
-            self.pulled += 1
-            yield n
 
 
 def test_map_of_sync_stages_yields_one_result_per_item() -> None:
@@ -276,3 +266,10 @@ def test_failure_from_stage_is_kept_as_declared() -> None:
         return Failure("odd") if n % 2 else Success(n)
 
     assert list(template(declared).map(range(3))) == [Success(0), Failure("odd"), Success(2)]
+
+
+def test_the_options_table_in_the_docs_is_the_options_dataclass() -> None:
+    page = Path(__file__).parents[2] / "docs" / "runtime" / "many-items.md"
+    rows = re.findall(r"^\| `(\w+)=([^`]+)` \|", page.read_text(), flags=re.MULTILINE)
+    declared = [(field.name, repr(field.default)) for field in dataclasses.fields(MapOptions)]
+    assert rows == declared

@@ -18,6 +18,9 @@ from collections.abc import AsyncGenerator, AsyncIterable, Callable, Generator, 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from wumbo.core.stage import describe
+from wumbo.core.validate import positive_int, positive_number
+
 if TYPE_CHECKING:
     from returns.result import Result
 
@@ -45,11 +48,23 @@ class Progress:
 
 @dataclass(frozen=True, slots=True)
 class MapOptions:
-    """What ``map``/``amap`` were asked for.
+    """What ``map``/``amap`` were asked for: the one declaration of these options.
+
+    Built, it is valid: a bad value raises here, naming the option, what it expected and
+    what came, wherever the options come from (``map``/``amap``, the framework, the command
+    line).
 
     Examples:
         >>> MapOptions().concurrency
         8
+        >>> MapOptions(concurrency=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: concurrency must be a positive int, got int 0 (or "auto")
+        >>> MapOptions(timeout=-1)
+        Traceback (most recent call last):
+        ...
+        ValueError: timeout must be a positive number of seconds, got int -1
     """
 
     concurrency: int | Literal["auto"] = 8
@@ -63,6 +78,18 @@ class MapOptions:
     executor: object = None
     """Where sync work runs: ``None`` (inline/event loop), ``"threads"``, ``"processes"``, a
     ``concurrent.futures.Executor``, or a Dask ``distributed.Client``."""
+
+    def __post_init__(self) -> None:
+        concurrency: object = self.concurrency
+        if concurrency != "auto":
+            try:
+                positive_int("concurrency", concurrency)
+            except ValueError as error:
+                raise ValueError(f'{error} (or "auto")') from None
+        if self.timeout is not None:
+            positive_number("timeout", self.timeout, unit="seconds")
+        if self.progress is not None and not callable(self.progress):
+            raise TypeError(f"progress must be a callable or None, got {describe(self.progress)}")
 
 
 class ManyItemsRunner(Protocol):

@@ -46,10 +46,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 __all__ = ["AdaptiveLimit"]
 
 
+@dataclass(slots=True, kw_only=True, eq=False)
 class AdaptiveLimit:
     """An AIMD controller of the concurrency limit; see the module docstring.
 
@@ -62,56 +64,38 @@ class AdaptiveLimit:
         ValueError: adaptive concurrency needs 1 <= minimum <= maximum, got minimum=0, maximum=256
     """
 
-    __slots__ = (
-        "_base_latency",
-        "_clock",
-        "_cooling",
-        "_count",
-        "_slow_start",
-        "_smoothed",
-        "_started",
-        "decrease",
-        "high",
-        "limit",
-        "low",
-        "maximum",
-        "minimum",
-        "sample_rounds",
-        "smoothing",
-    )
+    minimum: int = 1
+    """The lowest limit, and the one a run starts at."""
+    maximum: int = 256
+    """The highest limit."""
+    clock: Callable[[], float] = time.monotonic
+    """Seconds, monotonic; injectable so the decisions are tested without sleeping."""
+    low: float = 0.1
+    """Fewer queued items than this fraction of the limit: add one."""
+    high: float = 0.25
+    """More queued items than this fraction of the limit: multiply the limit by ``decrease``."""
+    decrease: float = 0.9
+    smoothing: float = 0.5
+    """Weight of the newest sample in the moving average of throughput."""
+    sample_rounds: int = 2
+    """A sample holds this many rounds of the limit's items (at least 16 items)."""
+    limit: int = field(init=False)
+    """The current limit."""
+    _slow_start: bool = field(init=False, default=True)
+    _cooling: bool = field(init=False, default=False)
+    _smoothed: float | None = field(init=False, default=None)
+    _base_latency: float | None = field(init=False, default=None)
+    _count: int = field(init=False, default=0)
+    _started: float = field(init=False)
 
-    def __init__(
-        self,
-        *,
-        minimum: int = 1,
-        maximum: int = 256,
-        clock: Callable[[], float] = time.monotonic,
-        low: float = 0.1,
-        high: float = 0.25,
-        decrease: float = 0.9,
-        smoothing: float = 0.5,
-        sample_rounds: int = 2,
-    ) -> None:
-        if not 1 <= minimum <= maximum:
+    def __post_init__(self) -> None:
+        if not 1 <= self.minimum <= self.maximum:
             raise ValueError(
                 f"adaptive concurrency needs 1 <= minimum <= maximum, "
-                f"got minimum={minimum}, maximum={maximum}"
+                f"got minimum={self.minimum}, maximum={self.maximum}"
             )
-        self.minimum = minimum
-        self.maximum = maximum
-        self.low = low
-        self.high = high
-        self.decrease = decrease
-        self.smoothing = smoothing
-        self.sample_rounds = sample_rounds
-        self.limit: int = minimum
-        self._clock = clock
-        self._slow_start = True
-        self._cooling = False
-        self._smoothed: float | None = None
-        self._base_latency: float | None = None
-        self._count = 0
-        self._started = clock()
+        self.limit = self.minimum
+        self._started = self.clock()
 
     @property
     def sample_size(self) -> int:
@@ -123,7 +107,7 @@ class AdaptiveLimit:
         self._count += 1
         if self._count < self.sample_size:
             return
-        now = self._clock()
+        now = self.clock()
         elapsed = now - self._started
         count, self._count, self._started = self._count, 0, now
         if elapsed <= 0:

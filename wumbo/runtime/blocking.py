@@ -9,9 +9,10 @@ ready, then refills the window in one go: fewer hand-offs between threads than o
 time. Memory stays bounded by the window, unlike ``Executor.map`` which submits every item up
 front.
 
-Items measured fast in threads of this process go out in chunks of consecutive items, one
-task per chunk (see *Chunks* in [`wumbo.runtime.executors`][wumbo.runtime.executors]): each item is still admitted
-by the window, and reported, on its own. Runs with a per-item timeout or with
+Items measured fast in threads of this process or in an owned process pool go out in chunks
+of consecutive items, one task per chunk (see *Chunks* in [`wumbo.runtime.executors`][wumbo.runtime.executors]): each item
+is still admitted by the window, and reported, on its own. For processes the window counts
+chunks: its limit is ``concurrency`` times the current chunk size. Runs with a per-item timeout or with
 ``concurrency="auto"`` send one item per task (a deadline is per item; the controller judges
 a limit by items that run side by side).
 
@@ -34,6 +35,7 @@ Examples:
 from __future__ import annotations
 
 import heapq
+import itertools
 import queue
 import time
 from collections.abc import Generator, Iterable
@@ -71,13 +73,17 @@ def drive(
     exhausted = False
     finished: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
     send = dispatcher.sender(finished)
-    in_flight: dict[int, tuple[Any, Future[Any]]] = {}
+    in_flight: dict[int, tuple[Any, Future[Any] | None]] = {}
     deadlines: list[tuple[float, int]] = []
     count = tally.count if tally.reports else None
     chunks = timeout is None and adaptive is None
+    widen = chunks and dispatcher.chunking is not None and dispatcher.chunking.counts_tasks
+    slots = window.limit
     completed = False
     try:
         while True:
+            if widen:  # concurrency counts chunks: the window holds that many chunks of items
+                window.limit = slots * dispatcher.chunk_limit()
             while not exhausted and window.has_room():
                 size = dispatcher.chunk_limit() if chunks else 1
                 chunk: list[Any] = []
@@ -94,8 +100,8 @@ def drive(
                     chunk.append(item)
                 if not chunk:
                     break
-                future = send(first, chunk)
-                for index, item in enumerate(chunk, first):
+                futures = send(first, chunk)
+                for index, item, future in zip(itertools.count(first), chunk, futures):
                     in_flight[index] = (item, future)
                 if timeout is not None:
                     heapq.heappush(deadlines, (time.monotonic() + timeout, first))
@@ -126,7 +132,8 @@ def drive(
     finally:
         if not completed:
             for _, future in in_flight.values():
-                future.cancel()
+                if future is not None:  # else a chunk's item: closing the pool drops it
+                    future.cancel()
         dispatcher.close(cancel=not completed)
 
 
@@ -141,7 +148,7 @@ def _poll(finished: queue.SimpleQueue[tuple[int, Any]]) -> tuple[int, Any] | Non
 def _next_finished(
     finished: queue.SimpleQueue[tuple[int, Any]],
     deadlines: list[tuple[float, int]],
-    in_flight: dict[int, tuple[Any, Future[Any]]],
+    in_flight: dict[int, tuple[Any, Future[Any] | None]],
 ) -> tuple[int, Any] | None:
     """The next ``(index, outcome)`` reported, or ``None`` when the nearest deadline passed."""
     while deadlines and deadlines[0][1] not in in_flight:
@@ -158,7 +165,7 @@ def _expire(
     dispatcher: Dispatcher,
     window: Window,
     deadlines: list[tuple[float, int]],
-    in_flight: dict[int, tuple[Any, Future[Any]]],
+    in_flight: dict[int, tuple[Any, Future[Any] | None]],
     timeout: float | None,
 ) -> None:
     """Turn every item whose deadline has passed into an [`ItemTimeout`][wumbo.runtime.errors.ItemTimeout] failure."""
@@ -170,6 +177,7 @@ def _expire(
         if entry is None:
             continue
         item, future = entry
+        assert future is not None  # an item with a deadline has a task of its own
         dispatcher.abandon(future)
         failure = ItemTimeout.of(dispatcher.name, dispatcher.stages, item, timeout)
         window.finish(index, Failure(failure))

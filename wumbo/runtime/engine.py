@@ -224,10 +224,7 @@ class Run:
                         return
                 try:
                     index, item = next(numbered)
-                except StopIteration:
-                    self._exhaust(None)
-                    return
-                except Exception as error:
+                except Exception as error:  # StopIteration too: the end
                     self._exhaust(error)
                     return
                 self._room_left -= 1
@@ -296,37 +293,32 @@ class Run:
             # nothing awaits between the room check and the pull: no other worker can take the
             # room in between
             try:
-                item = next(self._sync_source)
-            except StopIteration:
-                self._exhaust(None)
-                return None
-            except Exception as error:
+                return self._count_pulled(next(self._sync_source))
+            except Exception as error:  # StopIteration too: the end
                 self._exhaust(error)
                 return None
-            index = self._pulled
-            self._pulled, self._room_left = index + 1, self._room_left - 1
-            return index, item
         assert self._async_source is not None
         async with self._lock:
             await self._wait_for_room()
             if self._exhausted:
                 return None
             try:
-                item = await anext(self._async_source)
-            except StopAsyncIteration:
-                self._exhaust(None)
-                return None
-            except Exception as error:
+                return self._count_pulled(await anext(self._async_source))
+            except Exception as error:  # StopAsyncIteration too: the end
                 self._exhaust(error)
                 return None
-            index = self._pulled
-            self._pulled, self._room_left = index + 1, self._room_left - 1
-            return index, item
 
-    def _exhaust(self, error: Exception | None) -> None:
-        """The source is done (or raised ``error``): let every waiting worker end."""
+    def _count_pulled(self, item: Any) -> tuple[int, Any]:
+        """Count one more item pulled: its index, and one less place in the window."""
+        index = self._pulled
+        self._pulled, self._room_left = index + 1, self._room_left - 1
+        return index, item
+
+    def _exhaust(self, error: Exception) -> None:
+        """The source ended (``StopIteration``, ``StopAsyncIteration``) or raised ``error``: let
+        every waiting worker end."""
         self._exhausted = True
-        if error is not None:
+        if not isinstance(error, StopIteration | StopAsyncIteration):
             self._source_error = error
         for waiter in self._room:
             waiter.set()

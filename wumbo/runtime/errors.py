@@ -15,7 +15,7 @@ Examples:
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from wumbo.core.result import StageError, bounded_repr
 
@@ -39,7 +39,32 @@ class _ItemError(StageError):
         return error
 
 
-class WorkerLost(_ItemError):
+class _CausedItemError(_ItemError):
+    """A failure of a whole item caused by what an executor reported, said in its own words."""
+
+    __slots__ = ()
+    _says: ClassVar[str]
+    """How ``str()`` begins, formatted with ``stage`` and ``value`` (the item's repr)."""
+
+    @classmethod
+    def of(cls, pipeline: str, stages: int, item: object, cause: Exception) -> Self:
+        """The failure of ``item`` in pipeline ``pipeline`` (of ``stages`` stages).
+
+        Examples:
+            >>> WorkerLost.of("p", 1, 0, OSError("gone")).total
+            1
+            >>> ExecutorError.of("p", 2, 0, OSError("no")).stage
+            'p'
+        """
+        return cls(pipeline, 0, stages, item, cause)
+
+    def __str__(self) -> str:
+        stage, _, _, value, error = self._where
+        says = self._says.format(stage=stage, value=bounded_repr(value))
+        return f"{says}: {type(error).__name__}: {error}"
+
+
+class WorkerLost(_CausedItemError):
     """The process or Dask worker running an item died before the item finished.
 
     ``error`` holds what the executor reported (``BrokenProcessPool``, Dask's
@@ -58,28 +83,11 @@ class WorkerLost(_ItemError):
     """
 
     __slots__ = ()
-
-    @classmethod
-    def of(cls, pipeline: str, stages: int, item: object, cause: Exception) -> WorkerLost:
-        """The failure of ``item`` in pipeline ``pipeline`` (of ``stages`` stages).
-
-        Examples:
-            >>> WorkerLost.of("p", 1, 0, OSError("gone")).total
-            1
-        """
-        return cls(pipeline, 0, stages, item, cause)
-
     _what = "lost its worker on"
-
-    def __str__(self) -> str:
-        stage, _, _, value, error = self._where
-        return (
-            f"the worker running pipeline {stage!r} on input {bounded_repr(value)} died: "
-            f"{type(error).__name__}: {error}"
-        )
+    _says = "the worker running pipeline {stage!r} on input {value} died"
 
 
-class ExecutorError(_ItemError):
+class ExecutorError(_CausedItemError):
     """The executor could not run an item at all (say, the item or its result did not pickle).
 
     ``error`` is what the executor raised. A stage's own exception is never reported this way:
@@ -92,23 +100,7 @@ class ExecutorError(_ItemError):
 
     __slots__ = ()
     _what = "could not be run by its executor on"
-
-    @classmethod
-    def of(cls, pipeline: str, stages: int, item: object, cause: Exception) -> ExecutorError:
-        """The failure of ``item`` in pipeline ``pipeline`` (of ``stages`` stages).
-
-        Examples:
-            >>> ExecutorError.of("p", 2, 0, OSError("no")).stage
-            'p'
-        """
-        return cls(pipeline, 0, stages, item, cause)
-
-    def __str__(self) -> str:
-        stage, _, _, value, error = self._where
-        return (
-            f"the executor could not run pipeline {stage!r} on input {bounded_repr(value)}: "
-            f"{type(error).__name__}: {error}"
-        )
+    _says = "the executor could not run pipeline {stage!r} on input {value}"
 
 
 class ItemTimeout(_ItemError):

@@ -28,6 +28,13 @@ longer than ``SPLIT_SECONDS`` and sends its remaining items out one per task. A 
 reports every item's Result on its own, as soon as it is done, and stops before its next item
 once the run is cancelled.
 
+An owned process pool (``"processes"``) chunks the same way with its own
+[`Chunking`][wumbo.runtime.executors.Chunking], ``PROCESS_CHUNKS``: a task there costs hundreds of
+microseconds, so a chunk holds about ``PROCESS_CHUNK_SECONDS`` of items (at most
+``MAX_PROCESS_CHUNK``), timed by the worker that ran the previous task. There ``concurrency``
+counts chunks (``counts_tasks``): the window grows by the chunk size. The items come back
+without a future each (see [`SupervisedProcessPool.report_each`][wumbo.runtime.process_pool.SupervisedProcessPool.report_each]).
+
 Examples:
     >>> from wumbo import template
     >>> dispatcher = Dispatcher.of(template(abs), "threads", size=2)
@@ -63,16 +70,65 @@ from wumbo.runtime.errors import ExecutorError, WorkerLost
 from wumbo.runtime.process_pool import SupervisedProcessPool
 from wumbo.runtime.remote import RemoteCall
 
-__all__ = ["CHUNK_SECONDS", "MAX_CHUNK", "SPLIT_SECONDS", "Dispatcher", "is_dask"]
+__all__ = [
+    "CHUNK_SECONDS",
+    "MAX_CHUNK",
+    "MAX_PROCESS_CHUNK",
+    "PROCESS_CHUNKS",
+    "PROCESS_CHUNK_SECONDS",
+    "SPLIT_SECONDS",
+    "THREAD_CHUNKS",
+    "Chunking",
+    "Dispatcher",
+    "is_dask",
+]
 
 CHUNK_SECONDS: Final = 100e-6
-"""Items share a task while that many of them take no longer than this, measured."""
+"""Items share a thread task while that many of them take no longer than this, measured."""
 
 MAX_CHUNK: Final = 32
-"""The most consecutive items one task runs (and never more than the window lets in)."""
+"""The most consecutive items one thread task runs (and never more than the window lets in)."""
 
 SPLIT_SECONDS: Final = 4 * CHUNK_SECONDS
-"""A chunk that runs longer than this sends its remaining items out one per task."""
+"""A thread chunk that runs longer than this sends its remaining items out one per task."""
+
+PROCESS_CHUNK_SECONDS: Final = 20e-3
+"""Items share a process task while that many of them take no longer than this, measured."""
+
+MAX_PROCESS_CHUNK: Final = 1024
+"""The most consecutive items one process task runs (and never more than the window lets in)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chunking:
+    """How many consecutive items one task runs: as many as fit in ``seconds``, measured.
+
+    Examples:
+        >>> Chunking(seconds=1e-3, most=8).size(math.inf)  # nothing measured yet: one
+        1
+        >>> Chunking(seconds=1e-3, most=64).size(1e-4), Chunking(seconds=1e-3, most=64).size(1e-6)
+        (10, 64)
+    """
+
+    seconds: float
+    """Items share a task while that many take no longer than this."""
+    most: int
+    """The most items in one task."""
+    counts_tasks: bool = False
+    """Whether ``concurrency`` counts tasks rather than items: a chunk then takes one place
+    in the window, not one per item (the window grows by the chunk size)."""
+
+    def size(self, item_seconds: float) -> int:
+        """The chunk size for items measured at ``item_seconds`` each (``inf``: unmeasured)."""
+        return max(1, min(self.most, int(self.seconds / item_seconds)))
+
+
+THREAD_CHUNKS: Final = Chunking(CHUNK_SECONDS, MAX_CHUNK)
+"""Chunks in threads of this process: a hand-off costs a few microseconds."""
+
+PROCESS_CHUNKS: Final = Chunking(PROCESS_CHUNK_SECONDS, MAX_PROCESS_CHUNK, counts_tasks=True)
+"""Chunks in an owned process pool: a task costs pickling, a pipe and a few thread hops, and
+one worker runs one item of a chunk at a time, so ``concurrency`` counts chunks there."""
 
 
 def is_dask(executor: object) -> bool:
@@ -92,6 +148,11 @@ def _given(executor: Executor) -> Callable[[], Executor]:
 
 def _processes(requested: int) -> int:
     return max(1, min(requested, os.cpu_count() or 1))
+
+
+def _report(report: Callable[[tuple[int, Any]], None], index: int, future: Future[Any]) -> None:
+    """A done-callback: report the done ``future`` of item ``index``."""
+    report((index, future))
 
 
 def _failed(error: BaseException) -> Future[Any]:
@@ -126,6 +187,9 @@ class Dispatcher:
     size: int | None = None
     local: bool = False
     """Whether the executor runs items in threads of this process (a ``ThreadPoolExecutor``)."""
+    chunking: Chunking | None = None
+    """How items share tasks (threads of this process, an owned process pool); ``None``: they
+    do not, one item per task."""
     stopping: threading.Event = field(default_factory=threading.Event)
     """Set when the run is cancelled: a running chunk stops before its next item."""
     tasks: int = 0
@@ -151,12 +215,14 @@ class Dispatcher:
         name, stages = pipeline.__name__, len(pipeline.stages)
         if executor == "threads":
             threads = functools.partial(ThreadPoolExecutor, size, thread_name_prefix="wumbo-map")
-            return cls(threads, pipeline, True, name, stages, size=size, local=True)
+            return cls(
+                threads, pipeline, True, name, stages, size=size, local=True, chunking=THREAD_CHUNKS
+            )
         if executor == "processes":
             call = RemoteCall.of(pipeline, "executor='processes'")
             workers = _processes(size)
             processes = functools.partial(SupervisedProcessPool, workers)
-            return cls(processes, call, True, name, stages, size=workers)
+            return cls(processes, call, True, name, stages, size=workers, chunking=PROCESS_CHUNKS)
         if isinstance(executor, ProcessPoolExecutor):
             call = RemoteCall.of(pipeline, "a ProcessPoolExecutor")
             return cls(_given(executor), call, False, name, stages)
@@ -168,8 +234,10 @@ class Dispatcher:
             dask = dask_executor(executor)
             return cls(_given(dask), call, False, name, stages, lost)
         if isinstance(executor, Executor):
-            local = isinstance(executor, ThreadPoolExecutor)
-            return cls(_given(executor), pipeline, False, name, stages, local=local)
+            if isinstance(executor, ThreadPoolExecutor):
+                given = _given(executor)
+                return cls(given, pipeline, False, name, stages, local=True, chunking=THREAD_CHUNKS)
+            return cls(_given(executor), pipeline, False, name, stages)
         raise TypeError(
             'executor= expects None, "threads", "processes", a concurrent.futures.Executor or '
             f"a distributed.Client; got {describe(executor)}"
@@ -177,17 +245,14 @@ class Dispatcher:
 
     def submit(self, item: Any) -> Future[Any]:
         """Send one item; a failure to submit comes back as a failed future, never raised."""
-        try:
-            executor = self._executor or self._started()
-            return executor.submit(self.call, item)
-        except Exception as error:
-            return _failed(error)
+        return self._submit_each([item])[0]
 
     def chunk_limit(self) -> int:
         """How many consecutive items the next task may run; see *Chunks* in the module doc.
 
-        Always 1 for an executor outside this process; for threads, 1 until items are measured
-        fast, then ``CHUNK_SECONDS / mean item time`` (at most ``MAX_CHUNK``).
+        Always 1 for an executor that runs items one per task (outside this process, not
+        owned); else 1 until items are measured fast, then as many as fit its
+        [`Chunking`][wumbo.runtime.executors.Chunking].
 
         Examples:
             >>> from wumbo import template
@@ -196,20 +261,25 @@ class Dispatcher:
             1
             >>> dispatcher.close(cancel=False)
         """
-        if not self.local:
+        if self.chunking is None:
             return 1
-        return max(1, min(MAX_CHUNK, int(CHUNK_SECONDS / self._item_seconds)))
+        executor = self._executor
+        if isinstance(executor, SupervisedProcessPool):
+            return self.chunking.size(executor.item_seconds)
+        return self.chunking.size(self._item_seconds)
 
     def sender(
         self, finished: queue.SimpleQueue[tuple[int, Any]]
-    ) -> Callable[[int, Sequence[Any]], Future[Any]]:
+    ) -> Callable[[int, Sequence[Any]], Sequence[Future[Any] | None]]:
         """``send(first, items)``: run ``items`` as one task, the first one numbered ``first``.
 
         ``(first + k, outcome)`` arrives on ``finished`` for the ``k``-th item as soon as it
         is done. The outcome is the item's Result when the executor runs it in a thread of
         this process (the thread reports it itself: no done-callback, no lock on the future),
-        else the done future; pass it to [`outcome`][wumbo.runtime.executors.Dispatcher.outcome] either way. More than one item per
-        task needs threads of this process ([`chunk_limit`][wumbo.runtime.executors.Dispatcher.chunk_limit] says how many).
+        else the done future; pass it to [`outcome`][wumbo.runtime.executors.Dispatcher.outcome] either way. ``send`` returns one
+        future per item (the task's, for threads; the item's own, else), or ``None`` for the
+        items of a chunk sent to an owned process pool (they are reported without one). More than one
+        item per task needs a ``chunking`` ([`chunk_limit`][wumbo.runtime.executors.Dispatcher.chunk_limit] says how many).
 
         Examples:
             >>> import queue
@@ -226,16 +296,24 @@ class Dispatcher:
         report = finished.put
         if not self.local:
 
-            def send(first: int, items: Sequence[Any]) -> Future[Any]:
-                if len(items) != 1:
+            def send(first: int, items: Sequence[Any]) -> Sequence[Future[Any] | None]:
+                if len(items) != 1 and self.chunking is None:
                     raise ValueError(
-                        f"only threads of this process run several items per task; got "
-                        f"{len(items)} items for {self.name!r}"
+                        f"only threads of this process and an owned process pool run several "
+                        f"items per task; got {len(items)} items for {self.name!r}"
                     )
                 self.tasks += 1
-                future = self.submit(items[0])
-                future.add_done_callback(lambda _: report((first, future)))
-                return future
+                executor = self._executor or self._started()
+                if isinstance(executor, SupervisedProcessPool) and len(items) > 1:
+                    executor.report_each(self.call, items, reported, first)
+                    return [None] * len(items)  # report_each: no future per item
+                futures = self._submit_each(items)
+                for index, future in enumerate(futures, first):
+                    future.add_done_callback(functools.partial(_report, report, index))
+                return futures
+
+            def reported(index: int, _ok: bool, value: Any) -> None:
+                report((index, value))  # a Result, or the exception the call raised
 
             return send
         call, stopping, clock = self.call, self.stopping, time.perf_counter
@@ -261,16 +339,27 @@ class Dispatcher:
                     report((first + done, outcome))
             self._item_seconds = (clock() - began) / len(items)
 
-        def send_to_thread(first: int, items: Sequence[Any]) -> Future[Any]:
+        def send_to_thread(first: int, items: Sequence[Any]) -> Sequence[Future[Any] | None]:
             self.tasks += 1
             try:
-                return (self._executor or self._started()).submit(run, first, items)
+                task = (self._executor or self._started()).submit(run, first, items)
             except Exception as error:
                 for index in range(first, first + len(items)):
                     report((index, error))
-                return _failed(error)
+                task = _failed(error)
+            return [task] * len(items)
 
         return send_to_thread
+
+    def _submit_each(self, items: Sequence[Any]) -> list[Future[Any]]:
+        """One future per item; a failure to submit comes back as failed futures, never raised."""
+        try:
+            executor = self._executor or self._started()
+            if isinstance(executor, SupervisedProcessPool):
+                return executor.submit_each(self.call, items)
+            return [executor.submit(self.call, item) for item in items]
+        except Exception as error:
+            return [_failed(error) for _ in items]
 
     def _started(self) -> Executor:
         self._executor = self.start()

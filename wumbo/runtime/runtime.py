@@ -31,7 +31,6 @@ Examples:
 
 from __future__ import annotations
 
-import math
 from collections.abc import AsyncGenerator, AsyncIterable, Callable, Generator, Iterable
 from typing import Any, Final
 
@@ -39,7 +38,6 @@ from returns.result import Result
 
 from wumbo.core.bridge import in_event_loop
 from wumbo.core.many import MapOptions
-from wumbo.core.stage import describe
 from wumbo.core.template import Template
 from wumbo.runtime.adaptive import AdaptiveLimit
 from wumbo.runtime.background import iterate_in_background
@@ -58,30 +56,12 @@ AUTO_MAXIMUM: Final = 256
 _Pipeline = Template[Any, Any, Any]
 
 
-def _as_object(value: object) -> object:
-    """Forget a static type: options come from users and are checked at run time."""
-    return value
-
-
 def _check(pipeline: _Pipeline, options: MapOptions) -> None:
-    """Raise a clear error saying which option is wrong and what was expected."""
-    concurrency = _as_object(options.concurrency)
-    if concurrency != "auto" and (
-        not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1
-    ):
-        raise ValueError(
-            f'concurrency must be a positive int or "auto", got {describe(concurrency)}'
-        )
-    timeout = _as_object(options.timeout)
-    if timeout is not None and (
-        not isinstance(timeout, int | float)
-        or isinstance(timeout, bool)
-        or not math.isfinite(timeout)
-        or timeout <= 0
-    ):
-        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
-    if options.progress is not None and not callable(options.progress):
-        raise TypeError(f"progress must be a callable or None, got {describe(options.progress)}")
+    """Raise a clear error when the options cannot work for this pipeline.
+
+    The options check their own values when they are built (`MapOptions`); what is left
+    depends on the pipeline.
+    """
     if options.timeout is not None and options.executor is None and not pipeline.is_async:
         raise ValueError(
             f"timeout={options.timeout!r} cannot interrupt {pipeline!r}: its stages are all "
