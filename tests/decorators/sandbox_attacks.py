@@ -10,6 +10,7 @@ import signal
 import socket
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +158,12 @@ def checked_odd(n: int) -> Result[int, OddError]:
 
 def my_uid(_: object) -> int:
     return os.getuid()
+
+
+def spawn_sleepers(tries: int) -> int:
+    """Fork up to ``tries`` children that each sleep 30 s (a runaway spawner, bounded)."""
+    for _ in range(tries):
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+    return tries

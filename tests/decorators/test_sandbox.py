@@ -85,6 +85,14 @@ def hog_then_hide(blocks: int) -> int:
         raise ValueError("not about memory, it says") from None
 
 
+def hog_then_abort(blocks: int) -> int:
+    """Run out of memory for real, then die as C code failing an allocation does (SIGABRT)."""
+    try:
+        return hog_memory(blocks)
+    except MemoryError:
+        os.abort()
+
+
 def claim_processes(_: object) -> None:
     """Raise the error of a refused fork without forking: a forged ``processes`` reason."""
     raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
@@ -404,6 +412,18 @@ def test_memory_is_judged_by_what_the_supervisor_saw_not_by_the_exception() -> N
     error = run_attack(hog_then_hide, 40, memory_bytes=256 * MiB, wall_seconds=WALL)
     assert error.reason == "memory"
     assert "of its 256 MiB address space" in str(error)
+
+
+def test_a_worker_that_dies_out_of_memory_is_judged_by_its_peak_resident_memory() -> None:
+    error = run_attack(hog_then_abort, 40, memory_bytes=256 * MiB, wall_seconds=WALL)
+    assert error.reason == "memory"
+    assert "of its 256 MiB limit (resident)" in str(error)
+    assert error.signal == signal.SIGABRT
+
+
+def test_a_worker_that_dies_far_from_the_memory_limit_crashed() -> None:
+    error = run_attack(segfault, None, memory_bytes=256 * MiB, wall_seconds=WALL)
+    assert error.reason == "crashed"
 
 
 def test_infinite_loop_stopped_by_cpu_limit() -> None:

@@ -3,7 +3,8 @@
 The suite runs as root, where a sandbox switches to a fresh uid instead. Here a second Python,
 Debian's ``/usr/bin/python3.11`` (world-readable, the same 3.11 ABI as the venv), runs as
 ``nobody`` (``setpriv``), with ``PYTHONPATH`` on this checkout and the venv's packages, and
-attacks each protection from a sandboxed stage, reporting what its caller saw as JSON.
+attacks each protection (network, reads, writes, processes) from a sandboxed stage, reporting
+what its caller saw as JSON.
 Isolation holds (network, reads, writes), or, where the kernel refuses unprivileged user
 namespaces, a strict call fails with reason ``isolation_unavailable`` and a best-effort one
 runs. Its files live in a world-readable temporary folder, removed afterwards.
@@ -35,7 +36,7 @@ SITE_PACKAGES = Path(sysconfig.get_paths()["purelib"])
 SCRIPT = """
 import json, os, sys
 from returns.result import Success
-from sandbox_attacks import connect_and_send, my_uid, read_text, write_text
+from sandbox_attacks import connect_and_send, my_uid, read_text, spawn_sleepers, write_text
 from wumbo.decorators.sandbox import SandboxError, sandbox, sandbox_capabilities
 
 port, secret, planted = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -57,6 +58,7 @@ print(json.dumps({
     "connect": seen(sandbox(wall_seconds=60)(connect_and_send)(port)),
     "read": seen(sandbox(wall_seconds=60)(read_text)(secret)),
     "write": seen(sandbox(wall_seconds=60)(write_text)(planted)),
+    "spawn": seen(sandbox(processes=8, wall_seconds=60)(spawn_sleepers)(300)),
     "best_effort": seen(sandbox(isolation="best-effort", wall_seconds=60)(my_uid)(None)),
 }))
 """
@@ -164,8 +166,11 @@ def test_a_non_root_caller_is_isolated_through_a_user_namespace(world_readable: 
         assert seen["connect"] == ["raised", "ConnectionRefusedError"]  # its own loopback
         assert seen["read"] == ["raised", "PermissionError"]  # Landlock
         assert seen["write"] == ["raised", "PermissionError"]
+        # RLIMIT_NPROC, counted in its user namespace: exactly the 8 asked for, no more
+        reached = "reached its limit of 8 processes and threads (8 were running)"
+        assert seen["spawn"] == ["sandbox", "processes", reached]
     else:  # the kernel refuses unprivileged user namespaces (or more): strict says so
-        for attack in ("uid_in_sandbox", "connect", "read", "write"):
+        for attack in ("uid_in_sandbox", "connect", "read", "write", "spawn"):
             assert seen[attack][:2] == ["sandbox", "isolation_unavailable"], seen[attack]
     assert not (outside / "planted.txt").exists()
     assert os.listdir(scratch) == []  # every scratch folder removed

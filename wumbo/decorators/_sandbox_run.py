@@ -304,7 +304,7 @@ class SandboxRun:
             facts = {"output": output}  # settled: killed by its supervisor, as every run is
             result = self._from_message(message, facts)
             if isinstance(result, Failure) and isinstance(result.failure(), StageError):
-                self._judge_failure(report, report["peak_address_bytes"], facts)
+                self._judge_failure(report, report["peak_address_bytes"], "address space", facts)
                 _explain_import(result.failure().error, self._uid())
             return result
         killed = -code if code is not None and code < 0 else None
@@ -315,13 +315,13 @@ class SandboxRun:
         if killed == signal.SIGXFSZ:
             detail = f"wrote a file past its limit of {limits.file_bytes} bytes"
             raise self._error("file_too_large", detail, **facts)
-        self._judge_failure(report, report["peak_resident_bytes"], facts)
+        self._judge_failure(report, report["peak_resident_bytes"], "limit (resident)", facts)
         if killed is not None:
             raise self._error("crashed", f"was killed by {_signal_name(killed)}", **facts)
         raise self._error("crashed", f"exited with code {code} without a result", **facts)
 
     def _judge_failure(
-        self, report: dict[str, Any], peak: int | None, facts: dict[str, Any]
+        self, report: dict[str, Any], peak: int | None, measure: str, facts: dict[str, Any]
     ) -> None:
         """A failed run that the supervisor saw at a limit fails for that limit.
 
@@ -343,7 +343,7 @@ class SandboxRun:
         if peak is not None and peak >= limits.memory_bytes * MEMORY_SHARE:
             detail = (
                 f"ran out of memory: it reached {peak >> 20} MiB of its "
-                f"{limits.memory_bytes >> 20} MiB address space"
+                f"{limits.memory_bytes >> 20} MiB {measure}"
             )
             raise self._error("memory", detail, **facts)
 

@@ -111,11 +111,23 @@ def _reap_everything(group: int) -> None:
             return
 
 
-def _tasks_of(uid: int) -> int:
-    """Processes and threads of ``uid`` (what ``RLIMIT_NPROC`` counts)."""
+def _user_namespace(pid: int | str) -> int | None:
+    try:
+        return os.stat(f"/proc/{pid}/ns/user").st_ino
+    except OSError:
+        return None
+
+
+def _tasks_of(uid: int, *, this_user_namespace: bool) -> int:
+    """Processes and threads of ``uid`` (what ``RLIMIT_NPROC`` counts): on the machine, or
+    (``this_user_namespace``, a non-root caller's) in this process's user namespace only, which
+    is where the kernel counts them, and where every unmapped user reads as ``nobody``."""
+    own = _user_namespace("self") if this_user_namespace else None
     total = 0
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
+            continue
+        if own is not None and _user_namespace(entry.name) != own:
             continue
         try:
             with open(f"/proc/{entry.name}/status", "rb") as f:
@@ -266,8 +278,7 @@ class _Run:
         if self.refused is not None:
             write_frame(call, pickle.dumps({"isolation": self.refused}))
             return
-        target = os.getuid() if self.run_as is None else self.run_as
-        nproc = (0 if self.fresh else _tasks_of(target)) + config["processes"]
+        nproc = config["processes"] + (0 if self.fresh else self._others_tasks())
         job = {**self.shape, **config, "run_as": self.run_as, "nproc": nproc}
         job["scratch"] = self.scratch
         data = json.dumps(job).encode()
@@ -278,6 +289,15 @@ class _Run:
         report = self._supervise(call, config)
         self.remove_scratch()
         write_frame(call, pickle.dumps(report))
+
+    def _others_tasks(self) -> int:
+        """The tasks the run's user has outside the run: ``RLIMIT_NPROC`` is this plus
+        ``processes``. (In a user namespace the waiting worker has that uid already.)"""
+        if self.run_as is not None:
+            return _tasks_of(self.run_as, this_user_namespace=False)
+        in_namespace = bool(self.shape["user_namespace"])
+        mine = _tasks_below(_children()) if in_namespace else 0
+        return _tasks_of(os.getuid(), this_user_namespace=in_namespace) - mine
 
     def _supervise(self, call: socket.socket, config: dict[str, Any]) -> dict[str, Any]:
         limit: int = config["max_result_bytes"]
