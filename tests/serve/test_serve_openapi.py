@@ -223,9 +223,25 @@ def test_with_tokens_it_needs_one_and_shows_only_what_the_token_may_use() -> Non
     assert ops["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert {"401", "403"} <= set(run_of(ops, "invoice")["responses"])
     assert ops["paths"]["/healthz"]["get"]["security"] == []  # probes stay open
+    assert ops["paths"]["/metrics"]["get"]["security"] == [{}, {"bearer": []}]  # token optional
     # `invoice` is granted to ops only: another token sees neither its routes nor its types
     assert not [path for path in other["paths"] if path.startswith("/templates/")]
     assert "Order" not in other["components"]["schemas"]
+
+
+def test_a_metrics_role_makes_metrics_need_a_token_in_the_document() -> None:
+    settings = ServeSettings(port=0, tokens=TOKENS, metrics_role="ops")
+    pipelines = {"echo": typed_shop.echo}
+    with (
+        BackgroundServer(settings, pipelines) as server,
+        httpx.Client(base_url=server.url) as client,
+    ):
+        document = document_of(client, Authorization="Bearer t-ops")
+        refused = client.get("/metrics", headers={"Authorization": "Bearer t-other"})
+    metrics = document["paths"]["/metrics"]["get"]
+    assert "security" not in metrics  # the document's: a bearer token
+    assert {"401", "403"} <= set(metrics["responses"])
+    assert refused.status_code == 403
 
 
 def test_registered_templates_and_pipelines_share_one_document() -> None:

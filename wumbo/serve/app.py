@@ -214,7 +214,12 @@ class _Service:
 
     async def openapi(self, request: Request) -> Response:
         offers = self.catalog.offers(self.user(request))
-        return JSONResponse(openapi_document(offers, secured=self.tokens.enabled))
+        document = openapi_document(
+            offers,
+            secured=self.tokens.enabled,
+            metrics_role=self.settings.metrics_role is not None,
+        )
+        return JSONResponse(document)
 
     async def docs(self, request: Request) -> Response:
         return Response(DOCS_PAGE, media_type="text/html", headers=DOCS_HEADERS)

@@ -303,24 +303,28 @@ def _template_paths(
     }
 
 
-def _server_paths(secured: bool) -> dict[str, Any]:
-    """The routes of the server itself; the probes, metrics and /docs need no token."""
+def _server_paths(secured: bool, metrics_role: bool) -> dict[str, Any]:
+    """The routes of the server itself; the probes and /docs need no token, /metrics takes
+    one (and needs it with a metrics role)."""
 
     def get(operation: str, summary: str, media: str, *, public: bool) -> dict[str, Any]:
         responses: dict[str, Any] = {"200": {"description": summary, **_json({}, media)}}
         more: dict[str, Any] = {}
         if secured and public:
-            more["security"] = []
+            more["security"] = [{}, {"bearer": []}] if operation == "metrics" else []
         elif secured:
             responses["401"] = _ref("401")
+            if operation == "metrics":
+                responses["403"] = _ref("403")
         return {
             "get": {"operationId": operation, "summary": summary, "responses": responses, **more}
         }
 
+    figures = "Prometheus figures of the templates the token may use (without one: the gauges)"
     return {
         "/healthz": get("healthz", "200 while the process is alive", _JSON, public=True),
         "/readyz": get("readyz", "200 once ready, 503 from a shutdown on", _JSON, public=True),
-        "/metrics": get("metrics", "Prometheus figures", "text/plain", public=True),
+        "/metrics": get("metrics", figures, "text/plain", public=not metrics_role),
         "/templates": get(
             "list_templates", "the templates the caller may use", _JSON, public=False
         ),
@@ -330,14 +334,18 @@ def _server_paths(secured: bool) -> dict[str, Any]:
 
 
 def openapi_document(
-    offers: Iterable[Offer], *, secured: bool, title: str = "wumbo serve"
+    offers: Iterable[Offer],
+    *,
+    secured: bool,
+    metrics_role: bool = False,
+    title: str = "wumbo serve",
 ) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``offers`` (see the module); ``secured``: the template
-    routes need a bearer token."""
+    routes need a bearer token; ``metrics_role``: so does ``/metrics``."""
     from wumbo._version import __version__
 
     schemas = _Schemas()
-    paths = _server_paths(secured)
+    paths = _server_paths(secured, metrics_role)
     for record, served in offers:
         paths.update(_template_paths(record, served, schemas, secured))
     schemas.finish()
