@@ -94,3 +94,22 @@ def test_records_are_flushed_once_a_second(tmp_path: Path) -> None:
         assert out.read_bytes().count(b"\n") == 2
     finally:
         files.close()
+
+
+def test_attrs_classes_and_msgspec_structs_are_written_as_objects() -> None:
+    import attrs
+    import msgspec
+
+    @attrs.define
+    class Point:
+        x: int
+        tags: list[str]
+
+    class Total(msgspec.Struct):
+        units: int
+
+    assert json.loads(output_line(1, Point(1, ["a"]))) == {
+        "line": 1,
+        "output": {"x": 1, "tags": ["a"]},
+    }
+    assert output_line(2, Total(3)) == b'{"line": 2, "output": {"units": 3}}\n'

@@ -258,6 +258,21 @@ def _global_flags() -> argparse.ArgumentParser:
     return flags
 
 
+def _subcommand(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],  # pyright: ignore[reportPrivateUsage]
+    name: str,
+    handler: _Handler,
+    summary: str,
+    description: str,
+) -> argparse.ArgumentParser:
+    """A subcommand that takes the flags of ``wumbo`` itself and runs ``handler``."""
+    parser = commands.add_parser(
+        name, parents=[_global_flags()], help=summary, description=description
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of the ``wumbo`` command and its subcommands.
 
@@ -276,19 +291,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_flags(parser, default=False)
     commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
     _add_run(commands)
-    demo = commands.add_parser(
+    _subcommand(
+        commands,
         "demo",
-        parents=[_global_flags()],
-        help="run the example pipeline on the data shipped with wumbo",
-        description="Run validate | convert | price (with a retry and a cache) on the orders "
-        "shipped with wumbo, with pipeline.map and pipeline.amap, and show what happened.",
+        _demo,
+        "run the example pipeline on the data shipped with wumbo",
+        "Run validate | convert | price (with a retry and a cache) on the orders shipped with "
+        "wumbo, with pipeline.map and pipeline.amap, and show what happened.",
     )
-    demo.set_defaults(handler=_demo)
-    listing = commands.add_parser(
+    listing = _subcommand(
+        commands,
         "list",
-        parents=[_global_flags()],
-        help="list the registered templates, plugins included",
-        description="List the templates of the registry (built-ins, entry-point plugins and "
+        _list,
+        "list the registered templates, plugins included",
+        "List the templates of the registry (built-ins, entry-point plugins and "
         "WUMBO_PLUGIN_PATHS files) with their categories and aliases.",
     )
     listing.add_argument(
@@ -296,24 +312,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CATEGORY",
         help="only the templates of this category (validator, transformer, workflow, ...)",
     )
-    listing.set_defaults(handler=_list)
-    info = commands.add_parser(
+    info = _subcommand(
+        commands,
         "info",
-        parents=[_global_flags()],
-        help="show a pipeline's stages and types, or a registered template's metadata",
-        description="Show the stages of a pipeline in a module (MODULE:ATTR) in order, with "
-        "their input, output and declared error types and their marks (async, blocking, "
-        "decorators); or the metadata of a registered template (by name or alias).",
+        _info,
+        "show a pipeline's stages and types, or a registered template's metadata",
+        "Show the stages of a pipeline in a module (MODULE:ATTR) in order, with their input, "
+        "output and declared error types and their marks (async, blocking, decorators); or "
+        "the metadata of a registered template (by name or alias).",
     )
     info.add_argument(
         "name", metavar="MODULE:ATTR|NAME", help="a pipeline in a module, or a template name"
     )
     info.add_argument(
-        "--mermaid",
-        action="store_true",
-        help="print the pipeline's Mermaid flowchart instead",
+        "--mermaid", action="store_true", help="print the pipeline's Mermaid flowchart instead"
     )
-    info.set_defaults(handler=_info)
     _add_serve(commands)
     return parser
 

@@ -54,7 +54,40 @@ class ProgressReport(Protocol):
         ...
 
 
-class LineProgress:
+class _Throttled:
+    """A display of a run's progress that shows something at most every ``interval``
+    seconds of ``clock`` (its class's `INTERVAL` unless given)."""
+
+    INTERVAL: float = LINE_INTERVAL
+
+    def __init__(
+        self,
+        display: Display,
+        total: int | None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        interval: float | None = None,
+    ) -> None:
+        self.display = display
+        self._total = total
+        self._clock = clock
+        self._interval = self.INTERVAL if interval is None else interval
+        self._started = self._shown = clock()
+        self._begin()
+
+    def _begin(self) -> None:
+        """Start showing (nothing to do for plain lines)."""
+
+    def _due(self) -> float | None:
+        """The time now when ``interval`` seconds passed since the last showing, else None."""
+        now = self._clock()
+        if now - self._shown < self._interval:
+            return None
+        self._shown = now
+        return now
+
+
+class LineProgress(_Throttled):
     """Plain lines ``done/total items, failed failed, rate items/s``, at most once a second.
 
     ``total`` may be ``None`` (then ``done items, ...``).
@@ -66,26 +99,11 @@ class LineProgress:
         10 items, 0 failed, 5 items/s
     """
 
-    def __init__(
-        self,
-        display: Display,
-        total: int | None,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        interval: float = LINE_INTERVAL,
-    ) -> None:
-        self.display = display
-        self._total = total
-        self._clock = clock
-        self._interval = interval
-        self._started = self._shown = clock()
-
     def update(self, done: int, failed: int) -> None:
         """Print a line when ``interval`` seconds passed since the last one."""
-        now = self._clock()
-        if now - self._shown < self._interval:
+        now = self._due()
+        if now is None:
             return
-        self._shown = now
         rate = done / (now - self._started)
         count = f"{done}/{self._total}" if self._total is not None else f"{done}"
         self.display.line(f"{count} items, {failed} failed, {rate:,.0f} items/s")
@@ -94,7 +112,7 @@ class LineProgress:
         """Nothing to tidy: the summary follows."""
 
 
-class BarProgress:
+class BarProgress(_Throttled):
     """A rich progress bar: bar, ``done/total``, failures, items/s, elapsed time and ETA.
 
     The bar is moved at most every ``interval`` seconds (rich's speed and redraw are too
@@ -108,14 +126,9 @@ class BarProgress:
         True
     """
 
-    def __init__(
-        self,
-        display: Display,
-        total: int | None,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        interval: float = BAR_INTERVAL,
-    ) -> None:
+    INTERVAL = BAR_INTERVAL
+
+    def _begin(self) -> None:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -126,9 +139,6 @@ class BarProgress:
             TimeRemainingColumn,
         )
 
-        self.display = display
-        self._clock = clock
-        self._interval = interval
         self._progress: Progress = Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -138,24 +148,22 @@ class BarProgress:
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
-            console=Console(file=display.stream),
+            console=Console(file=self.display.stream),
             transient=False,
             refresh_per_second=1 / BAR_INTERVAL,  # redrawn as often as it moves, no more
             # what the pipeline prints goes above the bar only when the standard output is a
             # terminal too; otherwise it stays where the standard output goes
             redirect_stdout=sys.stdout.isatty(),
         )
-        self._task: TaskID = self._progress.add_task("running", total=total, failed=0, rate="")
+        self._task: TaskID = self._progress.add_task(
+            "running", total=self._total, failed=0, rate=""
+        )
         self._progress.start()
-        self._shown = clock()
 
     def update(self, done: int, failed: int) -> None:
         """Move the bar when ``interval`` seconds passed since it last moved."""
-        now = self._clock()
-        if now - self._shown < self._interval:
-            return
-        self._shown = now
-        self._move(done, failed)
+        if self._due() is not None:
+            self._move(done, failed)
 
     def _move(self, done: int, failed: int) -> None:
         speed = self._progress.tasks[0].speed

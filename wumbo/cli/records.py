@@ -3,7 +3,8 @@
 A success goes to the output file as ``{"line": n, "output": ...}``; a failure goes to the
 errors file as ``{"line", "stage", "position", "error_type", "error", "input"}``. Outputs are
 encoded with `to_json`, which also handles dataclasses, sets, enums, dates, paths,
-decimals and pydantic models; an output that still cannot be encoded (or a ``NaN``, which is
+decimals, pydantic models and, when msgspec is installed, what it encodes (attrs classes,
+msgspec Structs); an output that still cannot be encoded (or a ``NaN``, which is
 not JSON) becomes an error record of the stage ``"write"``, so every item yields exactly one
 record. Records are appended in whole lines and written at least every second.
 
@@ -106,7 +107,23 @@ def to_json(value: object) -> object:
     if callable(dump) and not isinstance(value, type):
         dumped: object = dump(mode="json")
         return dumped
+    to_builtins = _msgspec_to_builtins()  # attrs classes, msgspec Structs...: as wumbo serve
+    if to_builtins is not None:
+        try:
+            return to_builtins(value)
+        except TypeError:
+            pass
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+@functools.cache
+def _msgspec_to_builtins() -> Callable[[object], object] | None:
+    """msgspec's conversion to JSON values when msgspec is installed (the serve extra)."""
+    try:
+        import msgspec
+    except ImportError:
+        return None
+    return msgspec.to_builtins
 
 
 _encode: Final[Callable[[object], str]] = json.JSONEncoder(
