@@ -91,3 +91,28 @@ def test_the_typing_guide_is_a_case_file_with_the_guides_line_numbers(tmp_path: 
     assert runner.GUIDE_CASE in {path.name for path in for_mypy} & {
         path.name for path in for_pyright
     }
+
+
+def test_the_guides_quoted_messages_are_what_the_checkers_must_report() -> None:
+    quoted: dict[str, list[str]] = runner.quoted_messages(runner.GUIDE.read_text())
+    assert len(quoted["mypy"]) == 2
+    assert len(quoted["pyright"]) == 2
+    case = runner.MISTYPED_CASE
+    output = "".join(f"  /tmp/x/{case}:9:5 - {message}\n" for message in quoted["pyright"])
+    reported = runner.Outcome("pyright", 1, output, ((case, 9), (case, 9)))
+    judged = runner.judged_against_the_guide(reported)
+    assert judged.ok
+    assert "the ones docs/typing.md quotes" in judged.output
+    changed = output.replace("reportOperatorIssue", "reportCallIssue")
+    judged = runner.judged_against_the_guide(runner.Outcome("pyright", 1, changed, ()))
+    assert not judged.ok
+    assert "docs/typing.md quotes, for pyright" in judged.output
+
+
+def test_the_mistyped_case_is_the_guide_with_one_ignore_removed(tmp_path: Path) -> None:
+    guide = runner.write_guide_case(tmp_path).read_text().splitlines()
+    mistyped = runner.write_mistyped_case(tmp_path).read_text().splitlines()
+    changed = [(a, b) for a, b in zip(guide, mistyped, strict=True) if a != b]
+    assert len(changed) == 1
+    assert "# type: ignore" in changed[0][0]
+    assert "# type: ignore" not in changed[0][1]

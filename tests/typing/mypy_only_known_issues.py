@@ -3,11 +3,14 @@
 Pins as in known_issues.py. MISSED ERROR: wrong code mypy accepts today; pyright reports each
 of these (pyright_only_inference.py has them as expected errors). Once mypy reports one, that
 line fails: move it to the shared incorrect cases with its ``# type: ignore[<code>]``.
+FALSE ERROR (#5): valid code mypy rejects, with its marker. WITHOUT WUMBO (#3, #6): what mypy
+does whatever wumbo does, shown on a minimal example.
 
 Why mypy only: when a call's type context does not fit a typed overload, mypy retries the
-untyped overload (``expect(hint: object)``), and when an argument holds ``Any`` and several overloads match, mypy makes the
-whole result ``Any``: so a pipeline composed with a stage returning ``Any``
-loses even its input type.
+untyped overload (``expect(hint: object)``), and when an argument holds ``Any`` and several
+overloads match, mypy makes the whole result ``Any``: so a pipeline composed with a stage
+returning ``Any`` loses even its input type. A declared type is also a type context: it can
+steer mypy to an overload the value alone would not pick (#4, #7).
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Never, TypeVar, assert_type
 
-from wumbo import Result, Template, expect, fallback, template
+from wumbo import Result, Template, expect, fallback, pipe, template
 
-from _stages import ErrA, check_a, parse, show
+from _stages import ErrA, check_a, double, parse, show
 
 split = template(str.split)
 parse_t = template(parse)
@@ -54,6 +57,15 @@ leaked_by_declaration: Template[int, Result[int, ErrA]] = fallback(check_a, chec
 #    reports the other lambda. A declared type, or a ``def``, avoids it.
 parse_t.then(fallback(lambda n: 10 // n, lambda n: n))  # type: ignore[operator]
 identity_declared: Template[int, int] = fallback(lambda n: 10 // n, lambda n: n)
+
+# 7. Templates written out followed by a starred list: mypy reads the list as possibly empty
+#    and types the written-out part alone, dropping the list's declared error (pyright gives
+#    Unknown, an error in strict mode where it is stored). Give run-time lists to pipe_all.
+checks: list[Template[int, int, ErrA]] = [check_a_t]
+assert_type(pipe(template(double), *checks), Template[int, int])
+#    A declared type that leaves the list's error out makes mypy read the list as empty, the
+#    identity ``pipe()`` (pyright reports it).
+declared_without_error: Template[int, int] = pipe(*checks)
 
 # 3. ``case Success(value)`` on a Result: mypy narrows an open generic base to its subclass
 #    with ``Any`` type arguments, so the value is ``Any`` (pyright keeps it). Without wumbo:

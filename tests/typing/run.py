@@ -31,7 +31,9 @@ What each checker reads:
   (in the repo only).
 * docs/typing.md, the typing guide: its python code blocks, written to ``typing_guide_md.py``
   with every other line blank, so an error's line number is the guide's own. Both checkers,
-  in both runs: the guide says each ``assert_type`` in it is what both checkers infer.
+  in both runs: the guide says each ``assert_type`` in it is what both checkers infer. A
+  second copy, ``typing_guide_mistyped_md.py``, has the ignore of the guide's mistyped ``|``
+  removed: the errors each checker reports there must be the ones the guide quotes.
 
 A correct case is an ``assert_type(...)``; an incorrect one ends in ``# type: ignore[<code>]``
 (``# pyright: ignore[<rule>]`` in pyright-only files). Both checkers report an ignore that no
@@ -55,6 +57,7 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -71,6 +74,12 @@ ROOT = HERE.parent.parent
 STUBS = ROOT / "stubs"
 GUIDE = ROOT / "docs" / "typing.md"
 GUIDE_CASE = "typing_guide_md.py"
+# The guide's mistyped ``|``, its ignore removed: the errors both checkers report there must be
+# the messages the guide quotes under "mypy --strict:" and "pyright strict:".
+MISTYPED_CASE = "typing_guide_mistyped_md.py"
+_MISTYPED_LINE = "broken = validate | aggregate"
+_QUOTED = re.compile(r"^(mypy --strict|pyright strict):\n\n```text\n(.*?)```", re.M | re.S)
+_IGNORE = re.compile(r"\s+# type: ignore\[[^\]]*\]")
 PYPROJECT = ROOT / "pyproject.toml"
 MYPY_ONLY = "mypy_only_"
 PYRIGHT_ONLY = "pyright_only_"
@@ -162,6 +171,55 @@ def write_guide_case(folder: Path) -> Path:
     path = folder / GUIDE_CASE
     path.write_text(guide_code(GUIDE.read_text(encoding="utf-8")), encoding="utf-8")
     return path
+
+
+def write_mistyped_case(folder: Path) -> Path:
+    """The guide's code with the ignore of its mistyped ``|`` removed, in ``folder``."""
+    code = guide_code(GUIDE.read_text(encoding="utf-8"))
+    lines = [
+        _IGNORE.sub("", line) if _MISTYPED_LINE in line else line for line in code.splitlines()
+    ]
+    path = folder / MISTYPED_CASE
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def quoted_messages(markdown: str) -> dict[str, list[str]]:
+    """The error messages the guide quotes for its mistyped ``|``, by checker."""
+    quoted: dict[str, list[str]] = {"mypy": [], "pyright": []}
+    for label, block in _QUOTED.findall(markdown):
+        quoted["mypy" if label.startswith("mypy") else "pyright"] = block.strip().splitlines()
+    return quoted
+
+
+def reported_messages(outcome: Outcome, file_name: str) -> list[str]:
+    """The ``error: ...`` messages ``outcome`` reports in ``file_name``, in order."""
+    return [
+        "error: " + line.split("error: ", 1)[1].strip()
+        for line in outcome.output.splitlines()
+        if file_name in line and "error: " in line
+    ]
+
+
+def judged_against_the_guide(outcome: Outcome) -> Outcome:
+    """``outcome`` with the mistyped case's errors checked against the guide's quotes: they
+    are expected (and left out) when they are exactly what the guide quotes, else an error."""
+    expected = quoted_messages(GUIDE.read_text(encoding="utf-8"))[outcome.checker]
+    reported = reported_messages(outcome, MISTYPED_CASE)
+    errors = tuple(error for error in outcome.errors if error[0] != MISTYPED_CASE)
+    output = outcome.output
+    if reported != expected:
+        errors += ((GUIDE.name, 0),)
+        output += (
+            f"\ndocs/typing.md quotes, for {outcome.checker}:\n  "
+            + "\n  ".join(expected)
+            + f"\nbut {outcome.checker} reports:\n  "
+            + "\n  ".join(reported)
+        )
+    else:
+        output += f"\n({len(reported)} errors in {MISTYPED_CASE}: the ones docs/typing.md quotes)"
+    only_expected = outcome.status != 0 and len(errors) == 0
+    return Outcome(outcome.checker, 0 if only_expected else outcome.status, output, errors)
 
 
 def pyright_executable() -> Path:
@@ -372,12 +430,12 @@ def scratch_cases(scratch: Path) -> tuple[list[Path], list[Path]]:
     for_mypy, for_pyright = case_files(installed=True)
     for path in {*for_mypy, *for_pyright}:
         shutil.copy2(path, folder / path.name)
-    guide = write_guide_case(folder)
+    guide = [write_guide_case(folder), write_mistyped_case(folder)]
     config = json.dumps(_SCRATCH_PYRIGHTCONFIG, indent=2)
     (folder / "pyrightconfig.json").write_text(config, encoding="utf-8")
     return (
-        [*(folder / path.name for path in for_mypy), guide],
-        [*(folder / path.name for path in for_pyright), guide],
+        [*(folder / path.name for path in for_mypy), *guide],
+        [*(folder / path.name for path in for_pyright), *guide],
     )
 
 
@@ -451,14 +509,15 @@ def _timed(check: Callable[[], Outcome], files: int) -> tuple[Outcome, float, in
 
 def in_repo_suite() -> bool:
     with tempfile.TemporaryDirectory(prefix="wumbo-typing-guide-") as directory:
-        guide = write_guide_case(Path(directory))
+        guide = [write_guide_case(Path(directory)), write_mistyped_case(Path(directory))]
         for_mypy, for_pyright = case_files()
-        for_mypy, for_pyright = [*for_mypy, guide], [*for_pyright, guide]
+        for_mypy, for_pyright = [*for_mypy, *guide], [*for_pyright, *guide]
         results = [
-            _timed(lambda: run_mypy(for_mypy), len(for_mypy)),
-            _timed(lambda: run_pyright(for_pyright), len(for_pyright)),
+            _timed(lambda: judged_against_the_guide(run_mypy(for_mypy)), len(for_mypy)),
+            _timed(lambda: judged_against_the_guide(run_pyright(for_pyright)), len(for_pyright)),
         ]
-        return _print_suite("in the repo", results, sorted({*for_mypy, *for_pyright}))
+        cases = sorted({*for_mypy, *for_pyright} - {guide[1]})
+        return _print_suite("in the repo", results, cases)
 
 
 def installed_suite() -> bool:
@@ -467,24 +526,41 @@ def installed_suite() -> bool:
         cache = environment.folder / "mypy-cache"
         results = [
             _timed(
-                lambda: run_installed_mypy(environment, for_mypy, cache_dir=cache), len(for_mypy)
+                lambda: judged_against_the_guide(
+                    run_installed_mypy(environment, for_mypy, cache_dir=cache)
+                ),
+                len(for_mypy),
             ),
-            _timed(lambda: run_installed_pyright(environment, for_pyright), len(for_pyright)),
+            _timed(
+                lambda: judged_against_the_guide(run_installed_pyright(environment, for_pyright)),
+                len(for_pyright),
+            ),
         ]
-        return _print_suite("installed from a wheel", results, sorted({*for_mypy, *for_pyright}))
+        cases = sorted(path for path in {*for_mypy, *for_pyright} if path.name != MISTYPED_CASE)
+        return _print_suite("installed from a wheel", results, cases)
 
 
-def cold_mypy_seconds() -> tuple[float, Outcome]:
-    """mypy --strict on a small file importing wumbo, installed, with an empty cache."""
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cold_mypy_seconds() -> tuple[float, float, Outcome]:
+    """mypy --strict on a small file importing wumbo, installed, with an empty cache.
+
+    Returns the wall-clock seconds, the CPU seconds mypy used (user + system: steadier on a
+    loaded machine, where the wall clock mostly measures waiting) and mypy's outcome.
+    """
     with installed_wumbo() as (environment, scratch):
         folder = scratch / "cold"
         folder.mkdir()
         (folder / "uses_wumbo.py").write_text(_COLD_FILE, encoding="utf-8")
-        started = time.perf_counter()
+        cpu_before, started = _children_cpu_seconds(), time.perf_counter()
         outcome = run_installed_mypy(
             environment, [folder / "uses_wumbo.py"], cache_dir=scratch / "cold-cache"
         )
-        return time.perf_counter() - started, outcome
+        wall, cpu = time.perf_counter() - started, _children_cpu_seconds() - cpu_before
+        return wall, cpu, outcome
 
 
 def main_suite(*, in_repo: bool = True, installed: bool = True) -> int:
@@ -558,9 +634,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     if arguments.cold_mypy:
-        seconds, outcome = cold_mypy_seconds()
+        wall, cpu, outcome = cold_mypy_seconds()
         print(outcome.output.rstrip())
-        print(f"mypy --strict, cold cache, one file importing wumbo: {seconds:.1f}s")
+        print(
+            f"mypy --strict, cold cache, one file importing wumbo: {wall:.1f}s "
+            f"({cpu:.1f}s of CPU time)"
+        )
         return 0 if outcome.ok else 1
     if arguments.self_test:
         problems = self_test()

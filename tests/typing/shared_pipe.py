@@ -72,6 +72,11 @@ assert_type(pipe(), Template[Any, Any])  # the identity
 assert_type(pipe_all(steps), Template[Any, Any, Any])
 assert_type(pipe_all([parse, double]), Template[Any, Any, Any])  # plain functions
 assert_type(pipe_all([parse, double]) | show, Template[Any, str, Any])
+# a starred list of one Template type is a pipeline of that type, its declared error kept
+# (the identity's overload comes last, so a list that may be empty is not read as ``pipe()``)
+checks: list[Template[int, int, ErrA]] = [check_a_t, check_a_t]
+assert_type(pipe(*checks), Template[int, int, ErrA])
+assert_type(parse_t | pipe(*checks), Template[str, int, ErrA])
 
 # ============================================================================================
 # Incorrect cases
@@ -86,6 +91,7 @@ bad_pipe_all_list: object = pipe_all(parse)  # type: ignore[arg-type]
 bad_pipe_run: object = pipe(parse_t, check_a_t).run(1)  # type: ignore[arg-type]
 bad_pipe_then: object = pipe(parse_t, check_b_t) | double  # type: ignore[operator]
 bad_pipe_arg: object = pipe(3)  # type: ignore[call-overload]
+bad_pipe_21: object = pipe(parse_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, double_t, show_t)  # type: ignore[call-overload]
 bad_pipe_inline: object = pipe(template(parse_checked), template(shout))  # type: ignore[misc, type-var]
 bad_pipe_inline_error: Template[str, str] = pipe(template(parse_checked), template(show))  # type: ignore[type-var]
 

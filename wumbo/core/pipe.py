@@ -72,8 +72,6 @@ NoError = TypeVar("NoError", bound=Never)
 
 
 @overload
-def pipe(*, name: str | None = None) -> Template[Any, Any]: ...
-@overload
 def pipe(s1: Template[T1, T2, F1], /, *, name: str | None = None) -> Template[T1, T2, F1]: ...
 
 
@@ -804,6 +802,10 @@ def pipe(
     | F19
     | F20,
 ]: ...
+# The identity comes last: a starred list may be empty, and read as ``pipe()`` first it would
+# be typed ``Template[Any, Any, Never]``, its stages' declared errors dropped.
+@overload
+def pipe(*, name: str | None = None) -> Template[Any, Any]: ...
 def pipe(*stages: Callable[[Any], Any], name: str | None = None) -> Template[Any, Any, Any]:
     """Compose Templates given as arguments into one pipeline (``pipe()`` is the identity).
 
