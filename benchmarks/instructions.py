@@ -68,10 +68,18 @@ def count(suite: str, ident: str, loops: int) -> float:
             command = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
             command += [sys.executable, "-m", "benchmarks.instructions", "--child", suite, ident]
             command += [str(n)]
-            env = {**os.environ, "PYTHONHASHSEED": "0"}
+            # same hashes in both runs, and neither writes bytecode caches the other reads
+            env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
             subprocess.run(command, check=True, capture_output=True, env=env)
             totals.append(_total(out))
-    return (totals[1] - totals[0]) / loops
+    per_call = (totals[1] - totals[0]) / loops
+    if per_call <= 0:
+        raise SystemExit(
+            f"{suite} {ident}: the counted run executed no more instructions than the empty one "
+            f"({totals[1]:,} vs {totals[0]:,}): something else changed between the runs (a "
+            f"checkout being edited or tested at the same time?); run it on a quiet checkout"
+        )
+    return per_call
 
 
 def main(argv: list[str] | None = None) -> int:
