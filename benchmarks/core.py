@@ -4,7 +4,9 @@ For N = 1, 5 and 20 stages of ``inc`` (``def inc(x: int) -> int: return x + 1``)
 
 * the baseline, a hand-written nested call ``inc(inc(...inc(x)))`` (generated source);
 * the same wrapped once in returns' ``Success``;
-* wumbo's Result call ``pipeline(x)`` and plain call ``pipeline.run(x)``;
+* wumbo's Result call ``pipeline(x)`` and plain call ``pipeline.run(x)``, and beside them the
+  plain call of the same stages unannotated (``def inc(x): return x + 1``) and as lambdas, whose
+  results wumbo checks for a ``Result`` at run time, and the Result call of the unannotated ones;
 * toolz and cytoolz ``compose_left(*fns)``, returns ``flow(x, *fns)`` and ``pipe(*fns)``,
   and Expression ``pipe(x, *fns)``;
 
@@ -46,6 +48,11 @@ def inc(x: int) -> int:
     return x + 1
 
 
+def inc_unannotated(x):  # type: ignore[no-untyped-def]
+    """The same addition without annotations: wumbo checks its result for a Result at run time."""
+    return x + 1
+
+
 def boom(x: int) -> int:
     """The failing stage of the failure-path benchmark."""
     raise ValueError(x)
@@ -82,6 +89,8 @@ def success_candidates(n: int) -> list[Candidate]:
     group = f"N={n}"
     fns = (inc,) * n
     pipeline = wumbo_pipe(*fns)
+    unannotated = wumbo_pipe(*(inc_unannotated,) * n)
+    lambdas = wumbo_pipe(*[lambda x: x + 1 for _ in range(n)])
     value, success = _equals(START + n), _equals(Success(START + n))
 
     def make(
@@ -96,6 +105,27 @@ def success_candidates(n: int) -> list[Candidate]:
         make("success_nested", "Success(nested call)", "f(x)", {"f": success_nested}, success),
         make("wumbo_result", "wumbo pipeline(x) [Result]", "p(x)", {"p": pipeline}, success),
         make("wumbo_plain", "wumbo pipeline.run(x) [plain]", "p.run(x)", {"p": pipeline}, value),
+        make(
+            "wumbo_plain_unannotated",
+            "wumbo pipeline.run(x) [plain], unannotated stages",
+            "p.run(x)",
+            {"p": unannotated},
+            value,
+        ),
+        make(
+            "wumbo_plain_lambdas",
+            "wumbo pipeline.run(x) [plain], lambdas",
+            "p.run(x)",
+            {"p": lambdas},
+            value,
+        ),
+        make(
+            "wumbo_result_unannotated",
+            "wumbo pipeline(x) [Result], unannotated stages",
+            "p(x)",
+            {"p": unannotated},
+            success,
+        ),
         make("toolz", "toolz compose_left(*fns)", "f(x)", {"f": toolz.compose_left(*fns)}, value),
         make(
             "cytoolz",
@@ -167,6 +197,12 @@ def failure_candidates() -> list[Candidate]:
     ]
 
 
+def candidates() -> list[Candidate]:
+    """Every row of the report, group by group, each group's baseline first."""
+    groups = [success_candidates(n) for n in SIZES] + [failure_candidates()]
+    return [candidate for group in groups for candidate in group]
+
+
 def run(settings: Settings) -> dict[str, Any]:
     """Measure every candidate in one interleaved session, print the report, return its data."""
     groups = {f"N={n}": success_candidates(n) for n in SIZES}
@@ -203,16 +239,23 @@ def run(settings: Settings) -> dict[str, Any]:
         group = f"N={n}"
         for description, key, over in (
             ("plain call / nested call", "wumbo_plain", "nested"),
+            ("plain call, unannotated / nested call", "wumbo_plain_unannotated", "nested"),
+            ("plain call, lambdas / nested call", "wumbo_plain_lambdas", "nested"),
+            (
+                "Result call, unannotated / Success(nested)",
+                "wumbo_result_unannotated",
+                "success_nested",
+            ),
             ("Result call / Success(nested call)", "wumbo_result", "success_nested"),
             ("plain call / cytoolz compose_left", "wumbo_plain", "cytoolz"),
         ):
             value = ratio(group, key, over)
             ratios.append({"group": group, "description": description, "ratio": value})
-            print(f"  N = {n:<3} {description:<44}{value:>7.3f}x")
+            print(f"  N = {n:<3} {description:<46}{value:>7.3f}x")
     value = ratio(failure_group, "wumbo_failure", "try_failure")
     description = "Result call failure / try-except + Failure"
     ratios.append({"group": failure_group, "description": description, "ratio": value})
-    print(f"  N = {FAILURE_SIZE:<3} {description:<44}{value:>7.3f}x")
+    print(f"  N = {FAILURE_SIZE:<3} {description:<46}{value:>7.3f}x")
 
     targets = [
         Target(
@@ -221,6 +264,18 @@ def run(settings: Settings) -> dict[str, Any]:
             1.2,
         )
         for n in (5, 20)
+    ]
+    targets += [
+        Target(
+            f"plain call of {what} <= 1.8x hand-written nested call, N = {n}",
+            ratio(f"N={n}", key, "nested"),
+            1.8,
+        )
+        for n in (5, 20)
+        for what, key in (
+            ("unannotated stages", "wumbo_plain_unannotated"),
+            ("lambdas", "wumbo_plain_lambdas"),
+        )
     ]
     targets += [
         Target(

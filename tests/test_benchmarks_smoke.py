@@ -23,6 +23,9 @@ SUCCESS_ROWS = (
     "Success(nested call)",
     "wumbo pipeline(x) [Result]",
     "wumbo pipeline.run(x) [plain]",
+    "wumbo pipeline.run(x) [plain], unannotated stages",
+    "wumbo pipeline.run(x) [plain], lambdas",
+    "wumbo pipeline(x) [Result], unannotated stages",
     "toolz compose_left(*fns)",
     "cytoolz compose_left(*fns)",
     "returns flow(x, *fns)",
@@ -36,9 +39,12 @@ SECTIONS = {
     "N = 20 stages of inc": SUCCESS_ROWS,
     "failure path: N = 5, stage 3 of 5 raises ValueError": FAILURE_ROWS,
 }
-JSON_GROUPS = {"N=1": 9, "N=5": 9, "N=20": 9, "failure N=5": 2}
+JSON_GROUPS = {"N=1": 12, "N=5": 12, "N=20": 12, "failure N=5": 2}
 RATIOS = (
     "plain call / nested call",
+    "plain call, unannotated / nested call",
+    "plain call, lambdas / nested call",
+    "Result call, unannotated / Success(nested)",
     "Result call / Success(nested call)",
     "plain call / cytoolz compose_left",
     "Result call failure / try-except + Failure",
@@ -46,6 +52,10 @@ RATIOS = (
 TARGETS = (
     "plain call <= 1.2x hand-written nested call, N = 5",
     "plain call <= 1.2x hand-written nested call, N = 20",
+    "plain call of unannotated stages <= 1.8x hand-written nested call, N = 5",
+    "plain call of lambdas <= 1.8x hand-written nested call, N = 5",
+    "plain call of unannotated stages <= 1.8x hand-written nested call, N = 20",
+    "plain call of lambdas <= 1.8x hand-written nested call, N = 20",
     "plain call faster than cytoolz compose_left, N = 5",
     "plain call faster than cytoolz compose_left, N = 20",
     "Result call <= 1.1x Success(nested call), N = 5",
@@ -102,7 +112,7 @@ def test_every_candidate_row_has_positive_numbers(run: Run, title: str) -> None:
 
 def test_every_ratio_is_printed(run: Run) -> None:
     rows = _section(run.stdout, "ratios (same run, minimum over minimum)")
-    assert len(rows) == 10
+    assert len(rows) == 19
     for description in RATIOS:
         pattern = rf"\s+N = \d+\s+{re.escape(description)}\s+{NUMBER}x"
         matches = [re.fullmatch(pattern, row) for row in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
+import pytest
 from returns.result import Success
 
 from wumbo import map_items, template
@@ -16,21 +17,42 @@ def inc(n: int) -> int:
     return n + 1
 
 
+def test_pipelines_built_and_called_once_compile_their_shape_after_two_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(compile_module, "_makers", {})
+    monkeypatch.setattr(compile_module, "_interpreted", {})
+    built = [template(inc) | inc for _ in range(3)]
+    assert [pipeline(1) for pipeline in built] == [Success(3)] * 3
+    assert ["_call" in pipeline.__dict__ for pipeline in built] == [False, False, True]
+
+
 def test_pipelines_of_the_same_shape_share_their_generated_code() -> None:
     def build_and_use() -> None:
         pipeline = template(inc) | inc | (lambda n: n * 2)
-        for _ in range(3):  # the first calls are interpreted, the third compiles
+        for _ in range(3):
             assert pipeline(1) == Success(6)
 
     build_and_use()
-    before = compile_module._maker.cache_info()
+    shapes = dict(compile_module._makers)
     build_and_use()
-    after = compile_module._maker.cache_info()
-    assert after.misses == before.misses
-    assert after.hits == before.hits + 1
+    assert compile_module._makers == shapes  # nothing generated again
 
 
-def test_the_first_calls_are_interpreted_then_the_pipeline_compiles() -> None:
+def test_a_pipeline_of_a_known_shape_binds_its_code_at_the_first_call() -> None:
+    first = template(inc) | (lambda n: n * 2)
+    for _ in range(3):
+        first(1)
+    again = template(inc) | (lambda n: n * 3)
+    assert again(1) == Success(6)
+    assert "_call" in again.__dict__  # compiled at once: no interpreted calls
+
+
+def test_the_first_calls_of_a_new_shape_are_interpreted_then_the_pipeline_compiles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(compile_module, "_makers", {})  # every shape is new
+    monkeypatch.setattr(compile_module, "_interpreted", {})
     pipeline = template(inc) | inc
     assert pipeline(1) == Success(3)
     assert pipeline.run(1) == 3
@@ -40,9 +62,14 @@ def test_the_first_calls_are_interpreted_then_the_pipeline_compiles() -> None:
     assert "_call" in pipeline.__dict__  # compiled: later calls go straight to generated code
     assert pipeline.run(2) == 4
     assert "run" in pipeline.__dict__
+    assert template(inc)(1) == Success(2)  # the next pipeline of that shape is compiled at once
 
 
-def test_the_interpreted_first_calls_fail_like_compiled_ones() -> None:
+def test_the_interpreted_first_calls_fail_like_compiled_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(compile_module, "_makers", {})
+    monkeypatch.setattr(compile_module, "_interpreted", {})
     pipeline = template(int) | inc
     interpreted = pipeline("x").failure()
     pipeline(1)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from returns.result import Failure, Result, Success
 
+import wumbo.core.template as template_module
 from wumbo import Template, template
 from wumbo.core import _returns_internals
 
@@ -126,7 +127,8 @@ def test_the_core_suite_passes_on_the_reference_interpreter() -> None:
 
 
 def test_the_interpreter_is_really_used_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("WUMBO_NO_CODEGEN", "1")
+    # WUMBO_NO_CODEGEN is read when wumbo is imported (the subprocess test above sets it so)
+    monkeypatch.setattr(template_module, "_NO_CODEGEN", True)
     pipeline = template(parse) | explode
     try:
         pipeline.run("3")

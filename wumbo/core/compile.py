@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import functools
 import linecache
+import operator
 from collections.abc import Callable, Sequence
 from types import CodeType
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from returns.result import Failure, Success
 
@@ -38,16 +39,24 @@ from wumbo.core.result import (
     note_prefix,
     unwrap_failed,
 )
-from wumbo.core.stage import Returns, Stage
+from wumbo.core.stage import Stage
 
 __all__ = ["compile_stages"]
 
 _NAMED_LIMIT: Final = 64
 """Up to this many stages are bound as closure names; longer pipelines index a tuple."""
 
+_SHAPES_KEPT: Final = 512
+"""At most this many shapes keep their generated code (the oldest is dropped first)."""
 
-def _call_target(stage: Stage) -> Callable[[Any], Any]:
-    return checked_call(stage) if stage.check else stage.fn
+_LABELS_KEPT: Final = 1024
+"""At most this many (shape, pipeline name) pairs keep their renamed code object."""
+
+# A stage's kind, callable and check flag, read straight from the slots behind its read-only
+# properties (one C call each: binding a pipeline reads them for every stage).
+_kind_of: Final = operator.attrgetter("_kind")
+_fn_of: Final = operator.attrgetter("_fn")
+_check_of: Final = operator.attrgetter("_check")
 
 
 class _Source:
@@ -69,7 +78,7 @@ depends on nothing else, so it is generated once per shape."""
 
 
 def shape_of(stages: Sequence[Stage]) -> Shape:
-    """What the generated code of ``stages`` depends on.
+    """What the generated code of ``stages`` depends on: each stage's `Stage.kind`.
 
     Examples:
         >>> from wumbo.core.stage import Stage
@@ -78,9 +87,7 @@ def shape_of(stages: Sequence[Stage]) -> Shape:
         >>> shape_of([Stage.of(inc), Stage.of(lambda n: n)])
         ((True, False, False), (False, False, False))
     """
-    return tuple(
-        (stage.returns is Returns.PLAIN, stage.is_async, stage.blocking) for stage in stages
-    )
+    return tuple(map(_kind_of, stages))
 
 
 def _stage_lines(source: _Source, shape: Shape, *, plain: bool, is_async: bool) -> None:
@@ -97,13 +104,13 @@ def _stage_lines(source: _Source, shape: Shape, *, plain: bool, is_async: bool) 
         if passes_plain:
             source.add(f"{pad}x = {call}", index)
             continue
-        on_failure = "raise" if plain else "return"
+        on_failure = "raise _failed_plain" if plain else "return _failed"
         source.add(f"{pad}r = {call}", index)
         source.add(f"{pad}c = r.__class__")
         source.add(f"{pad}if c is _S:")
         source.add(f"{pad}    x = r{VALUE_OF_SUCCESS}")
         source.add(f"{pad}elif c is _F:")
-        source.add(f"{pad}    {on_failure} _failed({index}, r, x)")
+        source.add(f"{pad}    {on_failure}({index}, r, x, _stages)")
         source.add(f"{pad}else:")
         source.add(f"{pad}    x = r")
 
@@ -112,19 +119,18 @@ def _generate(shape: Shape, *, plain: bool, is_async: bool) -> tuple[str, dict[i
     source = _Source()
     named = len(shape) <= _NAMED_LIMIT
     stage_params = [f"s{i}" for i in range(len(shape))] if named else ["S"]
-    params = ", ".join(["_raised", "_note_raised", "_failed", *stage_params])
-    source.add(f"def _make({params}):")
+    source.add(f"def _make({', '.join(['_stages', *stage_params])}):")
     source.add(f"    {'async ' if is_async else ''}def run(x):")
     source.add("        try:")
     source.add("            pass")
     _stage_lines(source, shape, plain=plain, is_async=is_async)
     source.add("        except Exception as e:")
     if plain:
-        source.add("            _note_raised(e, x)")
+        source.add("            _note_raised(e, x, _stages, _at)")
         source.add("            raise")
         source.add("        return x")
     else:
-        source.add("            return _raised(e, x)")
+        source.add("            return _raised(e, x, _stages, _at)")
         if FAST:  # Success(x) without the constructor's call chain (see _returns_internals)
             source.add("        r = _new(_S)")
             source.add("        _set_inner(r, x)")
@@ -135,19 +141,22 @@ def _generate(shape: Shape, *, plain: bool, is_async: bool) -> tuple[str, dict[i
     return "\n".join(source.lines) + "\n", source.stage_of_line
 
 
-@functools.lru_cache(maxsize=512)
-def _maker(shape: Shape, plain: bool, is_async: bool) -> tuple[Callable[..., Any], dict[int, int]]:
-    """The generated ``_make`` for one shape, and its bytecode offset -> stage index map.
+_makers: dict[tuple[Shape, bool, bool], Callable[..., Any]] = {}
+"""The generated ``_make`` per (shape, plain, is_async); it holds no user function."""
 
-    Cached by shape (bounded; it holds no user function), so a new pipeline of a known shape
-    costs no code generation or ``compile()``.
-    """
+
+def _maker(shape: Shape, plain: bool, is_async: bool) -> Callable[..., Any]:
+    """Generate and ``compile()`` the ``_make`` of one shape, and keep it (bounded)."""
     source, stage_of_line = _generate(shape, plain=plain, is_async=is_async)
     namespace: dict[str, Any] = {
         "_S": Success,
         "_F": Failure,
         "_new": object.__new__,
         "_set_inner": set_inner,
+        "_raised": _raised,
+        "_note_raised": _note_raised,
+        "_failed": _failed,
+        "_failed_plain": _failed_plain,
     }
     if is_async and any(blocking for _, _, blocking in shape):
         import anyio.to_thread  # loaded only for pipelines that need a worker thread
@@ -156,17 +165,54 @@ def _maker(shape: Shape, plain: bool, is_async: bool) -> tuple[Callable[..., Any
     exec(compile(source, _register_source(source), "exec"), namespace)
     make: Callable[..., Any] = namespace["_make"]
     run_code = next(c for c in make.__code__.co_consts if isinstance(c, CodeType))
-    return make, _stage_offsets(run_code, stage_of_line)
+    namespace["_at"] = _stage_offsets(run_code, stage_of_line)
+    if len(_makers) >= _SHAPES_KEPT:
+        del _makers[next(iter(_makers))]
+    _makers[shape, plain, is_async] = make
+    return make
+
+
+@functools.lru_cache(maxsize=_LABELS_KEPT)
+def _labelled(make: Callable[..., Any], label: str) -> CodeType:
+    """The code of ``make``'s runner renamed after a pipeline, so tracebacks and pdb show the
+    pipeline's name.
+
+    Cached (by the ``_make`` function's identity and the name): building the same pipeline
+    again, in a function per call, reuses the code object.
+    """
+    run_code = next(c for c in make.__code__.co_consts if isinstance(c, CodeType))
+    return run_code.replace(co_name=label, co_qualname=label)
+
+
+_INTERPRETED_CALLS: Final = 2
+"""Calls of a new shape that run on the reference interpreter before the shape is compiled."""
+
+_interpreted: dict[Shape, int] = {}
+"""How many calls of each shape not yet generated were interpreted (holds no user function)."""
 
 
 def compile_stages(
-    stages: Sequence[Stage], *, plain: bool, is_async: bool, label: str = "pipeline"
-) -> Callable[[Any], Any]:
+    stages: Sequence[Stage],
+    *,
+    plain: bool,
+    is_async: bool,
+    label: str = "pipeline",
+    interpret_first: bool = False,
+) -> Callable[[Any], Any] | None:
     """Return the runner for ``stages``, its code generated once per shape.
 
     ``plain=False`` returns ``Success``/``Failure``; ``plain=True`` returns the value or raises
     the original exception with a PEP 678 note. ``is_async=True`` returns a coroutine function
     that awaits async stages and sends blocking stages to a worker thread.
+
+    With ``interpret_first=True`` (sync calls of unchecked stages), the first calls of a shape
+    whose code was never generated give ``None``: the caller runs them on the reference
+    interpreter, so a pipeline built and called once pays for no code generation. After
+    `_INTERPRETED_CALLS` such calls of one shape, from any pipelines, the shape is compiled.
+
+    Binding a known shape to a pipeline's stages costs one call of the generated ``_make``: no
+    inspection, no code generation, no per-stage bookkeeping (failures find their stage's name
+    and position from ``stages`` only when they happen).
 
     Examples:
         >>> from wumbo.core.stage import Stage
@@ -174,45 +220,80 @@ def compile_stages(
         >>> run("7")
         7
     """
-    total = len(stages)
-    make, stage_at = _maker(shape_of(stages), plain, is_async)
-    raised_notes = [note_prefix(s.name, i + 1, total, "raised") for i, s in enumerate(stages)]
-    returned_notes = [note_prefix(s.name, i + 1, total, "returned") for i, s in enumerate(stages)]
-
-    names = [stage.name for stage in stages]
-    new_exception = Exception.__new__
-
-    def raised(error: Exception, value: object) -> Failure[StageError]:
-        # Failure(StageError(...)) without constructor calls: this is the failure path's cost
-        # (tests pin that the result equals what the constructors build).
-        traceback = error.__traceback__
-        assert traceback is not None  # caught in the generated frame: always has a traceback
-        index = stage_at[traceback.tb_lasti]
-        stage_error = new_exception(StageError)
-        SET_WHERE(stage_error, (names[index], index + 1, total, value, error))
-        stage_error.__cause__ = error
-        return cast("Failure[StageError]", new_failure(stage_error))
-
-    def note_raised(error: Exception, value: object) -> None:
-        traceback = error.__traceback__
-        index = stage_at.get(traceback.tb_lasti, -1) if traceback is not None else -1
-        if index >= 0:  # not one of our own re-raises of a returned Failure
-            error.add_note(raised_notes[index] + bounded_repr(value))
-
-    def failed(index: int, container: Failure[Any], value: object) -> Any:
-        target = failure_note_target(container)
-        if target is not None:
-            target.add_note(returned_notes[index] + bounded_repr(value))
-        if plain:
-            return unwrap_failed(container)
-        return container
-
-    targets = [_call_target(stage) for stage in stages]
-    bound = targets if total <= _NAMED_LIMIT else [tuple(targets)]
-    runner: Callable[[Any], Any] = make(raised, note_raised, failed, *bound)
+    shape = shape_of(stages)
+    make = _makers.get((shape, plain, is_async))
+    checked = any(map(_check_of, stages))
+    if make is None:
+        if interpret_first and not checked:
+            calls = _interpreted.get(shape, 0)
+            if calls < _INTERPRETED_CALLS:
+                if len(_interpreted) >= _SHAPES_KEPT:
+                    _interpreted.clear()
+                _interpreted[shape] = calls + 1
+                return None
+        make = _maker(shape, plain, is_async)
+    stages = tuple(stages)
+    if checked:
+        targets = [checked_call(stage) if stage.check else stage.fn for stage in stages]
+    else:
+        targets = list(map(_fn_of, stages))
+    bound = targets if len(stages) <= _NAMED_LIMIT else [tuple(targets)]
+    runner: Callable[[Any], Any] = make(stages, *bound)
     # tracebacks and pdb show the pipeline's name for the generated frame
-    runner.__code__ = runner.__code__.replace(co_name=label, co_qualname=label)
+    runner.__code__ = _labelled(make, label)
     return runner
+
+
+# -- the failure paths the generated code calls ---------------------------------------------
+
+
+def _raised(error: Exception, value: object, stages: Sequence[Stage], at: dict[int, int]) -> Any:
+    """``Failure(StageError(...))`` for a stage that raised, without constructor calls: this is
+    the failure path's cost (tests pin that the result equals what the constructors build)."""
+    traceback = error.__traceback__
+    assert traceback is not None  # caught in the generated frame: always has a traceback
+    index = at[traceback.tb_lasti]
+    stage_error = _new_exception(StageError)
+    SET_WHERE(stage_error, (stages[index].name, index + 1, len(stages), value, error))
+    stage_error.__cause__ = error
+    return new_failure(stage_error)
+
+
+_new_exception: Final = Exception.__new__
+
+
+def _note_raised(
+    error: Exception, value: object, stages: Sequence[Stage], at: dict[int, int]
+) -> None:
+    """The plain path's note on an exception a stage raised (before it is re-raised)."""
+    traceback = error.__traceback__
+    index = at.get(traceback.tb_lasti, -1) if traceback is not None else -1
+    if index >= 0:  # not one of our own re-raises of a returned Failure
+        prefix = note_prefix(stages[index].name, index + 1, len(stages), "raised")
+        error.add_note(prefix + bounded_repr(value))
+
+
+def _note_returned(
+    index: int, container: Failure[Any], value: object, stages: Sequence[Stage]
+) -> None:
+    target = failure_note_target(container)
+    if target is not None:
+        prefix = note_prefix(stages[index].name, index + 1, len(stages), "returned")
+        target.add_note(prefix + bounded_repr(value))
+
+
+def _failed(index: int, container: Failure[Any], value: object, stages: Sequence[Stage]) -> Any:
+    """A stage returned ``container``, a ``Failure``: note where, and return it as it is."""
+    _note_returned(index, container, value, stages)
+    return container
+
+
+def _failed_plain(
+    index: int, container: Failure[Any], value: object, stages: Sequence[Stage]
+) -> BaseException:
+    """A stage returned a ``Failure`` on the plain path: note where, give what to raise."""
+    _note_returned(index, container, value, stages)
+    return unwrap_failed(container)
 
 
 def _register_source(source: str) -> str:

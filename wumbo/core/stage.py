@@ -17,13 +17,13 @@ import enum
 import functools
 import importlib
 import inspect
+import operator
 import sys
 import types
 import typing
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from returns.result import Failure, Result, Success
 
@@ -159,6 +159,16 @@ class _Inspection(typing.NamedTuple):
     returns: Returns
     in_hint: object
     out_hint: object
+    kinds: tuple[tuple[bool, bool, bool], tuple[bool, bool, bool]]
+    """`Stage.kind` when not blocking and when blocking, built once per callable."""
+
+
+def _inspection(
+    name: str, is_async: bool, returns: Returns, in_hint: object, out_hint: object
+) -> _Inspection:
+    plain = returns is Returns.PLAIN
+    kinds = ((plain, is_async, False), (plain, is_async, True))
+    return _Inspection(name, is_async, returns, in_hint, out_hint, kinds)
 
 
 _inspections: dict[int, tuple[weakref.ref[Any], _Inspection]] = {}
@@ -178,7 +188,7 @@ def _forget(key: int, ref: weakref.ref[Any]) -> None:
 def _inspect(fn: Callable[[Any], Any]) -> _Inspection:
     name = _callable_name(fn)
     if type(fn) in (SyncStep, AsyncStep):  # wumbo's own steps: nothing to look up
-        return _Inspection(name, isinstance(fn, AsyncStep), Returns.UNKNOWN, Any, Any)
+        return _inspection(name, isinstance(fn, AsyncStep), Returns.UNKNOWN, Any, Any)
     signature = _unary_signature(fn, name)
     hints = _resolved_hints(_hint_target(fn))
     out_hint = hints.get("return", MISSING)
@@ -187,7 +197,7 @@ def _inspect(fn: Callable[[Any], Any]) -> _Inspection:
     if signature is not None and signature.parameters:
         first = next(iter(signature.parameters.values()))
         in_hint = hints.get(first.name, MISSING)
-    return _Inspection(name, _is_async(fn), returns, in_hint, _value_hint(out_hint, returns))
+    return _inspection(name, _is_async(fn), returns, in_hint, _value_hint(out_hint, returns))
 
 
 def _inspected(fn: Callable[[Any], Any]) -> _Inspection:
@@ -213,28 +223,108 @@ def _inspected(fn: Callable[[Any], Any]) -> _Inspection:
     return inspection
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Stage:
     """A callable and what composition knows about it: name, sync or async, return kind, hints.
 
-    Create one with `Stage.of`; stages are immutable, compare by their callable and
-    options, and pickle by re-inspecting their callable.
+    Create one with `Stage.of`; stages are immutable (read-only attributes), compare by their
+    callable and options, and pickle by re-inspecting their callable.
 
     Examples:
         >>> async def fetch(url: str) -> bytes:
         ...     return b""
         >>> Stage.of(fetch).is_async
         True
+        >>> Stage.of(fetch).name = "other"
+        Traceback (most recent call last):
+        ...
+        AttributeError: property 'name' of 'Stage' object has no setter
     """
 
-    fn: Callable[[Any], Any]
-    name: str
-    is_async: bool
-    returns: Returns
-    in_hint: object
-    out_hint: object
-    blocking: bool = False
-    check: bool = False
+    # Slots written once by ``of`` and read through read-only properties: building a stage is
+    # on the path of every ``template(f)`` and ``|`` (a frozen dataclass costs several times
+    # more to build, one ``object.__setattr__`` call per field).
+    __slots__ = (
+        "_blocking",
+        "_check",
+        "_fn",
+        "_in_hint",
+        "_is_async",
+        "_kind",
+        "_name",
+        "_out_hint",
+        "_returns",
+    )
+
+    _fn: Callable[[Any], Any]
+    _name: str
+    _is_async: bool
+    _returns: Returns
+    _in_hint: object
+    _out_hint: object
+    _blocking: bool
+    _check: bool
+    _kind: tuple[bool, bool, bool]
+
+    if TYPE_CHECKING:
+
+        @property
+        def fn(self) -> Callable[[Any], Any]:
+            """The callable the stage calls."""
+            ...
+
+        @property
+        def name(self) -> str:
+            """The name used in messages, ``repr`` and failures."""
+            ...
+
+        @property
+        def is_async(self) -> bool:
+            """Whether the callable is ``async def`` (or a callable object whose call is)."""
+            ...
+
+        @property
+        def returns(self) -> Returns:
+            """What the return annotation promises: plain value, Result or unknown."""
+            ...
+
+        @property
+        def in_hint(self) -> object:
+            """The first parameter's hint, or `MISSING`."""
+            ...
+
+        @property
+        def out_hint(self) -> object:
+            """The hint of the value passed on (``X`` of ``Result[X, E]``), or `MISSING`."""
+            ...
+
+        @property
+        def blocking(self) -> bool:
+            """Whether async runs send this sync stage to a worker thread."""
+            ...
+
+        @property
+        def check(self) -> bool:
+            """Whether beartype checks every call against the hints."""
+            ...
+
+        @property
+        def kind(self) -> tuple[bool, bool, bool]:
+            """What generated code depends on: (passes a plain value on, async, blocking)."""
+            ...
+
+    else:  # C-level getters: reading a stage costs no Python frame
+        fn = property(operator.attrgetter("_fn"), doc="The callable the stage calls.")
+        name = property(operator.attrgetter("_name"), doc="The name used in messages.")
+        is_async = property(operator.attrgetter("_is_async"), doc="Whether it is async def.")
+        returns = property(operator.attrgetter("_returns"), doc="What its annotation promises.")
+        in_hint = property(operator.attrgetter("_in_hint"), doc="The first parameter's hint.")
+        out_hint = property(operator.attrgetter("_out_hint"), doc="The value passed on's hint.")
+        blocking = property(operator.attrgetter("_blocking"), doc="Sent to a worker thread.")
+        check = property(operator.attrgetter("_check"), doc="Checked by beartype per call.")
+        kind = property(operator.attrgetter("_kind"), doc="What generated code depends on.")
+
+    def __init__(self) -> None:
+        raise TypeError("create a stage with Stage.of(fn)")
 
     @classmethod
     def of(
@@ -261,16 +351,17 @@ class Stage:
         if not callable(fn):
             raise TypeError(f"expected a callable stage taking one argument, got {describe(fn)}")
         known = _inspected(fn)
-        return cls(
-            fn,
-            name or known.name,
-            known.is_async,
-            known.returns,
-            known.in_hint,
-            known.out_hint,
-            blocking,
-            check,
-        )
+        stage: Stage = object.__new__(cls)
+        stage._fn = fn
+        stage._name = name or known.name
+        stage._is_async = known.is_async
+        stage._returns = known.returns
+        stage._in_hint = known.in_hint
+        stage._out_hint = known.out_hint
+        stage._blocking = blocking
+        stage._check = check
+        stage._kind = known.kinds[blocking]
+        return stage
 
     def replace(
         self, *, name: str | None = None, blocking: bool | None = None, check: bool | None = None
@@ -289,7 +380,13 @@ class Stage:
         )
 
     def _key(self) -> tuple[object, ...]:
-        return (self.fn, self.name, self.blocking, self.check)
+        return (self._fn, self._name, self._blocking, self._check)
+
+    def __repr__(self) -> str:
+        options = "".join(
+            f", {option}=True" for option in ("blocking", "check") if getattr(self, option)
+        )
+        return f"Stage.of({self._fn!r}, name={self._name!r}{options})"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Stage) and self._key() == other._key()

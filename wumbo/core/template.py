@@ -60,8 +60,16 @@ X = TypeVar("X")
 E2 = TypeVar("E2")
 
 _NAME_PARTS = 6
-_INTERPRETED_CALLS = 2
-"""A pipeline's first calls run on the reference interpreter; the next one compiles it."""
+
+# Read straight from the slots behind a Stage's read-only properties (one C call each).
+_is_async_of = operator.attrgetter("_is_async")
+_fn_of = operator.attrgetter("_fn")
+_name_of = operator.attrgetter("_name")
+
+
+_NO_CODEGEN = bool(os.environ.get("WUMBO_NO_CODEGEN"))
+"""``WUMBO_NO_CODEGEN`` was set when wumbo was imported: every pipeline then runs on the
+reference interpreter (read once: looking it up per pipeline would cost more than building one)."""
 
 
 def stages_of(operand: object, site: Callable[[], str]) -> tuple[Stage, ...]:
@@ -148,12 +156,12 @@ class Template(Generic[A, B, E]):
         doc: str | None = None,
         wrapped: object = None,
     ) -> None:
-        set_ = object.__setattr__
-        set_(self, "_stages", stages)
-        set_(self, "_name", name)
-        set_(self, "__doc__", doc)
+        attributes = self.__dict__  # Template.__setattr__ refuses: it is immutable
+        attributes["_stages"] = stages
+        attributes["_name"] = name
+        attributes["__doc__"] = doc
         if wrapped is not None:
-            set_(self, "__wrapped__", wrapped)
+            attributes["__wrapped__"] = wrapped
 
     # -- identity ------------------------------------------------------------------------------
 
@@ -173,13 +181,14 @@ class Template(Generic[A, B, E]):
         """The explicit name, else the stage names joined with `` | `` (shortened when long)."""
         if self._name is not None:
             return self._name
-        names = [stage.name for stage in self._stages]
-        if not names:
+        stages = self._stages
+        if not stages:
             return "identity"
-        if len(names) > _NAME_PARTS:
-            hidden = len(names) - _NAME_PARTS + 1
-            names = [*names[: _NAME_PARTS - 2], f"... {hidden} more ...", names[-1]]
-        return " | ".join(names)
+        if len(stages) <= _NAME_PARTS:
+            return " | ".join(map(_name_of, stages))
+        names = list(map(_name_of, stages))
+        hidden = len(names) - _NAME_PARTS + 1
+        return " | ".join([*names[: _NAME_PARTS - 2], f"... {hidden} more ...", names[-1]])
 
     @property
     def is_async(self) -> bool:
@@ -192,7 +201,7 @@ class Template(Generic[A, B, E]):
             >>> (template(str.strip) | fetch).is_async
             True
         """
-        return any(stage.is_async for stage in self._stages)
+        return any(map(_is_async_of, self._stages))
 
     def __repr__(self) -> str:
         return f"<Template {self.__name__}>"
@@ -276,8 +285,7 @@ class Template(Generic[A, B, E]):
     def _runner(self, path: str) -> Callable[[Any], Any]:
         cached: Callable[[Any], Any] | None = self.__dict__.get(path)
         if cached is None:
-            cached = self._build(path)
-            object.__setattr__(self, path, cached)
+            cached = self.__dict__[path] = self._build(path)
         return cached
 
     def _build(self, path: str) -> Callable[[Any], Any]:
@@ -292,9 +300,11 @@ class Template(Generic[A, B, E]):
         return self._compiled(plain=plain, is_async=False)
 
     def _compiled(self, *, plain: bool, is_async: bool) -> Callable[[Any], Any]:
-        if os.environ.get("WUMBO_NO_CODEGEN"):  # the reference interpreter, for debugging
+        if _NO_CODEGEN:  # the reference interpreter, for debugging
             return interpret_stages(self._stages, plain=plain, is_async=is_async)
-        return compile_stages(self._stages, plain=plain, is_async=is_async, label=self.__name__)
+        runner = compile_stages(self._stages, plain=plain, is_async=is_async, label=self.__name__)
+        assert runner is not None  # not interpret_first: always a runner
+        return runner
 
     if TYPE_CHECKING:
 
@@ -307,24 +317,33 @@ class Template(Generic[A, B, E]):
         # backed by a C attrgetter avoids a Python-level ``__call__`` frame on every call.
         __call__ = property(operator.attrgetter("_call"))
 
-    def _interprets(self) -> bool:
-        """Whether this call runs on the reference interpreter instead of compiling now.
+    def _first_runner(self, path: str) -> Callable[[Any], Any] | None:
+        """The runner for this call of ``_call`` or ``run``, or ``None`` to interpret it.
 
-        A pipeline's first calls are interpreted, so a pipeline built and called once (as in a
-        function that builds its pipeline) never pays for code generation; the call after that
-        compiles. Async and checked pipelines compile at once.
+        A pipeline whose shape was compiled before binds that code at once (microseconds, see
+        `wumbo.core.compile`). The first calls of a shape never compiled run on the reference
+        interpreter, so a pipeline built and called once never pays for code generation; the
+        call after that compiles the shape. Async and checked pipelines compile at once.
         """
-        calls: int = self.__dict__.get("_interpreted_calls", 0)
-        if calls >= _INTERPRETED_CALLS or any(s.is_async or s.check for s in self._stages):
-            return False
-        object.__setattr__(self, "_interpreted_calls", calls + 1)
-        return True
+        cached: Callable[[Any], Any] | None = self.__dict__.get(path)
+        if cached is not None:  # a bound method taken before the first call
+            return cached
+        stages = self._stages
+        if _NO_CODEGEN or any(map(_is_async_of, stages)):
+            return self._runner(path)
+        runner = compile_stages(
+            stages, plain=path == "run", is_async=False, label=self.__name__, interpret_first=True
+        )
+        if runner is not None:
+            self.__dict__[path] = runner
+        return runner
 
     def _call(self, value: Any) -> Any:
         """The Result call path before it is compiled: interpret, or compile, store and run."""
-        if self._interprets():
-            return call_stages(self._stages, [s.fn for s in self._stages], False, value)
-        return self._runner("_call")(value)
+        runner = self._first_runner("_call")
+        if runner is None:
+            return call_stages(self._stages, list(map(_fn_of, self._stages)), False, value)
+        return runner(value)
 
     def run(self, value: A) -> B:
         """Run the pipeline and return the plain value, or raise the original exception.
@@ -343,9 +362,10 @@ class Template(Generic[A, B, E]):
             ...     print(error.__notes__[-1])
             wumbo: stage 'int' (1 of 1) raised this on input 'twelve'
         """
-        if self._interprets():
-            return call_stages(self._stages, [s.fn for s in self._stages], True, value)  # type: ignore[no-any-return]
-        return self._runner("run")(value)  # type: ignore[no-any-return]
+        runner = self._first_runner("run")
+        if runner is None:
+            return call_stages(self._stages, list(map(_fn_of, self._stages)), True, value)  # type: ignore[no-any-return]
+        return runner(value)  # type: ignore[no-any-return]
 
     async def acall(self, value: A) -> Result[B, E | StageError]:
         """``await tpl.acall(x)``: the Result call in async code (asyncio or trio).
