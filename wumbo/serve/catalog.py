@@ -50,7 +50,13 @@ from wumbo.framework import (
     UserContext,
 )
 from wumbo.serve.codec import Codec
-from wumbo.serve.errors import ServeError, pipeline_failure, template_failure
+from wumbo.serve.errors import (
+    ServeError,
+    declared_error_types,
+    declared_status,
+    pipeline_failure,
+    template_failure,
+)
 from wumbo.serve.loading import as_template
 from wumbo.serve.settings import SettingsError
 
@@ -93,8 +99,8 @@ def served_pipeline(name: str, value: object) -> ServedTemplate:
     """``value`` (a core Template, or an object with ``__wumbo_template__()``) served as
     ``name``: its JSON decoded and encoded by its types. A class-based template (a
     ``BaseTemplate`` instance) answers its failures as a registered one does (422
-    ``template_failed``); a core Template answers a declared error with a 422 and a raising
-    stage with a 500.
+    ``template_failed``); a core Template answers a declared error with a 422 (or the
+    ``http_status`` its type names: a bad one is refused here) and a raising stage with a 500.
 
     Examples:
         >>> from wumbo import template
@@ -105,8 +111,14 @@ def served_pipeline(name: str, value: object) -> ServedTemplate:
         'template_failure'
     """
     pipeline = as_template(value, name)
-    failure = template_failure if isinstance(value, BaseTemplate) else pipeline_failure
-    return ServedTemplate(name, pipeline, Codec.of(pipeline), failure)
+    if isinstance(value, BaseTemplate):
+        return ServedTemplate(name, pipeline, Codec.of(pipeline), template_failure)
+    for error_type in declared_error_types(pipeline):
+        try:
+            declared_status(error_type)
+        except ValueError as error:
+            raise SettingsError(f"{name}: {error}") from None
+    return ServedTemplate(name, pipeline, Codec.of(pipeline), pipeline_failure)
 
 
 def metadata_record(

@@ -25,11 +25,19 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from wumbo._log import get_logger
+from wumbo.core.describe import Pipeline, stage_infos
 from wumbo.core.result import StageError, bounded_repr
 from wumbo.decorators.timeout import StageTimeout
 from wumbo.runtime.errors import ItemTimeout
 
-__all__ = ["ServeError", "internal_error", "pipeline_failure", "template_failure"]
+__all__ = [
+    "ServeError",
+    "declared_error_types",
+    "declared_status",
+    "internal_error",
+    "pipeline_failure",
+    "template_failure",
+]
 
 _logger = get_logger("wumbo.serve")
 
@@ -130,10 +138,59 @@ def _returned_by(error: object) -> dict[str, Any]:
     return {}
 
 
+DECLARED_STATUS: Final = 422
+"""The status of a declared error whose type names none (``http_status``)."""
+
+
+def declared_status(error_type: object) -> int:
+    """The HTTP status a served pipeline answers a declared error of ``error_type`` with: its
+    class attribute ``http_status`` (a client or server error, 400 to 599), else 422.
+
+    Examples:
+        >>> class NotFound(LookupError):
+        ...     http_status = 404
+        >>> declared_status(NotFound), declared_status(ValueError)
+        (404, 422)
+        >>> class Wrong(Exception):
+        ...     http_status = 200
+        >>> declared_status(Wrong)
+        Traceback (most recent call last):
+        ...
+        ValueError: Wrong.http_status must be an int from 400 to 599 (an error answer), got int 200
+    """
+    status = getattr(error_type, "http_status", DECLARED_STATUS)
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+        name = getattr(error_type, "__name__", repr(error_type))
+        raise ValueError(
+            f"{name}.http_status must be an int from 400 to 599 (an error answer), got "
+            f"{type(status).__name__} {status!r}"
+        )
+    return status
+
+
+def declared_error_types(pipeline: Pipeline) -> list[object]:
+    """The error types ``pipeline``'s stages declare, nested pipelines included, each once.
+
+    Examples:
+        >>> from wumbo import Failure, Result, template
+        >>> def parse(text: str) -> Result[int, ValueError | KeyError]:
+        ...     return Failure(KeyError(text))
+        >>> declared_error_types(template(parse) | abs)
+        [<class 'ValueError'>, <class 'KeyError'>]
+    """
+    found: dict[object, None] = {}
+    pending: list[Pipeline] = [pipeline]
+    while pending:
+        for info in stage_infos(pending.pop()):
+            found.update(dict.fromkeys(info.errors))
+            pending.extend(info.inner)
+    return list(found)
+
+
 def pipeline_failure(failure: object, *, debug: bool) -> ServeError:
     """The error for a served pipeline's ``Failure(failure)``: a declared error (``E`` of a
-    stage's ``-> Result[X, E]``) is a 422 ``declared_error`` naming its type, message, stage
-    and position; a `StageError` (a stage raised) is a 500 ``stage_failed``
+    stage's ``-> Result[X, E]``) is a 422 ``declared_error`` (or the ``http_status`` its class
+    names, see `declared_status`) naming its type, message, stage and position; a `StageError` (a stage raised) is a 500 ``stage_failed``
     naming the stage and the error's type, its message and traceback only in the log (and in
     the answer with ``debug``); a timeout is a 504.
 
@@ -168,7 +225,9 @@ def pipeline_failure(failure: object, *, debug: bool) -> ServeError:
             },
         )
     details = {"error_type": type(failure).__name__, **_returned_by(failure)}
-    return ServeError(422, "declared_error", str(failure), details=details)
+    return ServeError(
+        declared_status(type(failure)), "declared_error", str(failure), details=details
+    )
 
 
 def internal_error(error: BaseException, *, debug: bool) -> ServeError:

@@ -38,11 +38,16 @@ from typing import Any, Final
 
 import msgspec
 
-from wumbo.core.describe import Pipeline, stage_infos, type_label
+from wumbo.core.describe import Pipeline, type_label
 from wumbo.core.stage import MISSING
 from wumbo.serve.catalog import ServedTemplate
 from wumbo.serve.codec import Codec
-from wumbo.serve.errors import pipeline_failure
+from wumbo.serve.errors import (
+    DECLARED_STATUS,
+    declared_error_types,
+    declared_status,
+    pipeline_failure,
+)
 
 __all__ = ["OPENAPI_VERSION", "Offer", "openapi_document"]
 
@@ -123,8 +128,9 @@ def _json(schema: dict[str, Any], media: str = _JSON) -> dict[str, Any]:
     return {"content": {media: {"schema": schema}}}
 
 
-def declared_error_names(pipeline: Pipeline) -> list[str]:
-    """The names of the error types ``pipeline``'s stages declare (nested pipelines too).
+def declared_error_names(pipeline: Pipeline, status: int = DECLARED_STATUS) -> list[str]:
+    """The names of the error types ``pipeline``'s stages declare (nested pipelines too) that
+    are answered with ``status`` (see `declared_status`).
 
     Examples:
         >>> from wumbo import Failure, Result, template
@@ -133,13 +139,14 @@ def declared_error_names(pipeline: Pipeline) -> list[str]:
         >>> declared_error_names(template(parse) | abs)
         ['KeyError', 'ValueError']
     """
-    names: set[str] = set()
-    pending: list[Pipeline] = [pipeline]
-    while pending:
-        for info in stage_infos(pending.pop()):
-            names.update(type_label(error) for error in info.errors)
-            pending.extend(info.inner)
-    return sorted(names)
+    errors = declared_error_types(pipeline)
+    return sorted({type_label(error) for error in errors if declared_status(error) == status})
+
+
+def _declared_statuses(pipeline: Pipeline) -> list[int]:
+    """The statuses other than 422 that ``pipeline``'s declared errors are answered with."""
+    statuses = {declared_status(error) for error in declared_error_types(pipeline)}
+    return sorted(statuses - {DECLARED_STATUS})
 
 
 class _Schemas:
@@ -210,6 +217,27 @@ def _failures_422(served: ServedTemplate | None) -> list[dict[str, Any]]:
     return [*answers, output]
 
 
+def _declared_answers(pipeline: Pipeline, failures: dict[str, Any]) -> dict[str, Any]:
+    """The answers of the declared errors whose types name a status of their own
+    (``http_status``), each combined with what that status already answers."""
+    answers: dict[str, Any] = {}
+    for status in _declared_statuses(pipeline):
+        key, names = str(status), declared_error_names(pipeline, status)
+        answer = _error(
+            _codes("declared_error"), error_type={"enum": names}, stage=_TEXT, position=_WHOLE
+        )
+        said = f"declared errors: {', '.join(names)}"
+        prior: tuple[str, dict[str, Any]] | None = _ERRORS.get(key)
+        if key in failures:
+            prior = (failures[key]["description"], failures[key]["content"][_JSON]["schema"])
+        answers[key] = (
+            {"description": said, **_json(answer)}
+            if prior is None
+            else {"description": f"{prior[0]}; or {said}", **_json({"anyOf": [prior[1], answer]})}
+        )
+    return answers
+
+
 def _misfit() -> dict[str, Any]:
     return _error(_codes("input_misfit"), path=_TEXT, expected=_TEXT, type=_TEXT)
 
@@ -244,6 +272,8 @@ def _template_paths(
             **_json(raised),
         },
     }
+    if served is not None and core:
+        failures.update(_declared_answers(served.pipeline, failures))
     output = {
         "type": "object",
         "required": ["template", "output"],
