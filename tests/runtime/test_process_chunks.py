@@ -144,3 +144,30 @@ def test_an_unbounded_source_streams_in_bounded_memory_and_closes_cleanly(
                 break
     assert source.pulled <= 4 * ITEMS + bound
     assert not workers_started_since(before, seconds=0)  # ended before close() returned
+
+
+def test_a_worker_killed_while_it_writes_leaves_the_write_lock_free() -> None:
+    import os
+    import pickle
+    import subprocess
+    import sys
+
+    from wumbo.runtime.result_channel import WriteLock
+
+    lock = WriteLock.new()
+    dies_holding_it = (
+        f"import os, pickle; lock = pickle.loads({pickle.dumps(lock)!r}); lock.__enter__(); "
+        "os._exit(3)"
+    )
+    done = subprocess.run([sys.executable, "-c", dies_holding_it], timeout=60, check=False)
+    assert done.returncode == 3
+    taken = threading.Event()
+
+    def take() -> None:
+        with lock:
+            taken.set()
+
+    threading.Thread(target=take, daemon=True).start()
+    assert taken.wait(30), "the dead worker's lock was never released"
+    lock.remove()
+    assert not os.path.exists(lock.path)

@@ -35,14 +35,18 @@ Examples:
 
 from __future__ import annotations
 
+import fcntl
+import os
 import pickle
+import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.reduction import ForkingPickler
-from multiprocessing.synchronize import Lock
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from wumbo.runtime.outcomes import Outcomes
@@ -79,7 +83,7 @@ class ResultChannel(Generic[T]):
     ) -> None:
         self.generation = generation
         self._reader, self.writer = context.Pipe(duplex=False)
-        self.lock: Lock = context.Lock()
+        self.lock = WriteLock.new()
         self._tasks: dict[int, _Expected[T]] = {}
         self._thread = threading.Thread(
             target=self._read,
@@ -108,6 +112,7 @@ class ResultChannel(Generic[T]):
     def close(self) -> None:
         """Close the parent's write end; call it once no worker of the pool can write any more."""
         self.writer.close()
+        self.lock.remove()
 
     def join(self) -> None:
         """Wait until the reader thread has read everything and ended."""
@@ -139,11 +144,65 @@ class ResultChannel(Generic[T]):
         on_drained(self)
 
 
-_sink: list[tuple[Connection, Lock]] = []
+class WriteLock:
+    """The lock a pool's workers write under: ``flock`` on a file of its own.
+
+    Not a ``multiprocessing.Lock``: the kernel releases a ``flock`` when its holder dies, so a
+    worker killed while it writes cannot leave the lock held for the others; and there is no
+    semaphore for multiprocessing's resource tracker to clean up, which Python 3.13 refuses
+    ("Reentrant call into the multiprocessing resource tracker") when the cyclic garbage
+    collector finalizes one while the tracker is busy. It pickles as its path; each process
+    opens the file once, on first use, and the parent deletes it when the pool is gone.
+
+    Examples:
+        >>> import pickle
+        >>> lock = WriteLock.new()
+        >>> in_a_worker = pickle.loads(pickle.dumps(lock))
+        >>> with in_a_worker:
+        ...     in_a_worker.path == lock.path
+        True
+        >>> lock.remove(); os.path.exists(lock.path)
+        False
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    @classmethod
+    def new(cls) -> WriteLock:
+        """A lock on a new file, deleted by `remove` (or when the lock is collected)."""
+        descriptor, path = tempfile.mkstemp(prefix="wumbo-results-", suffix=".lock")
+        os.close(descriptor)
+        lock = cls(path)
+        lock._removal = weakref.finalize(lock, Path(path).unlink, missing_ok=True)
+        return lock
+
+    _removal: Callable[[], object] | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (WriteLock, (self.path,))
+
+    def __enter__(self) -> None:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CLOEXEC)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def remove(self) -> None:
+        """Delete the file of a lock made by `new` (its pool's workers are gone)."""
+        if self._removal is not None:
+            self._removal()
+
+
+_sink: list[tuple[Connection, WriteLock]] = []
 """In a worker process: where `run_calls` writes (set once by `install_sink`)."""
 
 
-def install_sink(writer: Connection, lock: Lock) -> None:
+def install_sink(writer: Connection, lock: WriteLock) -> None:
     """The pool's ``initializer``: remember the channel's write end in this worker."""
     _sink[:] = [(writer, lock)]
 
