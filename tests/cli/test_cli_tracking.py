@@ -71,3 +71,32 @@ def test_a_timed_pipeline_pickles() -> None:
     run = copy.run(Numbered(2, 8))
     assert (run.line, run.result) == (2, Success(4))
     assert [stage.name for stage in run.stages] == ["declared", "half"]
+
+
+def test_the_generator_and_its_derived_functions_track_alike() -> None:
+    """What ``WUMBO_NO_CODEGEN=1`` runs (the drivers) gives what the derived functions give."""
+    from wumbo.cli.reading import Malformed
+    from wumbo.cli.tracking import _run, _timed  # pyright: ignore[reportPrivateUsage]
+    from wumbo.core.effects import drive, drive_async
+    from wumbo.core.effects_compile import derived
+
+    timed = _timed(template(half, check=True) | declared)
+    atimed = _timed(template(ahalf, check=True, name="half") | declared)
+    items = (Numbered(1, 8), Numbered(2, 6), Numbered(3, "x"), Numbered(4, Malformed("{", "bad")))
+    for item in items:
+        ways = (
+            drive(_run, timed, item),
+            derived(_run, is_async=False)(timed, item),
+            anyio.run(drive_async, _run, atimed, item),
+            anyio.run(derived(_run, is_async=True), atimed, item),
+        )
+        seen = {
+            (
+                run.line,
+                type(run.result).__name__,
+                run.result.value_or(None),
+                tuple((stage.name, stage.ok) for stage in run.stages),
+            )
+            for run in ways
+        }
+        assert len(seen) == 1, seen

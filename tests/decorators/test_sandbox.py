@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,10 @@ def double(n: int) -> int:
 async def double_later(n: int) -> int:
     await anyio.sleep(0)
     return n * 2
+
+
+def process_id(_: object) -> int:
+    return os.getpid()
 
 
 def checked(n: int) -> Result[int, str]:
@@ -248,6 +253,27 @@ def test_a_whole_pipeline_runs_in_one_sandbox() -> None:
     sandboxed = sandbox(wall_seconds=WALL)(template(int) | double)
     assert [stage.name for stage in sandboxed.stages] == ["sandbox(int | double)"]
     assert sandboxed.run("5") == 10
+
+
+def test_the_drivers_run_the_sandbox_like_the_derived_functions() -> None:
+    """What ``WUMBO_NO_CODEGEN=1`` runs (the generator, driven) sandboxes as the default does."""
+    from wumbo.core.effects import drive, drive_async
+    from wumbo.core.effects_compile import derived
+    from wumbo.decorators.sandbox import _sandboxed  # pyright: ignore[reportPrivateUsage]
+
+    limits = SandboxOptions(wall_seconds=WALL)
+    ways: tuple[Callable[[Any, Any], Any], ...] = (
+        lambda inner, value: drive(_sandboxed, limits, inner, value),
+        lambda inner, value: derived(_sandboxed, is_async=False)(limits, inner, value),
+        lambda inner, value: anyio.run(drive_async, _sandboxed, limits, inner, value),
+        lambda inner, value: anyio.run(derived(_sandboxed, is_async=True), limits, inner, value),
+    )
+    for run in ways:
+        assert run(template(double), 21) == Success(42)
+        assert run(template(process_id), None) != Success(os.getpid())  # another process
+        assert run(template(checked), -1) == Failure("negative: -1")
+        with pytest.raises(ValueError, match="bad input 'x'"):
+            run(template(reject), "x")
 
 
 def test_async_stage_runs_in_the_sandbox_from_sync_code() -> None:

@@ -31,8 +31,8 @@ from typing import Any, NamedTuple
 from returns.result import Failure, Result, Success
 
 from wumbo.cli.reading import Numbered, Unread
+from wumbo.core.effects import Behaviour, Call, behaviour_step, implementation
 from wumbo.core.stage import Returns, Stage
-from wumbo.core.steps import make_step
 from wumbo.core.template import Template, template
 from wumbo.decorators._wrap import passed_on
 
@@ -70,12 +70,8 @@ class ItemRun(NamedTuple):
 _current: ContextVar[list[StageRun] | None] = ContextVar("wumbo_cli_stage_runs", default=None)
 
 
-def _checked(inner: Template[Any, Any, Any], value: Any) -> Any:
-    return passed_on(inner(value))
-
-
-async def _checked_async(inner: Template[Any, Any, Any], value: Any) -> Any:
-    return passed_on(await inner.acall(value))
+def _checked(inner: Template[Any, Any, Any], value: Any) -> Behaviour:
+    return passed_on((yield Call(inner, value)))
 
 
 class _Timed:
@@ -93,7 +89,8 @@ class _Timed:
         self.call: Any = stage.fn
         if stage.check:
             inner = template(stage.fn, name=stage.name, check=True, blocking=stage.blocking)
-            self.call = functools.partial(_checked_async if stage.is_async else _checked, inner)
+            checked = implementation(_checked, is_async=stage.is_async)
+            self.call = functools.partial(checked, inner)
         self.plain = stage.returns is Returns.PLAIN and not stage.check
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -159,25 +156,13 @@ def _unread(item: Numbered) -> ItemRun:
     return ItemRun(item.line, Failure(item.value), ())
 
 
-def _run_sync(pipeline: Template[Any, Any, Any], item: Numbered) -> ItemRun:
+def _run(pipeline: Template[Any, Any, Any], item: Numbered) -> Behaviour:
     if isinstance(item.value, Unread):
         return _unread(item)
     runs: list[StageRun] = []
     token = _current.set(runs)
     try:
-        result = pipeline(item.value)
-    finally:
-        _current.reset(token)
-    return ItemRun(item.line, result, tuple(runs))
-
-
-async def _run_async(pipeline: Template[Any, Any, Any], item: Numbered) -> ItemRun:
-    if isinstance(item.value, Unread):
-        return _unread(item)
-    runs: list[StageRun] = []
-    token = _current.set(runs)
-    try:
-        result = await pipeline.acall(item.value)
+        result = yield Call(pipeline, item.value)
     finally:
         _current.reset(token)
     return ItemRun(item.line, result, tuple(runs))
@@ -198,5 +183,5 @@ def tracked(pipeline: Template[Any, Any, Any]) -> Template[Numbered, ItemRun]:
     """
     timed = _timed(pipeline)
     name = pipeline.__name__
-    step = make_step(name, timed.is_async, _run_sync, _run_async, timed)
+    step = behaviour_step(name, timed.is_async, _run, timed)
     return template(step, name=name)

@@ -43,13 +43,13 @@ import anyio.to_thread
 from returns.result import Result
 from typing_extensions import TypeVar
 
+from wumbo.core.effects import Behaviour, Call, behaviour_step
 from wumbo.core.template import Template, TemplateFactory
-from wumbo.decorators._instrumented import wrap_whole
 from wumbo.decorators._sandbox_capabilities import SandboxCapabilities
 from wumbo.decorators._sandbox_error import SandboxError, SandboxReason
 from wumbo.decorators._sandbox_options import DEFAULT_ENV_ALLOW, Isolation, MiB, SandboxOptions
 from wumbo.decorators._sandbox_run import SandboxRun, zygote_of
-from wumbo.decorators._wrap import as_template, passed_on
+from wumbo.decorators._wrap import as_template, decorated, passed_on
 from wumbo.decorators.testing import SWITCH
 
 __all__ = [
@@ -85,12 +85,6 @@ def sandbox_capabilities() -> SandboxCapabilities:
     return zygote_of(SandboxOptions()).capabilities
 
 
-def _sandboxed_sync(inner: Template[Any, Any, Any], limits: SandboxOptions, value: Any) -> Any:
-    if SWITCH.settings.bypass_sandbox:
-        return passed_on(inner(value))
-    return passed_on(SandboxRun(inner, value, limits, "asyncio").result())
-
-
 def _current_backend() -> str:
     # The cancellation exception's module names the running anyio back end ("asyncio..." or
     # "trio..."): the sandbox runs an async stage on the same one.
@@ -98,18 +92,36 @@ def _current_backend() -> str:
     return "trio" if module.startswith("trio") else "asyncio"
 
 
-async def _sandboxed_async(
-    inner: Template[Any, Any, Any], limits: SandboxOptions, value: Any
-) -> Any:
-    if SWITCH.settings.bypass_sandbox:
-        return passed_on(await inner.acall(value))
-    run = SandboxRun(inner, value, limits, _current_backend())
-    try:
-        result = await anyio.to_thread.run_sync(run.result, abandon_on_cancel=True)
-    except BaseException:  # cancelled: the supervisor kills the stage and its processes
-        run.abort()
-        raise
-    return passed_on(result)
+class _InSandbox:
+    """Run the stage in a sandbox and wait for its Result: the one part where sync and async differ.
+
+    Sync code waits in its own thread; async code waits in a worker thread that a cancellation
+    abandons, after telling the supervisor to kill the stage and its processes.
+    """
+
+    __slots__ = ("inner", "limits", "value")
+
+    def __init__(self, inner: Template[Any, Any, Any], value: Any, limits: SandboxOptions) -> None:
+        self.inner = inner
+        self.value = value
+        self.limits = limits
+
+    def run_sync(self) -> Result[Any, Any]:
+        return SandboxRun(self.inner, self.value, self.limits, "asyncio").result()
+
+    async def run_async(self) -> Result[Any, Any]:
+        run = SandboxRun(self.inner, self.value, self.limits, _current_backend())
+        try:
+            return await anyio.to_thread.run_sync(run.result, abandon_on_cancel=True)
+        except BaseException:  # cancelled: the supervisor kills the stage and its processes
+            run.abort()
+            raise
+
+
+def _sandboxed(limits: SandboxOptions, inner: Template[Any, Any, Any], value: Any) -> Behaviour:
+    if SWITCH.settings.bypass_sandbox:  # wumbo_testing_mode(): run it here
+        return passed_on((yield Call(inner, value)))
+    return passed_on((yield _InSandbox(inner, value, limits)))
 
 
 @overload
@@ -193,13 +205,8 @@ def sandbox(
 
     def decorate(target: Callable[[Any], Any]) -> Template[Any, Any, Any]:
         pipeline = as_template(target)
-        return wrap_whole(
-            f"sandbox({pipeline.__name__})",
-            pipeline,
-            _sandboxed_sync,
-            _sandboxed_async,
-            limits,
-            blocking=True,
-        )
+        name = f"sandbox({pipeline.__name__})"
+        step = behaviour_step(name, pipeline.is_async, _sandboxed, limits, pipeline)
+        return decorated(name, pipeline, pipeline, step, blocking=not pipeline.is_async)
 
     return decorate
