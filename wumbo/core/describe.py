@@ -34,6 +34,7 @@ from typing import Protocol, TypeGuard, cast
 
 from returns.result import Result
 
+from wumbo.core.effects import drive, drive_async
 from wumbo.core.stage import MISSING, Stage, _hint_target, _resolved_hints  # pyright: ignore[reportPrivateUsage]
 from wumbo.core.steps import SyncStep
 
@@ -134,7 +135,9 @@ def _unwrapped(stage: Stage) -> tuple[tuple[str, ...], Stage]:
 
 def _is_decorator(fn: object) -> bool:
     """Whether a stage's callable is one a wumbo decorator made (``retry``'s step, a cache)."""
-    made_by: object = fn.impl if isinstance(fn, SyncStep) else type(fn)
+    made_by: object = type(fn)
+    if isinstance(fn, SyncStep):  # a driver runs the behaviour itself with WUMBO_NO_CODEGEN
+        made_by = fn.args[0] if fn.impl in (drive, drive_async) and fn.args else fn.impl
     module: object = getattr(made_by, "__module__", None)
     return isinstance(module, str) and module.startswith("wumbo.decorators.")
 
