@@ -272,12 +272,7 @@ def _draw_parallel(info: StageInfo, drawing: _Drawing) -> tuple[str, str]:
     drawing.add(f"{split}{{{{fan_out}}}}")
     drawing.add(f'{join}(["tuple of results"])')
     for inner in info.inner:
-        ends = _draw(inner, drawing)
-        if ends is None:
-            drawing.add(f"{split} --> {join}")
-            continue
-        drawing.add(f"{split} --> {ends[0]}")
-        drawing.add(f"{ends[1]} --> {join}")
+        _draw_between(split, "-->", inner, join, drawing)
     return split, join
 
 
@@ -287,13 +282,18 @@ def _draw_branch(info: StageInfo, drawing: _Drawing) -> tuple[str, str]:
     drawing.add(f'{decide}{{"{_escape(predicate.__name__)}?"}}')
     drawing.add(f'{join}(["{_escape(type_label(info.output))}"])')
     for label, inner in (("yes", if_true), ("no", if_false)):
-        ends = _draw(inner, drawing)
-        if ends is None:
-            drawing.add(f"{decide} -->|{label}| {join}")
-            continue
-        drawing.add(f"{decide} -->|{label}| {ends[0]}")
-        drawing.add(f"{ends[1]} --> {join}")
+        _draw_between(decide, f"-->|{label}|", inner, join, drawing)
     return decide, join
+
+
+def _draw_between(start: str, arrow: str, inner: Pipeline, join: str, drawing: _Drawing) -> None:
+    """``inner`` drawn from ``start`` (by ``arrow``) to ``join``; an empty one is one arrow."""
+    ends = _draw(inner, drawing)
+    if ends is None:
+        drawing.add(f"{start} {arrow} {join}")
+    else:
+        drawing.add(f"{start} {arrow} {ends[0]}")
+        drawing.add(f"{ends[1]} --> {join}")
 
 
 def to_mermaid(pipeline: Pipeline) -> str:
