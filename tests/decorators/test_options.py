@@ -19,6 +19,7 @@ from wumbo import template
 from wumbo.decorators import (
     MetricsCollector,
     MetricsOptions,
+    SandboxOptions,
     TimeoutOptions,
     TraceOptions,
     metrics,
@@ -175,3 +176,11 @@ def test_decorated_stages_pickle_with_their_options() -> None:
     assert traced("6") == Success(6)
     with pytest.raises(TypeError, match="a MetricsCollector cannot be pickled"):
         pickle.dumps(metrics(collector=MetricsCollector())(parse))
+
+
+def test_sandbox_options_share_the_same_base_and_checks() -> None:
+    assert issubclass(SandboxOptions, Options)
+    with pytest.raises(TypeError, match=r"sandbox got unknown options \['netwrk'\]; it takes"):
+        SandboxOptions.build({"netwrk": True})
+    with pytest.raises(ValueError, match="sandbox network must be True or False, got str 'yes'"):
+        SandboxOptions(network="yes")  # type: ignore[arg-type]
