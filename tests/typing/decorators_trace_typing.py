@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import assert_type
 
 from wumbo import Result, StageError, Template, template
-from wumbo.decorators.metrics import MetricsCollector, StageStats, metrics
+from wumbo.decorators.metrics import MetricsCollector, MetricsOptions, StageStats, metrics
 from wumbo.decorators.observers import Observer, StageInfo, add_observer
 from wumbo.decorators.sandbox import MiB, SandboxError, SandboxReason, sandbox
-from wumbo.decorators.trace import trace
+from wumbo.decorators.timeout import TimeoutOptions
+from wumbo.decorators.trace import TraceOptions, trace
 
 from _stages import ErrA, ErrB, check_a, double, fetch, fetch_checked, parse, show
 
@@ -95,6 +96,9 @@ assert_type(collector.snapshot()["parse"], StageStats)
 printer: Observer = Printer()
 reason: SandboxReason = "memory"
 assert_type(SandboxError(reason, "parse", "ran out").reason, SandboxReason)
+assert_type(TimeoutOptions(seconds=2).seconds, float)
+assert_type(TraceOptions(backend="logging").level, int)
+assert_type(MetricsOptions(collector=collector).collector, MetricsCollector | None)
 
 # -- incorrect uses --------------------------------------------------------------------------
 
@@ -109,3 +113,8 @@ bad_uid: object = sandbox(uid="root")  # type: ignore[call-overload]
 bad_reason: SandboxReason = "timeout"  # type: ignore[assignment]
 bad_provider: object = trace(tracer_provider="global")  # type: ignore[call-overload]
 bad_provider_object: object = trace(tracer_provider=object())  # type: ignore[call-overload]
+bad_trace_name: object = trace(backnd="logging")  # type: ignore[call-overload]
+bad_metrics_name: object = metrics(colector=collector)  # type: ignore[call-overload]
+bad_trace_level: object = TraceOptions(level="INFO")  # type: ignore[arg-type]
+bad_metrics_options: object = MetricsOptions(collector=dict())  # type: ignore[arg-type]
+bad_timeout_options: object = TimeoutOptions()  # type: ignore[call-arg]

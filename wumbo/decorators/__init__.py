@@ -39,9 +39,13 @@ if TYPE_CHECKING:
     from wumbo.decorators.fallback import recover as recover
     from wumbo.decorators.metrics import DEFAULT_COLLECTOR as DEFAULT_COLLECTOR
     from wumbo.decorators.metrics import MetricsCollector as MetricsCollector
+    from wumbo.decorators.metrics import MetricsOptions as MetricsOptions
     from wumbo.decorators.metrics import StageStats as StageStats
     from wumbo.decorators.metrics import metrics as metrics
     from wumbo.decorators.metrics import register_prometheus as register_prometheus
+    from wumbo.decorators.observers import Event as Event
+    from wumbo.decorators.observers import Hook as Hook
+    from wumbo.decorators.observers import Hooks as Hooks
     from wumbo.decorators.observers import Observer as Observer
     from wumbo.decorators.observers import StageInfo as StageInfo
     from wumbo.decorators.observers import add_observer as add_observer
@@ -54,6 +58,7 @@ if TYPE_CHECKING:
     from wumbo.decorators.sandbox import MiB as MiB
     from wumbo.decorators.sandbox import SandboxError as SandboxError
     from wumbo.decorators.sandbox import SandboxLimits as SandboxLimits
+    from wumbo.decorators.sandbox import SandboxOptions as SandboxOptions
     from wumbo.decorators.sandbox import SandboxReason as SandboxReason
     from wumbo.decorators.sandbox import sandbox as sandbox
     from wumbo.decorators.sandbox import sandbox_capabilities as sandbox_capabilities
@@ -61,7 +66,9 @@ if TYPE_CHECKING:
     from wumbo.decorators.testing import in_testing_mode as in_testing_mode
     from wumbo.decorators.testing import wumbo_testing_mode as wumbo_testing_mode
     from wumbo.decorators.timeout import StageTimeout as StageTimeout
+    from wumbo.decorators.timeout import TimeoutOptions as TimeoutOptions
     from wumbo.decorators.timeout import timeout as timeout
+    from wumbo.decorators.trace import TraceOptions as TraceOptions
     from wumbo.decorators.trace import trace as trace
 else:  # each decorator's module loads the first time one of its names is used
     __getattr__, __dir__ = lazy_attributes(
@@ -85,9 +92,13 @@ else:  # each decorator's module loads the first time one of its names is used
             "recover": "wumbo.decorators.fallback",
             "DEFAULT_COLLECTOR": "wumbo.decorators.metrics",
             "MetricsCollector": "wumbo.decorators.metrics",
+            "MetricsOptions": "wumbo.decorators.metrics",
             "StageStats": "wumbo.decorators.metrics",
             "metrics": "wumbo.decorators.metrics",
             "register_prometheus": "wumbo.decorators.metrics",
+            "Event": "wumbo.decorators.observers",
+            "Hook": "wumbo.decorators.observers",
+            "Hooks": "wumbo.decorators.observers",
             "Observer": "wumbo.decorators.observers",
             "StageInfo": "wumbo.decorators.observers",
             "add_observer": "wumbo.decorators.observers",
@@ -100,6 +111,7 @@ else:  # each decorator's module loads the first time one of its names is used
             "MiB": "wumbo.decorators.sandbox",
             "SandboxError": "wumbo.decorators.sandbox",
             "SandboxLimits": "wumbo.decorators.sandbox",
+            "SandboxOptions": "wumbo.decorators.sandbox",
             "SandboxReason": "wumbo.decorators.sandbox",
             "sandbox": "wumbo.decorators.sandbox",
             "sandbox_capabilities": "wumbo.decorators.sandbox",
@@ -107,7 +119,9 @@ else:  # each decorator's module loads the first time one of its names is used
             "in_testing_mode": "wumbo.decorators.testing",
             "wumbo_testing_mode": "wumbo.decorators.testing",
             "StageTimeout": "wumbo.decorators.timeout",
+            "TimeoutOptions": "wumbo.decorators.timeout",
             "timeout": "wumbo.decorators.timeout",
+            "TraceOptions": "wumbo.decorators.trace",
             "trace": "wumbo.decorators.trace",
         },
     )
@@ -123,19 +137,26 @@ __all__ = [
     "CircuitOpen",
     "CircuitState",
     "ErrorSpec",
+    "Event",
     "FallbackFactory",
+    "Hook",
+    "Hooks",
     "MetricsCollector",
+    "MetricsOptions",
     "MiB",
     "Observer",
     "RetryEvent",
     "RetryPolicy",
     "SandboxError",
     "SandboxLimits",
+    "SandboxOptions",
     "SandboxReason",
     "StageInfo",
     "StageStats",
     "StageTimeout",
     "TestingSettings",
+    "TimeoutOptions",
+    "TraceOptions",
     "add_observer",
     "attempt",
     "cache",

@@ -19,10 +19,11 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from wumbo.core.validate import positive_int, positive_number
+from wumbo.core.validate import flag, positive_int, positive_number
+from wumbo.decorators._options import Options
 
 __all__ = ["DEFAULT_ENV_ALLOW", "SANDBOX_UID_BASE", "Isolation", "MiB", "SandboxOptions"]
 
@@ -94,14 +95,8 @@ def _names(value: object) -> tuple[str, ...]:
     return tuple(str(name) for name in names)
 
 
-def _flag(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"sandbox {name} must be True or False, got {value!r}")
-    return value
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SandboxOptions:
+class SandboxOptions(Options):
     """Every option of [`sandbox`][wumbo.decorators.sandbox.sandbox], checked when it is built.
 
     Sequences (``env_allow``, ``readable``, ``writable``, ``allow``) may be given as any
@@ -112,7 +107,13 @@ class SandboxOptions:
         4
         >>> SandboxOptions(readable="/srv/data").readable
         ('/srv/data',)
+        >>> SandboxOptions.build({"memroy_bytes": 1})
+        Traceback (most recent call last):
+        ...
+        TypeError: sandbox got unknown options ['memroy_bytes']; it takes cpu_seconds, memory_bytes, wall_seconds, processes, open_files, max_output_bytes, max_result_bytes, env_allow, uid, network, readable, writable, file_bytes, isolation, allow
     """
+
+    feature = "sandbox"
 
     cpu_seconds: float = 30.0
     """CPU time (``RLIMIT_CPU``, rounded up to whole seconds); reason ``cpu``."""
@@ -161,7 +162,7 @@ class SandboxOptions:
             "max_result_bytes": positive_int("sandbox max_result_bytes", self.max_result_bytes),
             "env_allow": _names(self.env_allow),
             "uid": _uid(self.uid),
-            "network": _flag("network", self.network),
+            "network": flag("sandbox network", self.network),
             "readable": _paths("readable", self.readable),
             "writable": _paths("writable", self.writable),
             "file_bytes": positive_int("sandbox file_bytes", self.file_bytes),
@@ -170,32 +171,6 @@ class SandboxOptions:
         }
         for name, value in checked.items():
             object.__setattr__(self, name, value)
-
-    @classmethod
-    def names(cls) -> tuple[str, ...]:
-        """The options' names, in order.
-
-        Examples:
-            >>> SandboxOptions.names()[:3]
-            ('cpu_seconds', 'memory_bytes', 'wall_seconds')
-        """
-        return tuple(field.name for field in fields(cls))
-
-    @classmethod
-    def build(cls, options: dict[str, Any]) -> SandboxOptions:
-        """Options from keyword arguments; an unknown name is refused, naming the known ones.
-
-        Examples:
-            >>> SandboxOptions.build({"memroy_bytes": 1})
-            Traceback (most recent call last):
-            ...
-            TypeError: sandbox got unknown options ['memroy_bytes']; it takes cpu_seconds, memory_bytes, wall_seconds, processes, open_files, max_output_bytes, max_result_bytes, env_allow, uid, network, readable, writable, file_bytes, isolation, allow
-        """
-        unknown = sorted(set(options) - set(cls.names()))
-        if unknown:
-            known = ", ".join(cls.names())
-            raise TypeError(f"sandbox got unknown options {unknown}; it takes {known}")
-        return cls(**options)
 
     def for_child(self) -> dict[str, Any]:
         """The limits as JSON-ready values for the sandbox process.

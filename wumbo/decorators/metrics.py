@@ -33,7 +33,9 @@ from typing_extensions import TypeVar
 
 from wumbo.core.effects import Behaviour, Call
 from wumbo.core.template import Template, TemplateFactory
+from wumbo.core.validate import instance_of
 from wumbo.decorators._instrumented import Outcome, outcome_of, wrap_each_stage
+from wumbo.decorators._options import Options
 from wumbo.decorators._wrap import passed_on
 from wumbo.decorators.observers import StageInfo
 
@@ -44,6 +46,7 @@ __all__ = [
     "DEFAULT_BUCKETS",
     "DEFAULT_COLLECTOR",
     "MetricsCollector",
+    "MetricsOptions",
     "StageStats",
     "metrics",
     "register_prometheus",
@@ -185,6 +188,30 @@ DEFAULT_COLLECTOR: Final = MetricsCollector()
 """Where ``metrics`` records when no collector is given (one per process)."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MetricsOptions(Options):
+    """The option of [`metrics`][wumbo.decorators.metrics.metrics], checked when it is built.
+
+    Examples:
+        >>> MetricsOptions().collector is None
+        True
+        >>> MetricsOptions(collector={})
+        Traceback (most recent call last):
+        ...
+        TypeError: collector must be a MetricsCollector, got dict {}
+    """
+
+    feature = "metrics"
+
+    collector: MetricsCollector | None = None
+    """Where the runs are recorded; ``None``: [`DEFAULT_COLLECTOR`][wumbo.decorators.metrics.DEFAULT_COLLECTOR] of the process
+    that runs the stage (so a measured pipeline pickles; a collector of its own does not)."""
+
+    def __post_init__(self) -> None:
+        if self.collector is not None:
+            instance_of("collector", self.collector, MetricsCollector)
+
+
 def _target(collector: MetricsCollector | None) -> MetricsCollector:
     return DEFAULT_COLLECTOR if collector is None else collector
 
@@ -200,10 +227,11 @@ def _record(collector: MetricsCollector | None, name: str, result: Any, seconds:
 
 def _measured(
     inner: Template[Any, Any, Any],
-    setup: tuple[MetricsCollector | None, StageInfo],
+    setup: tuple[MetricsOptions, StageInfo],
     value: Any,
 ) -> Behaviour:
-    collector, info = setup
+    options, info = setup
+    collector = options.collector
     started = perf_counter()
     try:
         result = yield Call(inner, value)
@@ -211,13 +239,6 @@ def _measured(
         _target(collector).record(info.name, perf_counter() - started, "error")
         raise
     return _record(collector, info.name, result, perf_counter() - started)
-
-
-def _require_collector(collector: object) -> None:
-    if collector is not None and not isinstance(collector, MetricsCollector):
-        raise TypeError(
-            f"collector must be a MetricsCollector, got {type(collector).__name__} {collector!r}"
-        )
 
 
 @overload
@@ -233,18 +254,16 @@ def metrics(stage: Callable[[X], Result[C, E]], /) -> Template[X, C, E]: ...  # 
 @overload
 def metrics(stage: Callable[[X], C], /) -> Template[X, C]: ...
 @overload
-def metrics(*, collector: MetricsCollector | None = None) -> TemplateFactory: ...
+def metrics(*, collector: MetricsCollector | None = ...) -> TemplateFactory: ...
 def metrics(
-    stage: Callable[[Any], Any] | None = None,
-    /,
-    *,
-    collector: MetricsCollector | None = None,
+    stage: Callable[[Any], Any] | None = None, /, **options: Any
 ) -> Template[Any, Any, Any] | TemplateFactory:
     """Record each run of a stage (or of every stage of a pipeline) into a collector.
 
     Bare (``@metrics``) it records into [`DEFAULT_COLLECTOR`][wumbo.decorators.metrics.DEFAULT_COLLECTOR]; ``metrics(collector=c)``
     returns a typed decorator recording into ``c``. Figures are keyed by stage name. Failures
-    reach the pipeline exactly as without metrics.
+    reach the pipeline exactly as without metrics. The options are the fields of
+    [`MetricsOptions`][wumbo.decorators.metrics.MetricsOptions]; an unknown one is refused.
 
     Examples:
         >>> from wumbo import template
@@ -256,11 +275,11 @@ def metrics(
         {'strip': (2, 0), 'int': (2, 1)}
     """
     if stage is not None:  # a collector given with the stage still applies
-        return metrics(collector=collector)(stage)
-    _require_collector(collector)
+        return metrics(**options)(stage)
+    chosen = MetricsOptions.build(options)
 
     def decorate(target: Callable[[Any], Any]) -> Template[Any, Any, Any]:
-        return wrap_each_stage(target, _measured, collector)
+        return wrap_each_stage(target, _measured, chosen)
 
     return decorate
 

@@ -28,6 +28,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -35,10 +36,11 @@ import anyio
 from wumbo.core.effects import Behaviour, behaviour_step
 from wumbo.core.template import TemplateFactory
 from wumbo.core.validate import positive_number
+from wumbo.decorators._options import Options
 from wumbo.decorators._wrap import Inner, as_factory, as_template, decorated, passed_on
 from wumbo.decorators.timeout_threads import call_with_deadline
 
-__all__ = ["StageTimeout", "timeout"]
+__all__ = ["StageTimeout", "TimeoutOptions", "timeout"]
 
 
 class StageTimeout(TimeoutError):
@@ -76,6 +78,31 @@ def _rebuild(stage: str, seconds: float, abandoned: bool) -> StageTimeout:
     return StageTimeout(stage, seconds, abandoned=abandoned)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimeoutOptions(Options):
+    """The option of [`timeout`][wumbo.decorators.timeout.timeout], checked when it is built.
+
+    A timed-out stage carries it, so it pickles with it (for process pools).
+
+    Examples:
+        >>> TimeoutOptions(seconds=2).seconds
+        2.0
+        >>> TimeoutOptions(seconds=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: timeout seconds must be a positive number of seconds, got int 0
+    """
+
+    feature = "timeout"
+
+    seconds: float
+    """The time limit, in seconds (required; ``timeout(2.5)`` passes it positionally)."""
+
+    def __post_init__(self) -> None:
+        limit = positive_number("timeout seconds", self.seconds, unit="seconds")
+        object.__setattr__(self, "seconds", limit)
+
+
 class _Within:
     """Call the inner stage within the time limit: the one part where sync and async differ.
 
@@ -102,8 +129,8 @@ class _Within:
         raise StageTimeout(self.inner.__name__, self.seconds, abandoned=False)
 
 
-def _timeout(seconds: float, inner: Inner, value: Any) -> Behaviour:
-    return passed_on((yield _Within(inner, value, seconds)))
+def _timeout(options: TimeoutOptions, inner: Inner, value: Any) -> Behaviour:
+    return passed_on((yield _Within(inner, value, options.seconds)))
 
 
 def timeout(seconds: float, /) -> TemplateFactory:
@@ -112,7 +139,8 @@ def timeout(seconds: float, /) -> TemplateFactory:
     Past the limit the call returns a Failure whose error is a [`StageTimeout`][wumbo.decorators.timeout.StageTimeout] (a
     ``TimeoutError``). An async stage is cancelled; a sync stage's worker thread is abandoned
     and keeps running until the function returns (see the module docstring; use ``sandbox`` to
-    kill runaway code). The decorated stage keeps the stage's types.
+    kill runaway code). The decorated stage keeps the stage's types. ``seconds`` is the one
+    field of [`TimeoutOptions`][wumbo.decorators.timeout.TimeoutOptions], where it is checked.
 
     Examples:
         >>> import anyio
@@ -123,12 +151,12 @@ def timeout(seconds: float, /) -> TemplateFactory:
         >>> type(failure.error).__name__, failure.error.abandoned
         ('StageTimeout', False)
     """
-    limit = positive_number("timeout seconds", seconds)
+    options = TimeoutOptions(seconds=seconds)
 
     def build(stage: Callable[[Any], Any]) -> Inner:
         inner = as_template(stage)
         name = f"timeout({inner.__name__})"
-        step = behaviour_step(name, inner.is_async, _timeout, limit, inner)
+        step = behaviour_step(name, inner.is_async, _timeout, options, inner)
         return decorated(name, stage, inner, step, blocking=not inner.is_async)
 
     return as_factory(build)

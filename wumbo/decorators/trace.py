@@ -30,11 +30,10 @@ Examples:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, Protocol, cast, overload
+from typing import TYPE_CHECKING, Any, cast, overload
 
 from returns.result import Result
 from typing_extensions import TypeVar
@@ -49,12 +48,12 @@ from wumbo.decorators._instrumented import (
     wrap_whole,
 )
 from wumbo.decorators._trace_backends import Backend, BackendName, resolve_backend
+from wumbo.decorators._trace_options import TraceOptions, TracerProviderLike
 from wumbo.decorators._wrap import as_template, passed_on
 from wumbo.decorators.attempt import current_attempt
 from wumbo.decorators.observers import (
     Observer,
     StageInfo,
-    check_observer,
     global_observers,
     notify_complete,
     notify_error,
@@ -64,26 +63,7 @@ from wumbo.decorators.observers import (
 if TYPE_CHECKING:
     from opentelemetry.trace import TracerProvider
 
-__all__ = ["TracerProviderLike", "trace"]
-
-
-class TracerProviderLike(Protocol):
-    """What ``trace(tracer_provider=...)`` takes: an OpenTelemetry ``TracerProvider``.
-
-    A protocol, not OpenTelemetry's class, so that ``trace``'s signature is fully known to a
-    checker where OpenTelemetry is not installed (pyright strict would report it partially
-    unknown). Any object with OpenTelemetry's ``get_tracer`` fits.
-
-    Examples:
-        >>> from opentelemetry.sdk.trace import TracerProvider
-        >>> provider: TracerProviderLike = TracerProvider()
-        >>> trace(tracer_provider=provider, backend="opentelemetry")  # doctest: +ELLIPSIS
-        <function trace.<locals>.decorate at ...>
-    """
-
-    def get_tracer(self, *args: Any, **kwargs: Any) -> Any:
-        """OpenTelemetry's ``TracerProvider.get_tracer``."""
-        ...
+__all__ = ["TraceOptions", "TracerProviderLike", "trace"]
 
 
 X = TypeVar("X")
@@ -139,11 +119,6 @@ def _traced(
     return passed_on(result)
 
 
-def _require_span_name(name: object) -> None:
-    if name is not None and (not isinstance(name, str) or not name):
-        raise ValueError(f"pipeline_span must be a non-empty span name, got {name!r}")
-
-
 @overload
 def trace(stage: Template[X, C, E], /) -> Template[X, C, E]: ...  # type: ignore[overload-overlap]
 @overload
@@ -159,30 +134,23 @@ def trace(stage: Callable[[X], C], /) -> Template[X, C]: ...
 @overload
 def trace(
     *,
-    observers: Iterable[Observer] = (),
-    backend: BackendName = "auto",
-    pipeline_span: str | None = None,
-    tracer_provider: TracerProviderLike | None = None,
-    logger: str = "wumbo.trace",
-    level: int = logging.INFO,
-    enabled: bool = True,
+    observers: Iterable[Observer] = ...,
+    backend: BackendName = ...,
+    pipeline_span: str | None = ...,
+    tracer_provider: TracerProviderLike | None = ...,
+    logger: str = ...,
+    level: int = ...,
+    enabled: bool = ...,
 ) -> TemplateFactory: ...
 def trace(
-    stage: Callable[[Any], Any] | None = None,
-    /,
-    *,
-    observers: Iterable[Observer] = (),
-    backend: BackendName = "auto",
-    pipeline_span: str | None = None,
-    tracer_provider: TracerProviderLike | None = None,
-    logger: str = "wumbo.trace",
-    level: int = logging.INFO,
-    enabled: bool = True,
+    stage: Callable[[Any], Any] | None = None, /, **options: Any
 ) -> Template[Any, Any, Any] | TemplateFactory:
     """Trace a stage, or every stage of a pipeline: one span per run.
 
     Bare (``@trace``, ``trace(stage)``) it uses the defaults; called with options it returns a
-    typed decorator. Options:
+    typed decorator. The options, their defaults and checks are the fields of
+    [`TraceOptions`][wumbo.decorators.trace.TraceOptions] (declared there once); an unknown
+    option is refused, naming the known ones:
 
     * ``observers``: notified of this trace's runs (before the observers registered globally
       with [`add_observer`][wumbo.decorators.observers.add_observer]).
@@ -216,24 +184,16 @@ def trace(
         True
     """
     if stage is not None:  # options given with the stage still apply
-        return trace(
-            observers=observers,
-            backend=backend,
-            pipeline_span=pipeline_span,
-            tracer_provider=tracer_provider,
-            logger=logger,
-            level=level,
-            enabled=enabled,
-        )(stage)
-    watchers = tuple(observers)
-    for observer in watchers:
-        check_observer(observer)
-    _require_span_name(pipeline_span)
-    if not enabled:
+        return trace(**options)(stage)
+    chosen = TraceOptions.build(options)
+    if not chosen.enabled:
         return as_template
-    provider = cast("TracerProvider | None", tracer_provider)
-    spans = resolve_backend(backend, provider=provider, logger=logger, level=level)
-    tracing = _Tracing(spans, watchers)
+    provider = cast("TracerProvider | None", chosen.tracer_provider)
+    spans = resolve_backend(
+        chosen.backend, provider=provider, logger=chosen.logger, level=chosen.level
+    )
+    tracing = _Tracing(spans, chosen.observers)
+    pipeline_span = chosen.pipeline_span
 
     def decorate(target: Callable[[Any], Any]) -> Template[Any, Any, Any]:
         traced = wrap_each_stage(target, _traced, tracing)
