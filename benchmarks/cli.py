@@ -204,21 +204,19 @@ def run(settings: Settings) -> dict[str, Any]:
             f"{rate[key] / rate['loop']:>9.2f}x{best_cpu[key]:>9.2f}{cpu_rate[key]:>10,.0f}"
             f"{cpu_rate[key] / cpu_rate['loop']:>9.2f}x"
         )
+    runs = (
+        ("no_progress", "wumbo run --no-progress"),
+        ("bar", "wumbo run with the progress bar"),
+        ("raw", "wumbo run --raw --no-progress"),
+    )
     targets = [
-        Target(
-            "wumbo run --no-progress CPU time <= 1.25x the loop's (>= 0.8x its items/s)",
-            best_cpu["no_progress"] / best_cpu["loop"],
-            1.25,
-        ),
-        Target(
-            "wumbo run with the progress bar CPU time <= 1.25x the loop's (>= 0.8x its items/s)",
-            best_cpu["bar"] / best_cpu["loop"],
-            1.25,
-        ),
-        Target(
-            "wumbo run --raw --no-progress CPU time <= 1.25x the loop's (>= 0.8x its items/s)",
-            best_cpu["raw"] / best_cpu["loop"],
-            1.25,
+        *(
+            Target(
+                f"{label} CPU time <= 1.25x the loop's (>= 0.8x its items/s)",
+                best_cpu[key] / best_cpu["loop"],
+                1.25,
+            )
+            for key, label in runs
         ),
         Target(
             "progress bar costs at most 10%: bar CPU time <= 1.10x --no-progress CPU time",
