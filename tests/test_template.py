@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import pickle
+from collections.abc import Callable
 
 import pytest
 from returns.result import Failure, Result, Success
@@ -281,3 +282,42 @@ def test_templates_wrapping_a_shadowed_function_pickle() -> None:
     clone = pickle.loads(pickle.dumps(again))
     assert clone.__wrapped__ is orders.validate.__wrapped__  # type: ignore[attr-defined]
     assert clone == again
+
+
+@pytest.mark.parametrize("failing", range(6))
+@pytest.mark.parametrize("kinds", ["uuuuuu", "auauau", "aauuaa", "uaauua"])
+def test_failures_name_the_input_whatever_mix_of_checked_stages(kinds: str, failing: int) -> None:
+    """Stages that may return a Result (unannotated) pass their value through a second variable
+    in the generated code: every stage's failure still names that stage and its own input."""
+
+    def annotated(index: int) -> Callable[[int], int]:
+        def stage(n: int) -> int:
+            if index == failing:
+                raise ValueError(f"stage {index}")
+            return n + 1
+
+        return stage
+
+    def unannotated(index: int) -> Callable[[int], object]:
+        def stage(n):  # type: ignore[no-untyped-def]  # the check under test
+            if index == failing:
+                return Failure(ValueError(f"stage {index}")) if index % 2 else 1 // 0
+            return Success(n + 1) if index % 2 else n + 1
+
+        return stage
+
+    stages = [annotated(i) if kind == "a" else unannotated(i) for i, kind in enumerate(kinds)]
+    pipeline = pipe(*stages)
+    for _ in range(4):  # interpreted first, then the generated code
+        result = pipeline(10)
+        error: object = result.failure()
+        cause = error.error if isinstance(error, StageError) else error
+        assert isinstance(cause, ValueError | ZeroDivisionError)
+        name = stages[failing].__name__
+        verb = "returned" if isinstance(cause, ValueError) and kinds[failing] == "u" else "raised"
+        note = f"wumbo: stage '{name}' ({failing + 1} of 6) {verb} this on input {10 + failing}"
+        assert note in cause.__notes__
+        cause.__notes__.clear()
+        with pytest.raises((ValueError, ZeroDivisionError)) as info:
+            pipeline.run(10)
+        assert note in info.value.__notes__

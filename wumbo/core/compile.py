@@ -66,10 +66,13 @@ class _Source:
         self.lines: list[str] = []
         self.stage_of_line: dict[int, int] = {}
 
-    def add(self, line: str, stage_index: int | None = None) -> None:
+    def add(self, line: str, stage_index: int | None = None, input_in: str = "x") -> None:
+        """Add ``line``; for a stage's call, ``stage_index`` and the variable holding its input
+        (recorded as the index for ``x``, its complement ``~index`` for ``y``)."""
         self.lines.append(line)
         if stage_index is not None:
-            self.stage_of_line[len(self.lines)] = stage_index
+            where = stage_index if input_in == "x" else ~stage_index
+            self.stage_of_line[len(self.lines)] = where
 
 
 Shape = tuple[tuple[bool, bool, bool], ...]
@@ -90,29 +93,37 @@ def shape_of(stages: Sequence[Stage]) -> Shape:
     return tuple(map(_kind_of, stages))
 
 
-def _stage_lines(source: _Source, shape: Shape, *, plain: bool, is_async: bool) -> None:
+def _stage_lines(source: _Source, shape: Shape, *, plain: bool, is_async: bool) -> str:
+    """Add one line per stage (and a Result check where a stage may return one); return the
+    name of the variable that holds the last stage's value.
+
+    The value passes through two variables, ``x`` and ``y``: a stage that may return a Result
+    writes to the other one, so its input is still at hand should it return a ``Failure``, and
+    its success path costs one set lookup. A stage's line number says which variable holds its
+    input: odd for ``x``, even for ``y`` (see `_stage_offsets`).
+    """
     named = len(shape) <= _NAMED_LIMIT
     pad = " " * 12
+    value, other = "x", "y"
     for index, (passes_plain, stage_async, blocking) in enumerate(shape):
         ref = f"s{index}" if named else f"S[{index}]"
         if stage_async and is_async:
-            call = f"await {ref}(x)"
+            call = f"await {ref}({value})"
         elif blocking and is_async:
-            call = f"await _thread({ref}, x)"
+            call = f"await _thread({ref}, {value})"
         else:
-            call = f"{ref}(x)"
+            call = f"{ref}({value})"
         if passes_plain:
-            source.add(f"{pad}x = {call}", index)
+            source.add(f"{pad}{value} = {call}", index, value)
             continue
         on_failure = "raise _failed_plain" if plain else "return _failed"
-        source.add(f"{pad}r = {call}", index)
-        source.add(f"{pad}c = r.__class__")
-        source.add(f"{pad}if c is _S:")
-        source.add(f"{pad}    x = r{VALUE_OF_SUCCESS}")
-        source.add(f"{pad}elif c is _F:")
-        source.add(f"{pad}    {on_failure}({index}, r, x, _stages)")
-        source.add(f"{pad}else:")
-        source.add(f"{pad}    x = r")
+        source.add(f"{pad}{other} = {call}", index, value)
+        source.add(f"{pad}if {other}.__class__ in _RESULTS:")
+        source.add(f"{pad}    if {other}.__class__ is _F:")
+        source.add(f"{pad}        {on_failure}({index}, {other}, {value}, _stages)")
+        source.add(f"{pad}    {other} = {other}{VALUE_OF_SUCCESS}")
+        value, other = other, value
+    return value
 
 
 def _generate(shape: Shape, *, plain: bool, is_async: bool) -> tuple[str, dict[int, int]]:
@@ -121,22 +132,23 @@ def _generate(shape: Shape, *, plain: bool, is_async: bool) -> tuple[str, dict[i
     stage_params = [f"s{i}" for i in range(len(shape))] if named else ["S"]
     source.add(f"def _make({', '.join(['_stages', *stage_params])}):")
     source.add(f"    {'async ' if is_async else ''}def run(x):")
+    source.add("        y = None")
     source.add("        try:")
     source.add("            pass")
-    _stage_lines(source, shape, plain=plain, is_async=is_async)
+    last = _stage_lines(source, shape, plain=plain, is_async=is_async)
     source.add("        except Exception as e:")
     if plain:
-        source.add("            _note_raised(e, x, _stages, _at)")
+        source.add("            _note_raised(e, x, y, _stages, _at)")
         source.add("            raise")
-        source.add("        return x")
+        source.add(f"        return {last}")
     else:
-        source.add("            return _raised(e, x, _stages, _at)")
+        source.add("            return _raised(e, x, y, _stages, _at)")
         if FAST:  # Success(x) without the constructor's call chain (see _returns_internals)
             source.add("        r = _new(_S)")
-            source.add("        _set_inner(r, x)")
+            source.add(f"        _set_inner(r, {last})")
             source.add("        return r")
         else:
-            source.add("        return _S(x)")
+            source.add(f"        return _S({last})")
     source.add("    return run")
     return "\n".join(source.lines) + "\n", source.stage_of_line
 
@@ -151,6 +163,7 @@ def _maker(shape: Shape, plain: bool, is_async: bool) -> Callable[..., Any]:
     namespace: dict[str, Any] = {
         "_S": Success,
         "_F": Failure,
+        "_RESULTS": frozenset((Success, Failure)),
         "_new": object.__new__,
         "_set_inner": set_inner,
         "_raised": _raised,
@@ -247,12 +260,22 @@ def compile_stages(
 # -- the failure paths the generated code calls ---------------------------------------------
 
 
-def _raised(error: Exception, value: object, stages: Sequence[Stage], at: dict[int, int]) -> Any:
+def _raised(
+    error: Exception, x: object, y: object, stages: Sequence[Stage], at: dict[int, int]
+) -> Any:
     """``Failure(StageError(...))`` for a stage that raised, without constructor calls: this is
-    the failure path's cost (tests pin that the result equals what the constructors build)."""
+    the failure path's cost (tests pin that the result equals what the constructors build).
+
+    ``at`` maps the failing instruction to the stage's index, or to ``~index`` when the stage's
+    input was in ``y`` rather than ``x`` (see `_stage_lines`).
+    """
     traceback = error.__traceback__
     assert traceback is not None  # caught in the generated frame: always has a traceback
     index = at[traceback.tb_lasti]
+    if index < 0:
+        index, value = ~index, y
+    else:
+        value = x
     stage_error = _new_exception(StageError)
     SET_WHERE(stage_error, (stages[index].name, index + 1, len(stages), value, error))
     stage_error.__cause__ = error
@@ -263,12 +286,13 @@ _new_exception: Final = Exception.__new__
 
 
 def _note_raised(
-    error: Exception, value: object, stages: Sequence[Stage], at: dict[int, int]
+    error: Exception, x: object, y: object, stages: Sequence[Stage], at: dict[int, int]
 ) -> None:
     """The plain path's note on an exception a stage raised (before it is re-raised)."""
     traceback = error.__traceback__
-    index = at.get(traceback.tb_lasti, -1) if traceback is not None else -1
-    if index >= 0:  # not one of our own re-raises of a returned Failure
+    where = at.get(traceback.tb_lasti) if traceback is not None else None
+    if where is not None:  # not one of our own re-raises of a returned Failure
+        index, value = (where, x) if where >= 0 else (~where, y)
         prefix = note_prefix(stages[index].name, index + 1, len(stages), "raised")
         error.add_note(prefix + bounded_repr(value))
 
