@@ -484,14 +484,15 @@ def _branch(predicate: _Stage, if_true: _Stage, if_false: _Stage, value: Any) ->
     return value_or_failure((yield Call(chosen, value)))
 
 
-# Overloads by the kind of each side: a Template, a function declaring an error (returning a
-# Result, maybe async), an async function, a plain one. Each error type variable is solved by
-# the side it belongs to, so pyright never meets a union of unsolved variables (it would make
-# it Unknown). Kinds that read a function's return type come before the plain kind (a plain
-# ``Callable[[A], B]`` takes a Result or a coroutine as its value), and lambdas meet
-# ``_AnyFunction`` before the single-kind overloads mypy needs: pyright types a lambda from
-# the call's context there (pyright_only_known_issues.py #5), and mypy, which cannot read
-# that union for a Result or a coroutine, goes on to the overloads after it.
+# Overloads by the kind of each side: a Template, a function declaring its error (it returns a
+# Result, maybe async: one callable returning a union, which mypy matches to no lambda), an
+# async function, a plain one. Each error type variable belongs to one side and is solved by
+# it, so pyright never meets a union of unsolved variables (it makes one Unknown). The kinds
+# that read a function's return type come before the plain kind, which would take a Result or
+# a coroutine as the value. Two functions that are neither both declaring nor with a Template
+# meet ``_AnyFunction`` first, with ONE error variable: pyright solves every kind there and
+# types lambdas from the call's context (pyright_only_known_issues.py #5, #6); mypy, which
+# cannot read that union for a Result or a coroutine, goes on to the overloads after it.
 @overload
 def branch(
     predicate: _Predicate[A],
@@ -583,6 +584,9 @@ def branch(
     /,
 ) -> _Stage:
     """Run ``if_true`` when ``predicate(value)`` is truthy, else ``if_false``.
+
+    Each side may be a Template, a plain function or lambda, a function returning a ``Result``
+    (its value is the value, its error is declared) or an ``async def``, in any pairing.
 
     Examples:
         >>> from wumbo.core.combinators import branch
