@@ -156,7 +156,7 @@ def test_every_old_call_form_still_works() -> None:
     assert trace(template(parse) | double)("2") == Success(4)
     assert trace()(parse)("2") == Success(2)
     assert trace(observers=[], backend="logging")(parse)("2") == Success(2)
-    assert trace(parse, backend="logging")("2") == Success(2)  # type: ignore[call-overload]
+    assert trace(parse, backend="logging")("2") == Success(2)
     assert trace(enabled=False)(parse)("2") == Success(2)
     assert metrics(parse)("3") == Success(3)
     assert metrics()(parse)("3") == Success(3)

@@ -11,7 +11,7 @@ from wumbo.decorators.sandbox import MiB, SandboxError, SandboxReason, sandbox
 from wumbo.decorators.timeout import TimeoutOptions
 from wumbo.decorators.trace import TraceOptions, trace
 
-from _stages import ErrA, ErrB, check_a, double, fetch, fetch_checked, parse, show
+from _stages import ErrA, ErrB, check_a, double, fetch, fetch_checked, parse, show, shout
 
 parse_t = template(parse)
 collector = MetricsCollector()
@@ -63,6 +63,12 @@ assert_type(trace(fetch_checked), Template[int, str, ErrB])
 assert_type(trace(parse_t | check_a), Template[str, int, ErrA])
 assert_type(trace(observers=[Printer()])(parse), Template[str, int])
 assert_type(trace(enabled=False)(check_a), Template[int, int, ErrA])
+# the stage and its options in one call
+assert_type(trace(parse, backend="logging"), Template[str, int])
+assert_type(trace(check_a, observers=[Printer()], pipeline_span="checking"), Template[int, int, ErrA])
+assert_type(trace(fetch, logger="app.trace", level=20), Template[int, str])
+assert_type(trace(fetch_checked, enabled=False), Template[int, str, ErrB])
+assert_type(trace(parse_t | check_a, backend="auto"), Template[str, int, ErrA])
 
 
 class MyTracerProvider:  # OpenTelemetry's TracerProvider has this method; no import needed
@@ -114,6 +120,11 @@ bad_reason: SandboxReason = "timeout"  # type: ignore[assignment]
 bad_provider: object = trace(tracer_provider="global")  # type: ignore[call-overload]
 bad_provider_object: object = trace(tracer_provider=object())  # type: ignore[call-overload]
 bad_trace_name: object = trace(backnd="logging")  # type: ignore[call-overload]
+bad_trace_stage_name: object = trace(parse, backnd="logging")  # type: ignore[call-overload]
+bad_trace_stage_backend: object = trace(parse, backend="zipkin")  # type: ignore[call-overload]
+bad_trace_stage_observer: object = trace(parse, observers=[Incomplete()])  # type: ignore[arg-type, list-item]
+bad_trace_stage_after: object = trace(check_a, backend="logging") | shout  # type: ignore[operator]
+bad_trace_stage_level: object = trace(parse, level="INFO")  # type: ignore[call-overload]
 bad_metrics_name: object = metrics(colector=collector)  # type: ignore[call-overload]
 bad_trace_level: object = TraceOptions(level="INFO")  # type: ignore[arg-type]
 bad_metrics_options: object = MetricsOptions(collector=dict())  # type: ignore[arg-type]

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any, assert_type
 
-from wumbo import Result, Success, Template, branch, template
+from wumbo import Result, Success, Template, template
 
-from _stages import ErrA, ErrB, check_a, double, fetch, is_positive, parse, show
+from _stages import ErrA, ErrB, check_a, double, parse, show
 
 split = template(str.split)
 parse_t = template(parse)
@@ -44,17 +44,8 @@ def load_any(text: str) -> Any:  # an untyped library function, e.g. json.loads
 # 1. (fixed: tap and filter_items keep their inner stage's declared error; see
 #    shared_combinators.py)
 
-# 2. branch with plain functions that return a Result or are async: the Result or coroutine
-#    leaks into the output type. (fallback is fixed: one signature over every kind of function
-#    for pyright, overloads after it for mypy; see shared_combinators.py.) branch cannot take
-#    the same path: its error type is the union of both branches' (``E | E2``), and pyright
-#    drops type variables left unsolved from a union in a return type, so two plain functions
-#    would give an Unknown error type (pyright_only_known_issues.py #6, without wumbo).
-#    Written ``template(stage)``, the same stages are typed right in both checkers
-#    (shared_combinators.py, "inline template(result_stage)").
-assert_type(branch(is_positive, check_a, show), Template[int, int | str, ErrA])  # type: ignore[assert-type]
-assert_type(branch(is_positive, fetch, show), Template[int, str])  # type: ignore[assert-type]
-assert_type(branch(is_positive, double_t, check_a), Template[int, int, ErrA])  # type: ignore[assert-type]
+# 2. (fixed: branch takes a function that returns a Result or is async, given bare, on either
+#    side; see shared_combinators.py)
 
 # 3. (fixed: every typed pipe overload takes ``name``; see shared_pipe.py)
 

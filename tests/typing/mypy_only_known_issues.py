@@ -3,7 +3,8 @@
 Pins as in known_issues.py. MISSED ERROR: wrong code mypy accepts today; pyright reports each
 of these (pyright_only_inference.py has them as expected errors). Once mypy reports one, that
 line fails: move it to the shared incorrect cases with its ``# type: ignore[<code>]``.
-FALSE ERROR (#5): valid code mypy rejects, with its marker. WITHOUT WUMBO (#3, #6): what mypy
+FALSE ERROR (#5): valid code mypy rejects, with its marker. WRONG TYPE (#8): what mypy infers
+instead of the right type, pinned as in known_issues.py. WITHOUT WUMBO (#3, #6): what mypy
 does whatever wumbo does, shown on a minimal example.
 
 Why mypy only: when a call's type context does not fit a typed overload, mypy retries the
@@ -18,9 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Never, TypeVar, assert_type
 
-from wumbo import Result, Template, expect, fallback, pipe, template
+from wumbo import Result, Template, branch, expect, fallback, pipe, template
 
-from _stages import ErrA, check_a, double, parse, show
+from _stages import ErrA, check_a, double, is_positive, parse, show
 
 split = template(str.split)
 parse_t = template(parse)
@@ -47,9 +48,11 @@ untyped_wrong_input = (template(str.strip) | load_any).run(123)
 # 4. A declared type that names the Result as the value: mypy takes the value type from the
 #    declaration and reads the Result-returning function as a plain one (``fallback``'s first
 #    overload, one signature over every kind of function, is what keeps pyright's lambdas
-#    typed). Without a declaration mypy types it right (shared_combinators.py); pyright
-#    reports this line.
+#    typed; ``branch`` ends with the plain kind, which mypy's lambdas need). Without a
+#    declaration mypy types it right (shared_combinators.py); pyright reports these lines
+#    (pyright_only_inference.py).
 leaked_by_declaration: Template[int, Result[int, ErrA]] = fallback(check_a, check_a)
+branch_leaked_by_declaration: Template[int, Result[int, ErrA]] = branch(is_positive, check_a, check_a)
 
 # 5. FALSE ERROR: an identity lambda (``lambda n: n``) next to a lambda that uses its
 #    parameter, in a fallback whose type comes from ``.then``: mypy bounds the lambda's
@@ -66,6 +69,13 @@ assert_type(pipe(template(double), *checks), Template[int, int])
 #    A declared type that leaves the list's error out makes mypy read the list as empty, the
 #    identity ``pipe()`` (pyright reports it).
 declared_without_error: Template[int, int] = pipe(*checks)
+
+# 8. WRONG TYPE: a lambda that returns a Result, next to another lambda, in a branch typed by
+#    ``.then``: mypy infers lambdas first without a context (their parameters ``Any``), so
+#    they fit several of branch's overloads, whose results differ, and mypy makes the result
+#    Any. A ``def`` (``branch(lambda n: n > 0, check_a, lambda n: str(n))``, in
+#    shared_combinators.py) is typed; pyright types this one.
+assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: check_a(n), lambda n: str(n))), Template[str, int | str, ErrA])  # type: ignore[assert-type]
 
 # 3. ``case Success(value)`` on a Result: mypy narrows an open generic base to its subclass
 #    with ``Any`` type arguments, so the value is ``Any`` (pyright keeps it). Without wumbo:

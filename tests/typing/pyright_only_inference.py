@@ -12,8 +12,11 @@ Why pyright only:
 * a ``functools.partial`` on the left of ``|`` (or given to template()): pyright reads the
   partial's remaining parameters; mypy sees ``*args: Any`` and makes the input ``Any``.
 * wrong code that mypy accepts and pyright reports (a declared type that makes mypy pick the
-  untyped overload of fan_out / pipe / expect; a pipeline mypy makes ``Template[Any, Any,
-  Any]``): the last expected errors below; mypy_only_known_issues.py pins mypy's side.
+  untyped overload of expect, or read a Result-returning function given to fallback or branch
+  as a plain one; a pipeline mypy makes ``Template[Any, Any, Any]``): the last expected errors
+  below; mypy_only_known_issues.py pins mypy's side. A branch whose sides take different
+  inputs: pyright reports the call, mypy solves the input as ``Never`` (the pipeline cannot
+  be run: shared_combinators.py).
 * an un-awaited ``acall``/``arun`` is a ``CoroutineType`` for pyright (mypy: ``Coroutine``).
 """
 
@@ -27,7 +30,9 @@ from wumbo import (
     Result,
     StageError,
     Template,
+    branch,
     expect,
+    fallback,
     fan_out,
     filter_items,
     map_items,
@@ -35,7 +40,7 @@ from wumbo import (
     template,
 )
 
-from _stages import ErrA, add, check_a, double, parse, show, shout
+from _stages import ErrA, add, check_a, double, fetch_len, is_positive, parse, show, shout
 
 split = template(str.split)
 parse_t = template(parse)
@@ -74,3 +79,6 @@ untyped_wrong_input = (template(str.strip) | load_any).run(123)  # pyright: igno
 bad_fan_out_inputs: object = fan_out(double_t, template(shout))  # pyright: ignore[reportArgumentType, reportCallIssue, reportUnknownVariableType]
 bad_fan_out_late: object = fan_out(double_t, double_t, double_t, double_t, double_t, template(shout))  # pyright: ignore[reportArgumentType, reportCallIssue, reportUnknownVariableType]
 bad_fan_out_var: Template[int, tuple[int, int], ErrA] = fan_out(check_a_t, show_t)  # pyright: ignore[reportAssignmentType]
+bad_branch_inputs: object = branch(is_positive, double, fetch_len)  # pyright: ignore[reportArgumentType, reportCallIssue, reportUnknownVariableType]
+bad_fallback_declared: Template[int, Result[int, ErrA]] = fallback(check_a, check_a)  # pyright: ignore[reportAssignmentType]
+bad_branch_declared: Template[int, Result[int, ErrA]] = branch(is_positive, check_a, check_a)  # pyright: ignore[reportAssignmentType]

@@ -39,6 +39,7 @@ from _stages import (
     double,
     fetch,
     fetch_checked,
+    fetch_len,
     halve,
     is_positive,
     log_int,
@@ -167,6 +168,41 @@ assert_type(branch(is_positive, check_a_t, show), Template[int, int | str, ErrA]
 assert_type(branch(is_positive, template(double), show_t), Template[int, int | str])  # no errors
 assert_type(branch(is_positive, show, check_a_t), Template[int, str | int, ErrA])
 
+# branch of plain functions that return a Result or are async, given bare (issue 13, item 4):
+# the Result's value is the value and its error is declared; a coroutine is awaited. Every
+# pairing of kinds, each side a Template, a plain, a Result-returning, an async or an async
+# Result-returning one; both sides' errors are declared.
+assert_type(branch(is_positive, check_a, show), Template[int, int | str, ErrA])
+assert_type(branch(is_positive, show, check_a), Template[int, str | int, ErrA])
+assert_type(branch(is_positive, check_a, check_a), Template[int, int, ErrA])
+assert_type(branch(is_positive, check_a, check_b), Template[int, int | str, ErrA | ErrB])
+assert_type(branch(is_positive, fetch, show), Template[int, str])
+assert_type(branch(is_positive, double, fetch), Template[int, int | str])
+assert_type(branch(is_positive, fetch, fetch), Template[int, str])
+assert_type(branch(is_positive, fetch_checked, fetch), Template[int, str, ErrB])
+assert_type(branch(is_positive, fetch, fetch_checked), Template[int, str, ErrB])
+assert_type(branch(is_positive, fetch_checked, fetch_checked), Template[int, str, ErrB])
+assert_type(branch(is_positive, fetch_checked, check_a), Template[int, str | int, ErrB | ErrA])
+assert_type(branch(is_positive, check_a, fetch_checked), Template[int, int | str, ErrA | ErrB])
+assert_type(branch(is_positive, fetch_checked, show), Template[int, str, ErrB])
+assert_type(branch(is_positive, halve, fetch_checked), Template[int, float | str, ErrB])
+assert_type(branch(is_positive, check_a, fetch), Template[int, int | str, ErrA])
+assert_type(branch(is_positive, fetch, check_a), Template[int, str | int, ErrA])
+assert_type(branch(is_positive, double_t, check_a), Template[int, int, ErrA])
+assert_type(branch(is_positive, check_a, double_t), Template[int, int, ErrA])
+assert_type(branch(is_positive, check_a_t, check_b), Template[int, int | str, ErrA | ErrB])
+assert_type(branch(is_positive, check_b, check_a_t), Template[int, str | int, ErrB | ErrA])
+assert_type(branch(is_positive, check_a_t, fetch), Template[int, int | str, ErrA])
+assert_type(branch(is_positive, fetch, check_a_t), Template[int, str | int, ErrA])
+assert_type(branch(is_positive, show_t, fetch), Template[int, str])
+assert_type(branch(is_positive, fetch_checked, double_t), Template[int, str | int, ErrB])
+assert_type(branch(is_positive, check_a_t, fetch_checked), Template[int, int | str, ErrA | ErrB])
+assert_type(branch(check_a, check_a, show), Template[int, int | str, ErrA])  # any predicate
+assert_type(parse_t | branch(is_positive, check_a, fetch_checked), Template[str, int | str, ErrA | ErrB])
+assert_type(parse_t.then(branch(is_positive, fetch, check_a)), Template[str, str | int, ErrA])
+assert_type(branch(is_positive, check_a, show) | str, Template[int, str, ErrA])
+assert_type(parse_checked | branch(is_positive, fetch_checked, check_a), Template[str, str | int, ErrC | ErrB | ErrA])
+
 # -- batch: after | the item type comes from the stage before ------------------------------
 
 assert_type(batch(2), Batch)
@@ -239,6 +275,15 @@ assert_type(show_t | expect(str) | shout, Template[int, str])
 assert_type(parse_t.then(tap(print)), Template[str, int])
 assert_type(parse_t.then(tap(lambda n: print(n + 1))), Template[str, int])
 assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: n, lambda n: str(n))), Template[str, int | str])
+assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: n + 1, lambda n: n)), Template[str, int])
+assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: n + 1, lambda n: str(n))), Template[str, int | str])
+assert_type(parse_t.then(branch(lambda n: n > 0, double_t, lambda n: str(n))), Template[str, int | str])
+assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: n, check_a_t)), Template[str, int, ErrA])
+assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: str(n), check_a_t)), Template[str, str | int, ErrA])
+assert_type(parse_t.then(branch(lambda n: n > 0, check_a, lambda n: str(n))), Template[str, int | str, ErrA])
+assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: n, fetch)), Template[str, int | str])
+assert_type(branch(lambda n: n > 0, double, lambda n: str(n)), Template[int, int | str])
+assert_type(branch(lambda n: n > 0, lambda n: str(n), fetch_checked), Template[int, str, ErrB])
 assert_type(parse_t.then(fallback(lambda n: 10 // n, lambda n: 0)), Template[str, int])
 
 # ============================================================================================
@@ -266,6 +311,13 @@ bad_branch_inline: Template[int, int | str] = branch(is_positive, template(check
 bad_branch_var: Template[int, int] = branch(is_positive, double, show)  # type: ignore[arg-type]
 bad_branch_in: object = template(shout) | branch(is_positive, double, show)  # type: ignore[arg-type]
 bad_branch_tpl: object = branch(is_positive, check_a_t, show_t).run("1")  # type: ignore[arg-type]
+bad_branch_result: Template[int, int | str] = branch(is_positive, check_a, show)  # type: ignore[arg-type]
+bad_branch_errors: Template[int, int | str, ErrA] = branch(is_positive, check_a, check_b)  # type: ignore[arg-type]
+bad_branch_async: Template[int, int] = branch(is_positive, double, fetch)  # type: ignore[arg-type]
+bad_branch_side_in: object = branch(is_positive, double, fetch_len).run(1)  # type: ignore[arg-type]
+bad_branch_result_in: object = template(shout) | branch(is_positive, check_a, fetch)  # type: ignore[arg-type]
+bad_branch_result_out: object = branch(is_positive, fetch_checked, check_b) | double  # type: ignore[operator]
+bad_branch_result_run: object = branch(is_positive, fetch_checked, check_a).run("1")  # type: ignore[arg-type]
 bad_batch_size: object = batch("2")  # type: ignore[arg-type]
 bad_batch_var: Template[list[int], list[int]] = batch(2)  # type: ignore[assignment]
 bad_batch_after: list[list[int]] = (split | batch(2)).run("a b")  # type: ignore[assignment]

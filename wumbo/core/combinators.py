@@ -97,6 +97,10 @@ _AnyFunction: TypeAlias = Callable[
 ]
 _AsyncResultFunction: TypeAlias = Callable[[A], Coroutine[Any, Any, Result[B, E]]]
 _ResultOrAsyncFunction: TypeAlias = Callable[[A], Result[B, E] | Coroutine[Any, Any, B]]
+# A function that declares its error: it returns a Result, or is async and returns one.
+_DeclaringFunction: TypeAlias = Callable[[A], Result[B, E] | Coroutine[Any, Any, Result[B, E]]]
+_AsyncFunction: TypeAlias = Callable[[A], Coroutine[Any, Any, B]]
+_Predicate: TypeAlias = Callable[[A], object]
 
 
 def _as_template(stage: Callable[[Any], Any]) -> _Stage:
@@ -480,28 +484,98 @@ def _branch(predicate: _Stage, if_true: _Stage, if_false: _Stage, value: Any) ->
     return value_or_failure((yield Call(chosen, value)))
 
 
+# Overloads by the kind of each side: a Template, a function declaring its error (it returns a
+# Result, maybe async: one callable returning a union, which mypy matches to no lambda), an
+# async function, a plain one. Each error type variable belongs to one side and is solved by
+# it, so pyright never meets a union of unsolved variables (it makes one Unknown). The kinds
+# that read a function's return type come before the plain kind, which would take a Result or
+# a coroutine as the value. Two functions that are neither both declaring nor with a Template
+# meet ``_AnyFunction`` first, with ONE error variable: pyright solves every kind there and
+# types lambdas from the call's context (pyright_only_known_issues.py #5, #6); mypy, which
+# cannot read that union for a Result or a coroutine, goes on to the overloads after it.
 @overload
 def branch(
-    predicate: Callable[[A], object],
+    predicate: _Predicate[A],
     if_true: Template[A, B, NoError],
     if_false: Template[A, C, NoError],
     /,
 ) -> Template[A, B | C]: ...  # pyright turns Never | Never into Unknown: its own overload
 @overload
 def branch(  # type: ignore[overload-overlap]
-    predicate: Callable[[A], object], if_true: Template[A, B, E], if_false: Template[A, C, E2], /
+    predicate: _Predicate[A], if_true: Template[A, B, E], if_false: Template[A, C, E2], /
 ) -> Template[A, B | C, E | E2]: ...
 @overload
 def branch(  # type: ignore[overload-overlap]
-    predicate: Callable[[A], object], if_true: Template[A, B, E], if_false: Callable[[A], C], /
+    predicate: _Predicate[A], if_true: Template[A, B, E], if_false: _DeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E | E2]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A], if_true: _DeclaringFunction[A, B, E], if_false: Template[A, C, E2], /
+) -> Template[A, B | C, E | E2]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A],
+    if_true: _DeclaringFunction[A, B, E],
+    if_false: _DeclaringFunction[A, C, E2],
+    /,
+) -> Template[A, B | C, E | E2]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A], if_true: Template[A, B, E], if_false: _AsyncFunction[A, C], /
 ) -> Template[A, B | C, E]: ...
 @overload
 def branch(  # type: ignore[overload-overlap]
-    predicate: Callable[[A], object], if_true: Callable[[A], B], if_false: Template[A, C, E2], /
+    predicate: _Predicate[A], if_true: _AsyncFunction[A, B], if_false: Template[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A], if_true: Template[A, B, E], if_false: Callable[[A], C], /
+) -> Template[A, B | C, E]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A], if_true: Callable[[A], B], if_false: Template[A, C, E2], /
 ) -> Template[A, B | C, E2]: ...
 @overload
 def branch(
-    predicate: Callable[[A], object], if_true: Callable[[A], B], if_false: Callable[[A], C], /
+    predicate: _Predicate[A], if_true: _AnyFunction[A, B, DE], if_false: _AnyFunction[A, DC, DE], /
+) -> Template[A, B | DC, DE]: ...  # ONE error variable: left unsolved, it is Never
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A],
+    if_true: _DeclaringFunction[A, B, E],
+    if_false: _AsyncFunction[A, C],
+    /,
+) -> Template[A, B | C, E]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A],
+    if_true: _AsyncFunction[A, B],
+    if_false: _DeclaringFunction[A, C, E2],
+    /,
+) -> Template[A, B | C, E2]: ...
+@overload
+def branch(
+    predicate: _Predicate[A], if_true: _AsyncFunction[A, B], if_false: _AsyncFunction[A, C], /
+) -> Template[A, B | C]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A], if_true: _DeclaringFunction[A, B, E], if_false: Callable[[A], C], /
+) -> Template[A, B | C, E]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A], if_true: Callable[[A], B], if_false: _DeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def branch(
+    predicate: _Predicate[A], if_true: _AsyncFunction[A, B], if_false: Callable[[A], C], /
+) -> Template[A, B | C]: ...
+@overload
+def branch(
+    predicate: _Predicate[A], if_true: Callable[[A], B], if_false: _AsyncFunction[A, C], /
+) -> Template[A, B | C]: ...
+@overload
+def branch(
+    predicate: _Predicate[A], if_true: Callable[[A], B], if_false: Callable[[A], C], /
 ) -> Template[A, B | C]: ...
 def branch(
     predicate: Callable[[Any], Any],
@@ -510,6 +584,9 @@ def branch(
     /,
 ) -> _Stage:
     """Run ``if_true`` when ``predicate(value)`` is truthy, else ``if_false``.
+
+    Each side may be a Template, a plain function or lambda, a function returning a ``Result``
+    (its value is the value, its error is declared) or an ``async def``, in any pairing.
 
     Examples:
         >>> from wumbo.core.combinators import branch

@@ -33,10 +33,10 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, cast, overload
+from typing import TYPE_CHECKING, Any, TypedDict, cast, overload
 
 from returns.result import Result
-from typing_extensions import TypeVar
+from typing_extensions import TypeVar, Unpack
 
 from wumbo.core.effects import Behaviour, Call
 from wumbo.core.template import Template, TemplateFactory
@@ -119,18 +119,35 @@ def _traced(
     return passed_on(result)
 
 
+class _TraceKeywords(TypedDict, total=False):
+    """The options given with the stage, ``trace(stage, backend="logging")``: the keyword
+    overload's, without defaults (a test checks that both name the same types)."""
+
+    observers: Iterable[Observer]
+    backend: BackendName
+    pipeline_span: str | None
+    tracer_provider: TracerProviderLike | None
+    logger: str
+    level: int
+    enabled: bool
+
+
 @overload
-def trace(stage: Template[X, C, E], /) -> Template[X, C, E]: ...  # type: ignore[overload-overlap]
+def trace(stage: Template[X, C, E], /, **options: Unpack[_TraceKeywords]) -> Template[X, C, E]: ...  # type: ignore[overload-overlap]
 @overload
 def trace(  # type: ignore[overload-overlap]
-    stage: Callable[[X], Coroutine[Any, Any, Result[C, E]]], /
+    stage: Callable[[X], Coroutine[Any, Any, Result[C, E]]], /, **options: Unpack[_TraceKeywords]
 ) -> Template[X, C, E]: ...
 @overload
-def trace(stage: Callable[[X], Coroutine[Any, Any, C]], /) -> Template[X, C]: ...
+def trace(
+    stage: Callable[[X], Coroutine[Any, Any, C]], /, **options: Unpack[_TraceKeywords]
+) -> Template[X, C]: ...
 @overload
-def trace(stage: Callable[[X], Result[C, E]], /) -> Template[X, C, E]: ...  # type: ignore[overload-overlap]
+def trace(  # type: ignore[overload-overlap]
+    stage: Callable[[X], Result[C, E]], /, **options: Unpack[_TraceKeywords]
+) -> Template[X, C, E]: ...
 @overload
-def trace(stage: Callable[[X], C], /) -> Template[X, C]: ...
+def trace(stage: Callable[[X], C], /, **options: Unpack[_TraceKeywords]) -> Template[X, C]: ...
 @overload
 def trace(
     *,
@@ -148,7 +165,8 @@ def trace(
     """Trace a stage, or every stage of a pipeline: one span per run.
 
     Bare (``@trace``, ``trace(stage)``) it uses the defaults; called with options it returns a
-    typed decorator. The options, their defaults and checks are the fields of
+    typed decorator; given a stage and options (``trace(stage, backend="logging")``), the
+    traced stage. The options, their defaults and checks are the fields of
     [`TraceOptions`][wumbo.decorators.trace.TraceOptions] (declared there once); an unknown
     option is refused, naming the known ones:
 
