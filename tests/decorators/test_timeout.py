@@ -4,6 +4,7 @@ interrupted in their own thread with ``interrupt=True``."""
 from __future__ import annotations
 
 import pickle
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -354,6 +355,23 @@ def test_no_stray_interrupt_after_calls_that_finish_right_at_their_deadline() ->
         assert spin(20_000) == 0  # Python code after the call: a stray interrupt would land here
     assert outcomes <= {"in time", "StageTimeout"}
     assert spin(200_000) == 0
+
+
+def test_traced_code_runs_normally_after_an_interrupted_call() -> None:
+    assert not timed_out(timeout(SHORT, interrupt=True)(spin)(FOREVER)).abandoned
+    finished = threading.Event()
+
+    def traced() -> None:  # as under coverage or a debugger
+        sys.settrace(lambda frame, event, arg: None)
+        try:
+            for _ in range(100):
+                spin(1)
+        finally:
+            sys.settrace(None)
+        finished.set()
+
+    threading.Thread(target=traced, daemon=True).start()
+    assert finished.wait(WAIT)  # no stale "asynchronous exception" signal makes it spin
 
 
 def test_interrupting_timeout_pickles_with_its_options() -> None:

@@ -183,12 +183,12 @@ def timeout(seconds: float, /, *, interrupt: bool = False) -> TemplateFactory:
         <Success: 3>
     """
     options = TimeoutOptions(seconds=seconds, interrupt=interrupt)
-    in_thread = _interrupting if options.interrupt else _abandoning
+    sync_step = _interrupting if options.interrupt else _abandoning
 
     def build(stage: Callable[[Any], Any]) -> Inner:
         inner = as_template(stage)
         name = f"timeout({inner.__name__})"
-        step = make_step(name, inner.is_async, in_thread, _cancelling, options, inner)
+        step = make_step(name, inner.is_async, sync_step, _cancelling, options, inner)
         return decorated(name, stage, inner, step, blocking=not inner.is_async)
 
     return as_factory(build)

@@ -10,7 +10,9 @@ once per limit, whatever the call rate). At a deadline the watchdog raises a pri
 ``BaseException`` in the call's thread (``PyThreadState_SetAsyncExc``, CPython only), which
 Python delivers at the thread's next bytecode: the call's ``finally`` blocks run, and the
 caller gets ``(False, None)``. A blocking C call (``time.sleep``, a socket read) is not
-interrupted; the exception arrives when it returns.
+interrupted; the exception arrives when it returns. (Until then, on CPython 3.11, the pending
+exception keeps an interpreter-wide signal set, and threads running under a tracer stall at
+their next function call: interrupting suits pure-Python work, not calls that block in C.)
 
 The races, and how they are settled:
 
@@ -18,10 +20,10 @@ The races, and how they are settled:
   checks a deadline and fires under it, a call unregisters under it. A call unregistered first
   is never fired at; a call fired at first finds that out when it unregisters.
 * **A call that returns right at its deadline.** Python raises the exception at the thread's
-  next bytecode, which may be after the function returned. Unregistering withdraws a fired
-  exception that has not been raised yet (``PyThreadState_SetAsyncExc(thread, NULL)``), and the
-  exception raised anywhere in the call's own bookkeeping is caught and settled the same way:
-  no exception ever escapes a finished call, and a call that returned keeps its value.
+  next bytecode check, which may come after the function returned. The exception raised
+  anywhere in the call's own bookkeeping is caught and settled like one raised in the function,
+  and unregistering makes Python raise (and drops) a fired exception it has not raised yet: no
+  exception ever escapes a finished call, and a call that returned keeps its value.
 * **Nested calls in one thread.** The watchdog fires at the outermost call past its deadline,
   and at most one exception per thread is in flight (``pending``): a call that catches it
   checks whose it is and passes on one that is not its own.
@@ -95,31 +97,25 @@ class _Slot:
         self.pending: _Record | None = None
 
 
-class _AsyncExc:
-    """``PyThreadState_SetAsyncExc``, bound once, to raise `_Interrupt` in a thread or to
-    withdraw it (own prototypes: ``ctypes.pythonapi``'s shared function is left untouched)."""
+class _Watchdog:
+    """The daemon thread that fires at deadlines; started with the first slot.
+
+    It raises `_Interrupt` in a thread with its own binding of ``PyThreadState_SetAsyncExc``
+    (``ctypes.pythonapi``'s shared function object, which other code may configure, is left
+    untouched).
+    """
 
     def __init__(self) -> None:
         import ctypes  # only once a thread makes interruptible calls
 
-        name = ("PyThreadState_SetAsyncExc", ctypes.pythonapi)
-        self._raise = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.py_object)(name)
-        self._withdraw = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p)(name)
-
-    def raise_in(self, thread_id: int) -> None:
-        self._raise(thread_id, _Interrupt)
-
-    def withdraw(self, thread_id: int) -> None:
-        self._withdraw(thread_id, None)  # NULL: no exception pending any more
-
-
-class _Watchdog:
-    """The daemon thread that fires at deadlines; started with the first slot."""
-
-    def __init__(self) -> None:
-        self.async_exc = _AsyncExc()
+        prototype = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.py_object)
+        self._set_async_exc = prototype(("PyThreadState_SetAsyncExc", ctypes.pythonapi))
         self.thread = threading.Thread(target=_watch, name="wumbo timeout watchdog", daemon=True)
         self.thread.start()
+
+    def raise_in(self, thread_id: int) -> None:
+        """Have Python raise `_Interrupt` in thread ``thread_id`` at its next bytecode check."""
+        self._set_async_exc(thread_id, _Interrupt)
 
 
 _lock = threading.Lock()
@@ -195,7 +191,11 @@ def _leave(slot: _Slot, record: _Record) -> bool:
     """Unregister ``record`` (done once, however often it is called); whether an exception in
     flight in this thread is this call's own (it was fired at, and no other is in flight).
 
-    A fired exception not raised yet is withdrawn: none reaches code after the call.
+    A fired exception that Python has not raised yet is raised and dropped here, so none
+    reaches code after the call. (Withdrawing it with ``PyThreadState_SetAsyncExc(thread,
+    NULL)`` instead would leave the interpreter's "asynchronous exception" signal set with no
+    exception behind it, which on CPython 3.11 makes traced code spin at its next function
+    entry.)
     """
     with _lock:
         records = slot.records
@@ -203,11 +203,17 @@ def _leave(slot: _Slot, record: _Record) -> bool:
             records.remove(record)
         if slot.pending is record:
             slot.pending = None
-            assert _watchdog is not None  # it fired
-            _watchdog.async_exc.withdraw(slot.thread_id)
+            try:  # noqa: SIM105 (contextlib.suppress would enter Python code outside the try)
+                _checkpoint()  # a fired exception not raised yet is raised on entering it
+            except _Interrupt:
+                pass
             if records:  # the outer calls are watched again
                 _plan(min(outer.deadline for outer in records))
         return record.fired and slot.pending is None
+
+
+def _checkpoint() -> None:
+    """Nothing: entering a Python function is where Python raises a pending exception."""
 
 
 def _plan(deadline: float) -> None:
@@ -249,7 +255,7 @@ def _fire_due(now: float) -> float:
             if record.deadline <= now:
                 record.fired = True
                 slot.pending = record
-                _watchdog.async_exc.raise_in(slot.thread_id)
+                _watchdog.raise_in(slot.thread_id)
                 break
             earliest = min(earliest, record.deadline)
     return earliest

@@ -78,10 +78,10 @@ class _Worker:
         self._function = function
         self._value = value
         self._unclaimed.append(True)
-        self._wake.release()
         try:
+            self._wake.release()
             in_time = self._done.acquire(timeout=seconds)
-        except BaseException:  # KeyboardInterrupt while waiting: stop waiting, as at a deadline
+        except BaseException:  # KeyboardInterrupt, an outer interrupt: stop waiting
             if self._finished_anyway():
                 self._collect()
             raise
