@@ -3,7 +3,7 @@ and is interrupted there at its deadline.
 
 Each thread that makes such calls has a slot holding the deadlines of its calls in progress
 (more than one when timed calls nest). One daemon watchdog thread, for all threads, sleeps until
-the earliest deadline it knows. A call that finishes in time costs a few hundred nanoseconds and
+the earliest deadline it knows. A call that finishes in time costs about a microsecond and
 does not wake it: registering a call wakes the watchdog only when its deadline is earlier than
 the watchdog's planned wake-up (so a steady stream of calls with the same limit wakes it about
 once per limit, whatever the call rate). At a deadline the watchdog raises a private

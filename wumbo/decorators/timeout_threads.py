@@ -4,7 +4,7 @@ A sync stage under ``timeout`` runs in a worker thread while its caller waits fo
 deadline. Starting a thread per call costs about 100 us; here idle workers wait for the next
 call instead, so a call that finishes in time costs one round trip between two threads (two
 lock hand-offs: the floor of any design that waits for another thread, measured beside it by
-``python -m benchmarks decorators``) and about a microsecond of wumbo's own work. Nothing is
+``python -m benchmarks decorators``) and a microsecond or two of wumbo's own work. Nothing is
 allocated per call but a copy of the caller's context (``contextvars``), in which the call runs.
 
 A caller takes an idle worker, hands it the call and waits; when the call finishes in time the
