@@ -14,7 +14,7 @@ import pytest
 from returns.result import Failure, Result, Success
 
 from wumbo import StageError, template
-from wumbo.decorators import StageTimeout, current_attempt, retry, timeout
+from wumbo.decorators import StageTimeout, current_attempt, retry, timeout, timeout_interrupt
 
 WAIT = 5.0
 SHORT = 0.05
@@ -355,6 +355,21 @@ def test_no_stray_interrupt_after_calls_that_finish_right_at_their_deadline() ->
         assert spin(20_000) == 0  # Python code after the call: a stray interrupt would land here
     assert outcomes <= {"in time", "StageTimeout"}
     assert spin(200_000) == 0
+
+
+def test_calls_that_finish_in_time_do_not_wake_the_watchdog() -> None:
+    guarded = timeout(60.0, interrupt=True)(spin)
+    assert guarded(1) == Success(0)  # the watchdog now sleeps until a minute from now at most
+    sleeping = timeout_interrupt._wake.locked  # the watchdog sleeps on this lock
+    started = time.monotonic()
+    while not sleeping():  # it took a wake-up the first call may have given it
+        assert time.monotonic() - started < WAIT
+        time.sleep(0.001)
+    planned = timeout_interrupt._planned
+    for _ in range(500):
+        assert guarded(1) == Success(0)  # later deadlines than planned: no wake-up
+    if timeout_interrupt._planned == planned:  # (else it woke at an earlier test's deadline)
+        assert sleeping()  # no call released the lock it sleeps on
 
 
 def test_traced_code_runs_normally_after_an_interrupted_call() -> None:
