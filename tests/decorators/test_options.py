@@ -97,7 +97,7 @@ def test_an_unknown_option_is_refused_naming_the_known_ones() -> None:
     with pytest.raises(TypeError, match=r"metrics got unknown options \['colector'\]"):
         metrics(parse, colector=None)  # type: ignore[call-overload]
     with pytest.raises(
-        TypeError, match=r"timeout got unknown options \['secs'\]; it takes seconds$"
+        TypeError, match=r"timeout got unknown options \['secs'\]; it takes seconds, interrupt$"
     ):
         TimeoutOptions.build({"secs": 1.0})
 

@@ -12,8 +12,8 @@ returns is the step's result.
 Two drivers run any such generator: [`drive`][wumbo.core.effects.drive] answers each request in the caller's thread
 (``request.run_sync()``) and [`drive_async`][wumbo.core.effects.drive_async] awaits it (``await request.run_async()``).
 [`behaviour_step`][wumbo.core.effects.behaviour_step] picks the driver and makes the picklable stage. A request is any
-object with those two methods: a decorator whose mechanism really differs (``timeout``: a
-worker thread vs a cancel scope) defines its own request and shares all the rest.
+object with those two methods: a decorator whose mechanism really differs (``cache``: a
+``threading.Event`` vs an ``anyio.Event``) defines its own request and shares all the rest.
 
 Examples:
     >>> from wumbo import template

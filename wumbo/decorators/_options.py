@@ -8,11 +8,11 @@ and ``build()``, which refuses an unknown keyword naming the known ones.
 Examples:
     >>> from wumbo.decorators.timeout import TimeoutOptions
     >>> TimeoutOptions.names()
-    ('seconds',)
+    ('seconds', 'interrupt')
     >>> TimeoutOptions.build({"secs": 1})
     Traceback (most recent call last):
     ...
-    TypeError: timeout got unknown options ['secs']; it takes seconds
+    TypeError: timeout got unknown options ['secs']; it takes seconds, interrupt
 """
 
 from __future__ import annotations

@@ -1,12 +1,19 @@
-"""The reusable worker threads behind the sync form of ``timeout``.
+"""The reusable worker threads behind the default sync form of ``timeout``.
 
 A sync stage under ``timeout`` runs in a worker thread while its caller waits for it, up to the
 deadline. Starting a thread per call costs about 100 us; here idle workers wait for the next
-call instead, so a call that finishes in time costs two thread hand-offs. A worker whose call
-passed its deadline is *abandoned*: its caller has given up on it, it runs on until the function
-returns, then it becomes idle again. There is no limit on the number of workers (each abandoned
-one is replaced by a new one when needed); at most `IDLE_KEPT` idle workers stay, the
-others end. Each call runs in a copy of the caller's context (``contextvars``).
+call instead, so a call that finishes in time costs one round trip between two threads (two
+lock hand-offs: the floor of any design that waits for another thread, measured beside it by
+``python -m benchmarks decorators``) and a microsecond or two of wumbo's own work. Nothing is
+allocated per call but a copy of the caller's context (``contextvars``), in which the call runs.
+
+A caller takes an idle worker, hands it the call and waits; when the call finishes in time the
+caller collects its outcome and puts the worker back. A worker whose call passed its deadline
+is *abandoned*: its caller has given up on it, it runs on until the function returns, then puts
+itself back. Who owns a call's end (the caller that waited, or the abandoned worker) is decided
+by a one-token list that both try to pop: whoever pops it first. There is no limit on the
+number of workers (each abandoned one is replaced by a new one when needed); at most
+`IDLE_KEPT` idle workers stay, the others end.
 
 Examples:
     >>> from returns.result import Success
@@ -30,61 +37,107 @@ from typing import Any, Final
 __all__ = ["IDLE_KEPT", "call_with_deadline"]
 
 IDLE_KEPT: Final = 16
-"""The most idle workers kept waiting for calls; a worker that finds this many ends."""
-
-
-class _Call:
-    """One call handed to a worker; ``done`` is released when it has finished."""
-
-    __slots__ = ("context", "done", "error", "function", "result", "value")
-
-    def __init__(self, function: Callable[[Any], Any], value: Any) -> None:
-        self.context = contextvars.copy_context()
-        self.function = function
-        self.value = value
-        self.result: Any = None
-        self.error: BaseException | None = None
-        self.done = threading.Lock()
-        self.done.acquire()
-
-    def run(self, worker: _Worker) -> bool:
-        """Run the call; return whether ``worker`` stays (it is idle again before the caller
-        wakes, so calls made one after another all find it)."""
-        try:
-            self.result = self.context.run(self.function, self.value)
-        except BaseException as error:  # SystemExit and friends: the caller re-raises them
-            self.error = error
-        stays = len(_idle) < IDLE_KEPT
-        if stays:
-            _idle.append(worker)  # list.append is atomic: no lock on the hot path
-        self.done.release()
-        return stays
+"""The most idle workers kept waiting for calls; a worker beyond them ends."""
 
 
 class _Worker:
-    """A daemon thread that runs the calls handed to it, one at a time."""
+    """A daemon thread that runs the calls handed to it, one at a time.
 
-    __slots__ = ("_call", "_wake")
+    The caller's side is `call`; the thread's side is `_serve`. The two locks start held:
+    ``_wake`` is released by the caller to start a call, ``_done`` by the worker when the call
+    ends and its caller still waits. ``_unclaimed`` holds one token while a call runs.
+    """
+
+    __slots__ = (
+        "_context",
+        "_done",
+        "_error",
+        "_function",
+        "_result",
+        "_unclaimed",
+        "_value",
+        "_wake",
+    )
 
     def __init__(self) -> None:
-        self._call: _Call | None = None
         self._wake = threading.Lock()
         self._wake.acquire()
+        self._done = threading.Lock()
+        self._done.acquire()
+        self._unclaimed: list[bool] = []
+        self._function: Callable[[Any], Any] | None = None
+        self._value: Any = None
+        self._context: contextvars.Context | None = None
+        self._result: Any = None
+        self._error: BaseException | None = None
         threading.Thread(target=self._serve, name="wumbo timeout worker", daemon=True).start()
 
-    def hand(self, call: _Call) -> None:
-        self._call = call
-        self._wake.release()
+    def call(self, function: Callable[[Any], Any], value: Any, seconds: float) -> tuple[bool, Any]:
+        """Run ``function(value)`` in this worker; see `call_with_deadline`."""
+        self._context = contextvars.copy_context()
+        self._function = function
+        self._value = value
+        self._unclaimed.append(True)
+        try:
+            self._wake.release()
+            in_time = self._done.acquire(timeout=seconds)
+        except BaseException:  # KeyboardInterrupt, an outer interrupt: stop waiting
+            if self._finished_anyway():
+                self._collect()
+            raise
+        if not in_time and not self._finished_anyway():
+            return False, None
+        result, error = self._collect()
+        if error is not None:
+            raise error
+        return True, result
+
+    def _finished_anyway(self) -> bool:
+        """The caller gives up: False when it abandons the worker, True when the call has
+        ended meanwhile (the worker took the token first; its outcome is collected as usual)."""
+        try:
+            self._unclaimed.pop()
+        except IndexError:
+            self._done.acquire()  # released by the worker right after it took the token
+            return True
+        return False
+
+    def _collect(self) -> tuple[Any, BaseException | None]:
+        """The ended call's outcome; the worker goes back to the pool, holding nothing."""
+        result, error = self._result, self._error
+        self._result = self._error = None
+        if not _rest(self):
+            self._wake.release()  # with no function to run: the worker ends
+        return result, error
 
     def _serve(self) -> None:
         while True:
             self._wake.acquire()
-            call, self._call = self._call, None
-            assert call is not None
-            stays = call.run(self)
-            del call  # hold nothing of a finished call while idle
-            if not stays:
+            function, context = self._function, self._context
+            if function is None or context is None:
                 return
+            try:
+                self._result = context.run(function, self._value)
+            except BaseException as error:  # SystemExit and friends: the caller re-raises them
+                self._error = error
+            self._function = self._value = self._context = None
+            del function, context  # hold nothing of a finished call while idle
+            try:
+                self._unclaimed.pop()
+            except IndexError:  # abandoned: no caller collects the outcome
+                self._result = self._error = None
+                if not _rest(self):
+                    return
+            else:
+                self._done.release()
+
+
+def _rest(worker: _Worker) -> bool:
+    """Put ``worker`` back in the pool of idle workers, unless `IDLE_KEPT` are there already."""
+    if len(_idle) < IDLE_KEPT:
+        _idle.append(worker)  # list.append and list.pop are atomic: no lock on the hot path
+        return True
+    return False
 
 
 _idle: list[_Worker] = []
@@ -103,21 +156,16 @@ def call_with_deadline(
 ) -> tuple[bool, Any]:
     """``(True, function(value))`` run in a worker thread, or ``(False, None)`` past ``seconds``.
 
-    An exception raised by ``function`` (any ``BaseException``) is raised here. Past the
-    deadline the worker is abandoned and the call runs on in it.
+    The call runs in a copy of the caller's context. An exception raised by ``function`` (any
+    ``BaseException``) is raised here. Past the deadline the worker is abandoned and the call
+    runs on in it.
 
     Examples:
         >>> call_with_deadline(str.upper, "a", 1.0)
         (True, 'A')
     """
-    call = _Call(function, value)
     try:
         worker = _idle.pop()
     except IndexError:
         worker = _Worker()
-    worker.hand(call)
-    if not call.done.acquire(timeout=seconds):
-        return False, None
-    if call.error is not None:
-        raise call.error
-    return True, call.result
+    return worker.call(function, value, seconds)
