@@ -11,7 +11,9 @@ do not inflate):
   writes instead of ``amap``, and the target is stated against it. For scale, also a
   hand-written pool of 100 workers that sends every ``pipeline.acall`` Result through an anyio
   memory object stream to an ``async for`` consumer (what ``amap`` provides: one Result per
-  item, delivered to the caller), and one task per item under a ``CapacityLimiter``;
+  item, delivered to the caller), the bare pool handing each value over as ``Success(value)``
+  in input order through an async generator (the least of that promise, written by hand), and
+  one task per item under a ``CapacityLimiter``;
 * thread ``map`` of a CPU-light sync stage against ``ThreadPoolExecutor.map``, both with 8
   threads and the pool created inside the timed run;
 * process ``map`` of a CPU-bound stage (2 workers) against a serial loop, over enough items
@@ -34,13 +36,14 @@ import math
 import os
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 
 import anyio
 import anyio.abc
 import anyio.lowlevel
+from returns.result import Success
 
 import wumbo.runtime  # noqa: F401  (installs the runner behind map/amap)
 from benchmarks._timing import Settings, Target, print_targets
@@ -159,6 +162,40 @@ def amap_candidates(items: int) -> dict[str, Callable[[], object]]:
                     total += result.unwrap()
         return total
 
+    async def results_pool() -> int:
+        """The bare pool handing each value over as ``Success(value)``, in input order, to an
+        ``async for`` through an async generator: amap's per-item promise, written by hand
+        (without a bound on the source, progress or timeouts)."""
+        finished: dict[int, Success[int]] = {}
+        numbered = enumerate(range(items))
+        waiting: list[anyio.Event] = []
+        workers = WORKERS
+
+        async def worker() -> None:
+            nonlocal workers
+            for index, item in numbered:
+                finished[index] = Success(await tick(item))
+                if waiting:
+                    waiting.pop().set()
+            workers -= 1
+            if waiting:
+                waiting.pop().set()
+
+        async def results() -> AsyncGenerator[Success[int], None]:
+            async with anyio.create_task_group() as group:
+                for _ in range(WORKERS):
+                    group.start_soon(worker)
+                taken = 0
+                while finished or workers:
+                    if (result := finished.pop(taken, None)) is not None:
+                        taken += 1
+                        yield result
+                        continue
+                    waiting.append(anyio.Event())
+                    await waiting[-1].wait()
+
+        return sum([result.unwrap() async for result in results()])
+
     async def task_per_item() -> int:
         limiter = anyio.CapacityLimiter(WORKERS)
         total = 0
@@ -192,6 +229,7 @@ def amap_candidates(items: int) -> dict[str, Callable[[], object]]:
     return {
         "pool": checked(bare_pool),
         "streaming_pool": checked(streaming_pool),
+        "results_pool": checked(results_pool),
         "amap_ordered": checked(wumbo_amap(True)),
         "amap_completed": checked(wumbo_amap(False)),
         "task_per_item": checked(task_per_item),
@@ -345,6 +383,7 @@ def run(settings: Settings) -> dict[str, Any]:
         / _best(amap, "amap_ordered"),
         "amap_completed_vs_streaming_pool": _best(amap, "streaming_pool")
         / _best(amap, "amap_completed"),
+        "amap_ordered_vs_results_pool": _best(amap, "results_pool") / _best(amap, "amap_ordered"),
         "task_per_item_vs_pool": _best(amap, "pool") / _best(amap, "task_per_item"),
         "threads_vs_executor_map": _best(threads, "executor_map") / _best(threads, "wumbo_threads"),
         "processes_speedup": _best(processes, "serial") / _best(processes, "processes"),
@@ -358,6 +397,7 @@ def run(settings: Settings) -> dict[str, Any]:
     for key, label in (
         ("pool", f"bare anyio pool of {WORKERS} workers calling the stage (anchor)"),
         ("streaming_pool", f"hand-written pool of {WORKERS}, streaming to async for"),
+        ("results_pool", f"bare pool of {WORKERS}, a Success per value to async for, in order"),
         ("amap_ordered", "wumbo amap, ordered"),
         ("amap_completed", "wumbo amap, as completed"),
         ("task_per_item", "task per item under a CapacityLimiter"),

@@ -1,7 +1,7 @@
 """The bookkeeping of a run over many items: which result goes out next, and when to pull more.
 
-The blocking driver keeps one [`Window`][wumbo.runtime.window.Window]; the async engine keeps the same bound inline, on
-its per-item path (see `wumbo.runtime.engine`). An item is *admitted*
+The blocking driver keeps one [`Window`][wumbo.runtime.window.Window]; the async engine keeps the same bound with a
+gate on the source, off its per-item path (see `wumbo.runtime.engine`). An item is *admitted*
 when it is pulled from the source and *taken* when its result is handed to the consumer. A new
 item is admitted only while fewer than ``limit`` items are in flight *and* fewer than
 ``2 * limit`` are admitted and not yet taken. So at most ``limit`` items run at once, at most
