@@ -91,12 +91,10 @@ _Stage = Template[Any, Any, Any]
 # A function stage of any kind, typed by ONE signature: pyright picks the union member that
 # fits (a Result's value and error, a coroutine's awaited value) and types a lambda from the
 # call's context. mypy cannot choose between ``Result[B, E]`` and ``B`` for a Result-returning
-# function, so overloads after it take the two kinds that mypy can tell apart.
+# function, so the overloads around it take the kinds that mypy can tell apart.
 _AnyFunction: TypeAlias = Callable[
     [A], Coroutine[Any, Any, Result[B, E]] | Coroutine[Any, Any, B] | Result[B, E] | B
 ]
-_AsyncResultFunction: TypeAlias = Callable[[A], Coroutine[Any, Any, Result[B, E]]]
-_ResultOrAsyncFunction: TypeAlias = Callable[[A], Result[B, E] | Coroutine[Any, Any, B]]
 # A function that declares its error: it returns a Result, or is async and returns one.
 _DeclaringFunction: TypeAlias = Callable[[A], Result[B, E] | Coroutine[Any, Any, Result[B, E]]]
 _AsyncFunction: TypeAlias = Callable[[A], Coroutine[Any, Any, B]]
