@@ -179,6 +179,6 @@ def test_prometheus_exporter_can_be_unregistered() -> None:
 
 def test_a_collector_given_with_the_stage_is_used() -> None:
     collector = MetricsCollector()
-    measured = metrics(parse, collector=collector)  # type: ignore[call-overload]
+    measured = metrics(parse, collector=collector)
     assert measured("2") == Success(2)
     assert collector.snapshot()["parse"].calls == 1

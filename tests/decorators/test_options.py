@@ -161,7 +161,7 @@ def test_every_old_call_form_still_works() -> None:
     assert metrics(parse)("3") == Success(3)
     assert metrics()(parse)("3") == Success(3)
     assert metrics(collector=collector)(parse)("3") == Success(3)
-    assert metrics(parse, collector=collector)("3") == Success(3)  # type: ignore[call-overload]
+    assert metrics(parse, collector=collector)("3") == Success(3)
     assert collector.snapshot()["parse"].calls == 2
     assert timeout(5.0)(parse)("4") == Success(4)
     assert timeout(5)(template(parse) | double)("4") == Success(8)

@@ -84,11 +84,30 @@ assert_type(measured_parse, Template[str, int])
 assert_type(metrics(check_a), Template[int, int, ErrA])
 assert_type(metrics(collector=collector)(fetch_checked), Template[int, str, ErrB])
 assert_type(metrics(parse_t | double), Template[str, int])
+# the stage and its collector in one call
+assert_type(metrics(parse, collector=collector), Template[str, int])
+assert_type(metrics(check_a, collector=None), Template[int, int, ErrA])
+assert_type(metrics(fetch, collector=collector), Template[int, str])
+assert_type(metrics(fetch_checked, collector=collector), Template[int, str, ErrB])
+assert_type(metrics(parse_t | check_a, collector=collector), Template[str, int, ErrA])
 
 assert_type(sandboxed_parse, Template[str, int])
 assert_type(sandbox(check_a), Template[int, int, ErrA])
 assert_type(sandbox(cpu_seconds=1)(fetch), Template[int, str])
 assert_type(sandbox(uid=None)(parse_t | show), Template[str, str])
+# the stage and its options in one call
+assert_type(sandbox(parse, memory_bytes=256 * MiB, wall_seconds=5), Template[str, int])
+assert_type(sandbox(check_a, cpu_seconds=1.5, processes=4, open_files=16), Template[int, int, ErrA])
+assert_type(sandbox(fetch, env_allow=["PATH"], uid="auto", network=True), Template[int, str])
+assert_type(
+    sandbox(fetch_checked, readable=["/data"], writable=(), file_bytes=MiB),
+    Template[int, str, ErrB],
+)
+assert_type(
+    sandbox(parse_t | check_a, isolation="best-effort", allow=[ErrA], max_result_bytes=MiB),
+    Template[str, int, ErrA],
+)
+assert_type(sandbox(show, max_output_bytes=MiB, uid=None), Template[int, str])
 
 # -- inline and stacked ----------------------------------------------------------------------
 
@@ -126,6 +145,16 @@ bad_trace_stage_observer: object = trace(parse, observers=[Incomplete()])  # typ
 bad_trace_stage_after: object = trace(check_a, backend="logging") | shout  # type: ignore[operator]
 bad_trace_stage_level: object = trace(parse, level="INFO")  # type: ignore[call-overload]
 bad_metrics_name: object = metrics(colector=collector)  # type: ignore[call-overload]
+bad_metrics_stage_name: object = metrics(parse, colector=collector)  # type: ignore[call-overload]
+bad_metrics_stage_collector: object = metrics(check_a, collector=dict())  # type: ignore[call-overload]
+bad_metrics_async_collector: object = metrics(fetch, collector="default")  # type: ignore[call-overload]
+bad_metrics_stage_after: object = metrics(check_a, collector=collector) | shout  # type: ignore[operator]
+bad_sandbox_stage_name: object = sandbox(parse, memory=256 * MiB)  # type: ignore[call-overload]
+bad_sandbox_stage_memory: object = sandbox(check_a, memory_bytes="1G")  # type: ignore[call-overload]
+bad_sandbox_stage_uid: object = sandbox(fetch_checked, uid="root")  # type: ignore[call-overload]
+bad_sandbox_stage_isolation: object = sandbox(parse_t, isolation="loose")  # type: ignore[call-overload]
+bad_sandbox_async_network: object = sandbox(fetch, network="off")  # type: ignore[call-overload]
+bad_sandbox_stage_after: object = sandbox(show, wall_seconds=5) | double  # type: ignore[operator]
 bad_trace_level: object = TraceOptions(level="INFO")  # type: ignore[arg-type]
 bad_metrics_options: object = MetricsOptions(collector=dict())  # type: ignore[arg-type]
 bad_timeout_options: object = TimeoutOptions()  # type: ignore[call-arg]

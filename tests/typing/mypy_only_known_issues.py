@@ -3,9 +3,8 @@
 Pins as in known_issues.py. MISSED ERROR: wrong code mypy accepts today; pyright reports each
 of these (pyright_only_inference.py has them as expected errors). Once mypy reports one, that
 line fails: move it to the shared incorrect cases with its ``# type: ignore[<code>]``.
-FALSE ERROR (#5): valid code mypy rejects, with its marker. WRONG TYPE (#8): what mypy infers
-instead of the right type, pinned as in known_issues.py. WITHOUT WUMBO (#3, #6): what mypy
-does whatever wumbo does, shown on a minimal example.
+WRONG TYPE (#8): what mypy infers instead of the right type, pinned as in known_issues.py.
+WITHOUT WUMBO (#3, #6): what mypy does whatever wumbo does, shown on a minimal example.
 
 Why mypy only: when a call's type context does not fit a typed overload, mypy retries the
 untyped overload (``expect(hint: object)``), and when an argument holds ``Any`` and several
@@ -46,20 +45,15 @@ assert_type(template(str.strip) | load_any, Template[Any, Any, Any])
 untyped_wrong_input = (template(str.strip) | load_any).run(123)
 
 # 4. A declared type that names the Result as the value: mypy takes the value type from the
-#    declaration and reads the Result-returning function as a plain one (``fallback``'s first
-#    overload, one signature over every kind of function, is what keeps pyright's lambdas
-#    typed; ``branch`` ends with the plain kind, which mypy's lambdas need). Without a
-#    declaration mypy types it right (shared_combinators.py); pyright reports these lines
+#    declaration and reads the Result-returning function as a plain one (``fallback`` and
+#    ``branch`` end with the plain kind, which mypy's lambdas need). Without a declaration
+#    mypy types it right (shared_combinators.py); pyright reports these lines
 #    (pyright_only_inference.py).
 leaked_by_declaration: Template[int, Result[int, ErrA]] = fallback(check_a, check_a)
 branch_leaked_by_declaration: Template[int, Result[int, ErrA]] = branch(is_positive, check_a, check_a)
 
-# 5. FALSE ERROR: an identity lambda (``lambda n: n``) next to a lambda that uses its
-#    parameter, in a fallback whose type comes from ``.then``: mypy bounds the lambda's
-#    parameter by the union of function kinds that fallback's first overload takes, and
-#    reports the other lambda. A declared type, or a ``def``, avoids it.
-parse_t.then(fallback(lambda n: 10 // n, lambda n: n))  # type: ignore[operator]
-identity_declared: Template[int, int] = fallback(lambda n: 10 // n, lambda n: n)
+# 5. (fixed: two lambdas in a fallback typed by ``.then``, one returning its parameter, take
+#    fallback's last overload, the plain kind; see shared_combinators.py)
 
 # 7. Templates written out followed by a starred list: mypy reads the list as possibly empty
 #    and types the written-out part alone, dropping the list's declared error (pyright gives

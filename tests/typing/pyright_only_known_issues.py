@@ -20,8 +20,8 @@ Why pyright only:
   known (#5, a minimal example without wumbo). ``fallback`` and ``branch`` give lambdas one
   signature whose parameter is a union of function kinds (pyright picks the member that fits,
   and the lambda is typed from the context) before the overloads for an async or a plain
-  function (``branch``'s overloads before it take a Template on one side, which solves the
-  input type, or a function returning a Result on both).
+  function (the overloads before it take a Template on one side, which solves the input
+  type, or a function returning a Result on both).
 * type variables left unsolved in a union in a return type are dropped from it, and a union
   left empty is Unknown, defaults or not (#6, a minimal example without wumbo): ``branch``'s
   union signature therefore has ONE error type variable for both sides, and two functions
@@ -41,7 +41,7 @@ from typing import Any, Generic, Never, TypeVar, assert_type, overload
 
 from typing_extensions import TypeVar as DefaultedTypeVar
 
-from wumbo import Template, branch, reduce_items, template
+from wumbo import Template, branch, fallback, reduce_items, template
 
 from _stages import double, parse, show
 
@@ -156,3 +156,5 @@ assert_type(_box.then(_plain_either(lambda n: n, lambda n: str(n))), _Box[str, i
 assert_type(_box.then(_plain_either(lambda n: str(n), lambda n: n)), _Box[str, str | int])  # pyright: ignore[reportUnknownArgumentType]
 #    In wumbo, the predicate is then untyped too:
 assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: str(n), lambda n: n)), Template[str, str | int])  # pyright: ignore[reportUnknownArgumentType, reportOperatorIssue, reportUnknownLambdaType]
+#    The same in a ``fallback``:
+assert_type(parse_t.then(fallback(lambda n: str(n), lambda n: n)), Template[str, str | int])  # pyright: ignore[reportUnknownArgumentType]

@@ -285,6 +285,18 @@ assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: n, fetch)), Template[
 assert_type(branch(lambda n: n > 0, double, lambda n: str(n)), Template[int, int | str])
 assert_type(branch(lambda n: n > 0, lambda n: str(n), fetch_checked), Template[int, str, ErrB])
 assert_type(parse_t.then(fallback(lambda n: 10 // n, lambda n: 0)), Template[str, int])
+assert_type(parse_t.then(fallback(lambda n: n, lambda n: 10 // n)), Template[str, int])
+assert_type(parse_t.then(fallback(lambda n: 10 // n, lambda n: n)), Template[str, int])
+assert_type(parse_t.then(fallback(lambda n: n + 1, lambda n: n)), Template[str, int])
+assert_type(parse_t.then(fallback(lambda n: n, lambda n: str(n))), Template[str, int | str])
+assert_type(parse_t.then(fallback(lambda n: n, check_a_t)), Template[str, int, ErrA])
+assert_type(parse_t.then(fallback(double_t, lambda n: n)), Template[str, int])
+assert_type(parse_t.then(fallback(lambda n: str(n), fetch)), Template[str, str])
+assert_type(parse_t.then(fallback(check_a, lambda n: str(n))), Template[str, int | str])
+assert_type(parse_t.then(fallback(lambda n: n, fetch_checked)), Template[str, int | str, ErrB])
+assert_type(parse_t.then(fallback(lambda n: n, check_a)), Template[str, int, ErrA])
+assert_type(parse_t.then(fallback(fetch_checked, lambda n: n)), Template[str, str | int])
+identity_declared: Template[int, int] = fallback(lambda n: 10 // n, lambda n: n)
 
 # ============================================================================================
 # Incorrect cases

@@ -91,12 +91,10 @@ _Stage = Template[Any, Any, Any]
 # A function stage of any kind, typed by ONE signature: pyright picks the union member that
 # fits (a Result's value and error, a coroutine's awaited value) and types a lambda from the
 # call's context. mypy cannot choose between ``Result[B, E]`` and ``B`` for a Result-returning
-# function, so overloads after it take the two kinds that mypy can tell apart.
+# function, so the overloads around it take the kinds that mypy can tell apart.
 _AnyFunction: TypeAlias = Callable[
     [A], Coroutine[Any, Any, Result[B, E]] | Coroutine[Any, Any, B] | Result[B, E] | B
 ]
-_AsyncResultFunction: TypeAlias = Callable[[A], Coroutine[Any, Any, Result[B, E]]]
-_ResultOrAsyncFunction: TypeAlias = Callable[[A], Result[B, E] | Coroutine[Any, Any, B]]
 # A function that declares its error: it returns a Result, or is async and returns one.
 _DeclaringFunction: TypeAlias = Callable[[A], Result[B, E] | Coroutine[Any, Any, Result[B, E]]]
 _AsyncFunction: TypeAlias = Callable[[A], Coroutine[Any, Any, B]]
@@ -686,70 +684,74 @@ def _fallback(primary: _Stage, secondary: _Stage, value: Any) -> Behaviour:
     return value_or_failure(result)  # a raising secondary is reported at fallback's position
 
 
+# Overloads by the kind of each side, as branch's (see there): the primary's error is handled,
+# so the result declares the secondary's. A lambda next to a Template meets the Template's
+# kind-by-kind overloads; two functions meet ``_AnyFunction`` first (pyright's lambdas); the
+# plain kind comes last, where mypy takes two lambdas one of which returns its parameter.
 @overload
-def fallback(
+def fallback(  # type: ignore[overload-overlap]
     primary: Template[A, B, E], secondary: Template[A, C, E2], /
 ) -> Template[A, B | C, E2]: ...
 @overload
-def fallback(
-    primary: Template[A, B, E], secondary: _AnyFunction[A, C, DE2], /
-) -> Template[A, B | C, DE2]: ...
+def fallback(  # type: ignore[overload-overlap]
+    primary: Template[A, B, E], secondary: _DeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
+    primary: _DeclaringFunction[A, B, E], secondary: Template[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
+    primary: _DeclaringFunction[A, B, E], secondary: _DeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
 @overload
 def fallback(
-    primary: _AnyFunction[A, B, DE], secondary: Template[A, DC, DE2], /
-) -> Template[A, B | DC, DE2]: ...
+    primary: Template[A, B, E], secondary: _AsyncFunction[A, C], /
+) -> Template[A, B | C]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
+    primary: _AsyncFunction[A, B], secondary: Template[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def fallback(primary: Template[A, B, E], secondary: Callable[[A], C], /) -> Template[A, B | C]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
+    primary: Callable[[A], B], secondary: Template[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
 @overload
 def fallback(
     primary: _AnyFunction[A, B, DE], secondary: _AnyFunction[A, DC, DE2], /
 ) -> Template[A, B | DC, DE2]: ...
 @overload
 def fallback(
-    primary: Template[A, B, E], secondary: _AsyncResultFunction[A, C, DE2], /
-) -> Template[A, B | C, DE2]: ...
+    primary: _DeclaringFunction[A, B, E], secondary: _AsyncFunction[A, C], /
+) -> Template[A, B | C]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
+    primary: _AsyncFunction[A, B], secondary: _DeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
 @overload
 def fallback(
-    primary: Template[A, B, E], secondary: _ResultOrAsyncFunction[A, C, DE2], /
-) -> Template[A, B | C, DE2]: ...
+    primary: _AsyncFunction[A, B], secondary: _AsyncFunction[A, C], /
+) -> Template[A, B | C]: ...
 @overload
 def fallback(
-    primary: _AnyFunction[A, B, DE], secondary: _AsyncResultFunction[A, DC, DE2], /
-) -> Template[A, B | DC, DE2]: ...
+    primary: _DeclaringFunction[A, B, E], secondary: Callable[[A], C], /
+) -> Template[A, B | C]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
+    primary: Callable[[A], B], secondary: _DeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
 @overload
 def fallback(
-    primary: _AnyFunction[A, B, DE], secondary: _ResultOrAsyncFunction[A, DC, DE2], /
-) -> Template[A, B | DC, DE2]: ...
+    primary: _AsyncFunction[A, B], secondary: Callable[[A], C], /
+) -> Template[A, B | C]: ...
 @overload
 def fallback(
-    primary: _AsyncResultFunction[A, B, DE], secondary: Template[A, DC, DE2], /
-) -> Template[A, B | DC, DE2]: ...
+    primary: Callable[[A], B], secondary: _AsyncFunction[A, C], /
+) -> Template[A, B | C]: ...
 @overload
-def fallback(
-    primary: _AsyncResultFunction[A, B, DE], secondary: _AnyFunction[A, DC, DE2], /
-) -> Template[A, B | DC, DE2]: ...
-@overload
-def fallback(
-    primary: _AsyncResultFunction[A, B, DE], secondary: _AsyncResultFunction[A, DC, DE2], /
-) -> Template[A, B | DC, DE2]: ...
-@overload
-def fallback(
-    primary: _AsyncResultFunction[A, B, DE], secondary: _ResultOrAsyncFunction[A, DC, DE2], /
-) -> Template[A, B | DC, DE2]: ...
-@overload
-def fallback(
-    primary: _ResultOrAsyncFunction[A, B, DE], secondary: Template[A, DC, DE2], /
-) -> Template[A, B | DC, DE2]: ...
-@overload
-def fallback(
-    primary: _ResultOrAsyncFunction[A, B, DE], secondary: _AnyFunction[A, DC, DE2], /
-) -> Template[A, B | DC, DE2]: ...
-@overload
-def fallback(
-    primary: _ResultOrAsyncFunction[A, B, DE], secondary: _AsyncResultFunction[A, DC, DE2], /
-) -> Template[A, B | DC, DE2]: ...
-@overload
-def fallback(
-    primary: _ResultOrAsyncFunction[A, B, DE], secondary: _ResultOrAsyncFunction[A, DC, DE2], /
-) -> Template[A, B | DC, DE2]: ...
+def fallback(primary: Callable[[A], B], secondary: Callable[[A], C], /) -> Template[A, B | C]: ...
 def fallback(primary: Callable[[Any], Any], secondary: Callable[[Any], Any], /) -> _Stage:
     """Run ``primary``; if it fails (raises or returns a Failure), run ``secondary`` instead.
 

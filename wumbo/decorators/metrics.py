@@ -26,10 +26,10 @@ from bisect import bisect_left
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, Final, Never, overload
+from typing import TYPE_CHECKING, Any, Final, Never, TypedDict, overload
 
 from returns.result import Result, Success
-from typing_extensions import TypeVar
+from typing_extensions import TypeVar, Unpack
 
 from wumbo.core.effects import Behaviour, Call
 from wumbo.core.template import Template, TemplateFactory
@@ -241,18 +241,31 @@ def _measured(
     return _record(collector, info.name, result, perf_counter() - started)
 
 
-@overload
-def metrics(stage: Template[X, C, E], /) -> Template[X, C, E]: ...  # type: ignore[overload-overlap]
+class _MetricsKeywords(TypedDict, total=False):
+    """The option given with the stage, ``metrics(stage, collector=c)``: the keyword overload's,
+    without its default (a test checks that both name the same types)."""
+
+    collector: MetricsCollector | None
+
+
 @overload
 def metrics(  # type: ignore[overload-overlap]
-    stage: Callable[[X], Coroutine[Any, Any, Result[C, E]]], /
+    stage: Template[X, C, E], /, **options: Unpack[_MetricsKeywords]
 ) -> Template[X, C, E]: ...
 @overload
-def metrics(stage: Callable[[X], Coroutine[Any, Any, C]], /) -> Template[X, C]: ...
+def metrics(  # type: ignore[overload-overlap]
+    stage: Callable[[X], Coroutine[Any, Any, Result[C, E]]], /, **options: Unpack[_MetricsKeywords]
+) -> Template[X, C, E]: ...
 @overload
-def metrics(stage: Callable[[X], Result[C, E]], /) -> Template[X, C, E]: ...  # type: ignore[overload-overlap]
+def metrics(
+    stage: Callable[[X], Coroutine[Any, Any, C]], /, **options: Unpack[_MetricsKeywords]
+) -> Template[X, C]: ...
 @overload
-def metrics(stage: Callable[[X], C], /) -> Template[X, C]: ...
+def metrics(  # type: ignore[overload-overlap]
+    stage: Callable[[X], Result[C, E]], /, **options: Unpack[_MetricsKeywords]
+) -> Template[X, C, E]: ...
+@overload
+def metrics(stage: Callable[[X], C], /, **options: Unpack[_MetricsKeywords]) -> Template[X, C]: ...
 @overload
 def metrics(*, collector: MetricsCollector | None = ...) -> TemplateFactory: ...
 def metrics(
@@ -261,7 +274,8 @@ def metrics(
     """Record each run of a stage (or of every stage of a pipeline) into a collector.
 
     Bare (``@metrics``) it records into [`DEFAULT_COLLECTOR`][wumbo.decorators.metrics.DEFAULT_COLLECTOR]; ``metrics(collector=c)``
-    returns a typed decorator recording into ``c``. Figures are keyed by stage name. Failures
+    returns a typed decorator recording into ``c``; ``metrics(stage, collector=c)``, the
+    measured stage. Figures are keyed by stage name. Failures
     reach the pipeline exactly as without metrics. The options are the fields of
     [`MetricsOptions`][wumbo.decorators.metrics.MetricsOptions]; an unknown one is refused.
 
@@ -273,6 +287,8 @@ def metrics(
         (<Success: 3>, 'int')
         >>> {name: (s.calls, s.errors) for name, s in collector.snapshot().items()}
         {'strip': (2, 0), 'int': (2, 1)}
+        >>> metrics(len, collector=collector)("abc"), collector.snapshot()["len"].calls
+        (<Success: 3>, 1)
     """
     if stage is not None:  # a collector given with the stage still applies
         return metrics(**options)(stage)

@@ -15,6 +15,7 @@ returns. See ``docs/decorators/sandbox.md`` for exactly what is and is not isola
 * ``@sandbox(memory_bytes=256 * MiB, cpu_seconds=2, ...)`` / inline
   ``validate | sandbox(wall_seconds=5)(parse) | save``: chosen options (the fields of
   [`SandboxOptions`][wumbo.decorators.sandbox.SandboxOptions]).
+* ``sandbox(stage, wall_seconds=5, ...)``: the stage and its options in one call.
 
 The stage and its input cross processes by pickle (use module-level functions); what comes
 back is unpickled against an allow-list. Each call costs a fork of a pre-started process (a
@@ -36,12 +37,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Coroutine, Iterable
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypedDict, overload
 
 import anyio
 import anyio.to_thread
 from returns.result import Result
-from typing_extensions import TypeVar
+from typing_extensions import TypeVar, Unpack
 
 from wumbo.core.effects import Behaviour, Call, behaviour_step
 from wumbo.core.template import Template, TemplateFactory
@@ -124,18 +125,45 @@ def _sandboxed(limits: SandboxOptions, inner: Template[Any, Any, Any], value: An
     return passed_on((yield _InSandbox(inner, value, limits)))
 
 
-@overload
-def sandbox(stage: Template[X, C, E], /) -> Template[X, C, E]: ...  # type: ignore[overload-overlap]
+class _SandboxKeywords(TypedDict, total=False):
+    """The options given with the stage, ``sandbox(stage, wall_seconds=5)``: the keyword
+    overload's, without defaults (a test checks that both name the same types)."""
+
+    cpu_seconds: float
+    memory_bytes: int
+    wall_seconds: float
+    processes: int
+    open_files: int
+    max_output_bytes: int
+    max_result_bytes: int
+    env_allow: Iterable[str]
+    uid: int | Literal["auto"] | None
+    network: bool
+    readable: Iterable[str | os.PathLike[str]]
+    writable: Iterable[str | os.PathLike[str]]
+    file_bytes: int
+    isolation: Isolation
+    allow: Iterable[type]
+
+
 @overload
 def sandbox(  # type: ignore[overload-overlap]
-    stage: Callable[[X], Coroutine[Any, Any, Result[C, E]]], /
+    stage: Template[X, C, E], /, **options: Unpack[_SandboxKeywords]
 ) -> Template[X, C, E]: ...
 @overload
-def sandbox(stage: Callable[[X], Coroutine[Any, Any, C]], /) -> Template[X, C]: ...
+def sandbox(  # type: ignore[overload-overlap]
+    stage: Callable[[X], Coroutine[Any, Any, Result[C, E]]], /, **options: Unpack[_SandboxKeywords]
+) -> Template[X, C, E]: ...
 @overload
-def sandbox(stage: Callable[[X], Result[C, E]], /) -> Template[X, C, E]: ...  # type: ignore[overload-overlap]
+def sandbox(
+    stage: Callable[[X], Coroutine[Any, Any, C]], /, **options: Unpack[_SandboxKeywords]
+) -> Template[X, C]: ...
 @overload
-def sandbox(stage: Callable[[X], C], /) -> Template[X, C]: ...
+def sandbox(  # type: ignore[overload-overlap]
+    stage: Callable[[X], Result[C, E]], /, **options: Unpack[_SandboxKeywords]
+) -> Template[X, C, E]: ...
+@overload
+def sandbox(stage: Callable[[X], C], /, **options: Unpack[_SandboxKeywords]) -> Template[X, C]: ...
 @overload
 def sandbox(
     *,
@@ -163,7 +191,8 @@ def sandbox(
     The options, their defaults and what each does are the fields of
     [`SandboxOptions`][wumbo.decorators.sandbox.SandboxOptions] (declared there once; the
     keywords here are typed for your checker and defaulted there); every one is checked when
-    ``sandbox(...)`` is called:
+    ``sandbox(...)`` is called, alone (a typed decorator) or with the stage
+    (``sandbox(stage, wall_seconds=5)``, the sandboxed stage):
 
     * ``cpu_seconds`` (30), ``memory_bytes`` (1 GiB, address space per process),
       ``wall_seconds`` (60), ``processes`` (32, processes and threads), ``open_files`` (64),
@@ -190,6 +219,8 @@ def sandbox(
         >>> from functools import partial
         >>> limited = sandbox(memory_bytes=512 * MiB, wall_seconds=20)(partial(operator.mul, 6))
         >>> limited(7)
+        <Success: 42>
+        >>> sandbox(partial(operator.mul, 6), wall_seconds=20)(7)  # the stage and its options
         <Success: 42>
         >>> sandbox(cpu_seconds=0)
         Traceback (most recent call last):
