@@ -22,7 +22,6 @@ Examples:
 
 from __future__ import annotations
 
-import csv
 import json
 import json.scanner
 from collections.abc import Callable, Container, Iterable, Iterator
@@ -268,6 +267,8 @@ def _csv_header(lines: _TextLines, reader: Iterator[list[str]]) -> list[str] | N
 
 
 def _csv(stream: Iterable[bytes], skip: Container[int], decode: Decoding) -> Iterator[Numbered]:
+    import csv  # for CSV input only: a JSON Lines run does not load it
+
     lines = _TextLines(stream)
     reader = csv.reader(lines)
     try:
@@ -328,6 +329,8 @@ def count_items(stream: Iterable[bytes], input_format: InputFormat) -> int:
     """
     if input_format == "jsonl":
         return sum(1 for raw in stream if not raw.isspace())
+    import csv
+
     lines = (raw.decode("utf-8", "replace") for raw in stream)
     try:
         rows = sum(1 for row in csv.reader(lines) if row)
