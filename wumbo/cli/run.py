@@ -150,20 +150,23 @@ class _Recorder:
             else:
                 self.files.write(line)
                 self.ok += 1
-        if self.progress is not None:
-            self.progress.update(self.ok + self.failed, self.failed)
+        self._counted()
 
     def lost(self, error: object) -> ErrorRecord:
         """Record an item the runtime could not run (a timeout, a lost worker); its record."""
         record = lost_item_record(error, self.pipeline)
         self._failed(error_line(record))
-        if self.progress is not None:
-            self.progress.update(self.ok + self.failed, self.failed)
+        self._counted()
         return record
 
     def _failed(self, line: bytes) -> None:
         self.files.write(line, failed=True)
         self.failed += 1
+
+    def _counted(self) -> None:
+        """One more item is recorded: tell the progress display."""
+        if self.progress is not None:
+            self.progress.update(self.ok + self.failed, self.failed)
 
     def close(self) -> None:
         """Show the final counts."""
@@ -201,7 +204,6 @@ def _run_mapped(
     recorder: _Recorder,
 ) -> None:
     """Items through ``pipeline.map``: threads, processes, Dask, or the event loop."""
-
     in_flight = _InFlight(items)
     try:
         results = tracked(pipeline).map(
