@@ -12,11 +12,18 @@ import uuid
 from pathlib import Path, PurePosixPath
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from wumbo.cli.reading import Malformed, Numbered, count_items, read_items
-from wumbo.cli.records import ErrorRecord, RecordFiles, error_line, output_line, to_json
+from wumbo.cli.reading import Malformed, Numbered, count_items, json_value, read_items
+from wumbo.cli.records import (
+    ErrorRecord,
+    NotEncodable,
+    RecordFiles,
+    error_line,
+    output_line,
+    to_json,
+)
 
 
 class Color(enum.Enum):
@@ -65,6 +72,46 @@ def test_jsonl_round_trip_numbers_every_item_by_its_line(values: list[object]) -
     items = list(read_items(io.BytesIO(text), "jsonl"))
     assert items == [Numbered(2 * index + 1, value) for index, value in enumerate(values)]
     assert count_items(io.BytesIO(text), "jsonl") == len(values)
+
+
+JSON_TEXT = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8,
+).map(json.dumps)
+
+
+@given(
+    st.one_of(
+        JSON_TEXT,
+        st.tuples(st.sampled_from(["", " ", "\t", "\ufeff"]), JSON_TEXT, st.text(max_size=3)).map(
+            "".join
+        ),
+        st.text(max_size=12),
+    ).map(lambda text: text.encode("utf-8", "surrogatepass") + b"\n")
+    | st.binary(max_size=12)
+)
+@example(b"1\x0b\n")  # whitespace to Python, not to JSON
+@example(b"[1] \x1c\r\n")
+@example(b" \t1 \r\n")
+@example(b"\xef\xbb\xbf1\n")
+@example(b"1 2\n")
+def test_a_line_reads_as_json_loads_reads_it(raw: bytes) -> None:
+    """The fast path (json's scanner called directly) agrees with ``json.loads``."""
+    value = json_value(raw, 2)
+    try:
+        expected: object = json.loads(raw.decode())
+    except (ValueError, RecursionError):
+        assert isinstance(value, Malformed)
+    else:
+        assert json.dumps(value) == json.dumps(expected)
+
+
+def test_an_output_that_contains_itself_is_a_write_error_not_a_crash() -> None:
+    loop: list[object] = []
+    loop.append(loop)
+    with pytest.raises(NotEncodable, match="recursion"):
+        output_line(1, loop)
 
 
 def test_csv_records_start_where_their_first_line_is() -> None:

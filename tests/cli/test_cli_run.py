@@ -143,6 +143,22 @@ def test_unordered_runs_on_executors_record_every_line_once(
     assert recorded(errors) == [7, 14, 21, 28, 35]
 
 
+@pytest.mark.parametrize("executor", ["threads", "processes"])
+def test_inline_runs_write_what_the_executors_write(
+    pipelines: str, tmp_path: Path, executor: str
+) -> None:
+    """Inline, a synchronous pipeline runs item after item without ``map``: same records."""
+    source = numbers_input(tmp_path / "numbers.jsonl")
+    written = {}
+    for way in ("inline", executor):
+        out, errors = tmp_path / f"{way}.out.jsonl", tmp_path / f"{way}.errors.jsonl"
+        args = ["run", f"{pipelines}:plain_numbers", str(source), "-e", way, "--no-progress"]
+        assert main([*args, "-o", str(out), "--errors", str(errors)]) == 1
+        written[way] = (out.read_text(), errors.read_text())
+    assert written["inline"] == written[executor]
+    assert written["inline"][0].count("\n") == 3
+
+
 def test_template_decorated_stages_run_on_processes(pipelines: str, tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "few.jsonl", [{"n": 1}, {"n": 2}])
     args = ["run", f"{pipelines}:numbers", str(source), "-e", "processes", "--no-progress"]

@@ -219,3 +219,39 @@ def test_the_serve_install_hint_is_given_once(tmp_path: Path) -> None:
     (line,) = finished.stderr.strip().splitlines()
     assert line.startswith("wumbo serve: error: wumbo.serve needs starlette")
     assert line.count("pip install 'wumbo[serve]'") == 1
+
+
+IMPORTED_BY_RUN = """
+import sys
+from wumbo.cli.main import main
+status = main(sys.argv[1:])
+loaded = [name for name in ("wumbo.serve.cli", "wumbo.runtime.runtime", "csv") if name in sys.modules]
+print(status, *loaded)
+"""
+
+
+def test_a_run_imports_only_what_it_needs(pipelines: str, tmp_path: Path) -> None:
+    """An inline run of a synchronous pipeline loads neither the serve extra (the options of
+    ``wumbo serve``) nor the runtime of ``map``; ``--help`` still lists ``serve``."""
+    source = write_jsonl(tmp_path / "in.jsonl", [{"n": 1}])
+    args = ["run", f"{pipelines}:plain_numbers", str(source), "--no-progress"]
+    finished = subprocess.run(
+        [sys.executable, "-c", IMPORTED_BY_RUN, *args],
+        cwd=tmp_path,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.stdout.strip().splitlines()[-1] == "0", finished.stderr
+    helped = subprocess.run(
+        [sys.executable, "-c", IMPORTED_BY_RUN, "--help"],
+        cwd=tmp_path,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "serve" in helped.stdout.split("commands:")[1]

@@ -25,7 +25,6 @@ Examples:
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import inspect
 import os
@@ -73,6 +72,8 @@ def _attribute(module: ModuleType, path: str) -> object:
             found = getattr(found, part)
         except AttributeError:
             names = [name for name in dir(found) if not name.startswith("_")]
+            import difflib  # only to suggest a name: not imported on a good run
+
             close = difflib.get_close_matches(part, names, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             owner = module.__name__ if found is module else path.rpartition(".")[0]

@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from wumbo.cli.display import Display, choose_display
 from wumbo.cli.exits import CommandLineError, ExitStatus
@@ -27,6 +27,7 @@ from wumbo.cli.exits import CommandLineError, ExitStatus
 __all__ = ["build_parser", "main"]
 
 _Handler = Callable[[argparse.Namespace, Display], ExitStatus]
+_Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  # pyright: ignore[reportPrivateUsage]
 _SERVE_HINT = "pip install 'wumbo[serve]'"
 
 
@@ -131,7 +132,7 @@ examples:
 """
 
 
-def _add_run(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:  # pyright: ignore[reportPrivateUsage]
+def _add_run(commands: _Commands) -> None:
     run = commands.add_parser(
         "run",
         parents=[_global_flags()],
@@ -259,7 +260,7 @@ def _global_flags() -> argparse.ArgumentParser:
 
 
 def _subcommand(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],  # pyright: ignore[reportPrivateUsage]
+    commands: _Commands,
     name: str,
     handler: _Handler,
     summary: str,
@@ -273,24 +274,7 @@ def _subcommand(
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser of the ``wumbo`` command and its subcommands.
-
-    Examples:
-        >>> args = build_parser().parse_args(["run", "pkg.mod:clean", "data.jsonl", "-c", "auto"])
-        >>> args.pipeline, args.input, args.concurrency, args.executor
-        ('pkg.mod:clean', PosixPath('data.jsonl'), 'auto', 'inline')
-        >>> build_parser().parse_args(["list", "--plain"]).plain  # after the subcommand too
-        True
-    """
-    parser = argparse.ArgumentParser(
-        prog="wumbo",
-        description="Typed pipelines of plain functions: run them over files, try the demo, "
-        "browse the template registry.",
-    )
-    _add_global_flags(parser, default=False)
-    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
-    _add_run(commands)
+def _add_demo(commands: _Commands) -> None:
     _subcommand(
         commands,
         "demo",
@@ -299,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Run validate | convert | price (with a retry and a cache) on the orders shipped with "
         "wumbo, with pipeline.map and pipeline.amap, and show what happened.",
     )
+
+
+def _add_list(commands: _Commands) -> None:
     listing = _subcommand(
         commands,
         "list",
@@ -312,6 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CATEGORY",
         help="only the templates of this category (validator, transformer, workflow, ...)",
     )
+
+
+def _add_info(commands: _Commands) -> None:
     info = _subcommand(
         commands,
         "info",
@@ -327,8 +317,39 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument(
         "--mermaid", action="store_true", help="print the pipeline's Mermaid flowchart instead"
     )
-    _add_serve(commands)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of the ``wumbo`` command and its subcommands; given the ``command`` about to
+    run (a known one), only that subcommand's parser, since building the others (and
+    importing ``wumbo.serve`` for its options) would only slow the start down.
+
+    Examples:
+        >>> args = build_parser().parse_args(["run", "pkg.mod:clean", "data.jsonl", "-c", "auto"])
+        >>> args.pipeline, args.input, args.concurrency, args.executor
+        ('pkg.mod:clean', PosixPath('data.jsonl'), 'auto', 'inline')
+        >>> build_parser().parse_args(["list", "--plain"]).plain  # after the subcommand too
+        True
+        >>> build_parser("info").parse_args(["info", "transform"]).name
+        'transform'
+    """
+    parser = argparse.ArgumentParser(
+        prog="wumbo",
+        description="Typed pipelines of plain functions: run them over files, try the demo, "
+        "browse the template registry.",
+    )
+    _add_global_flags(parser, default=False)
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    chosen = _SUBCOMMANDS.get(command or "")
+    for add in _SUBCOMMANDS.values() if chosen is None else (chosen,):
+        add(commands)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` asks for: its first argument that is not an option (the
+    options of ``wumbo`` itself take no value)."""
+    return next((argument for argument in argv if not argument.startswith("-")), None)
 
 
 def _serve(args: argparse.Namespace, display: Display) -> ExitStatus:
@@ -337,7 +358,7 @@ def _serve(args: argparse.Namespace, display: Display) -> ExitStatus:
     return ExitStatus(run(args))  # run prints its own one-line "wumbo serve: error: ..."
 
 
-def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:  # pyright: ignore[reportPrivateUsage]
+def _add_serve(commands: _Commands) -> None:
     try:
         from wumbo.serve.cli import add_parser
     except ImportError as missing:  # the serve extra is not installed
@@ -361,6 +382,16 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.set_defaults(handler=_serve)
 
 
+_SUBCOMMANDS: dict[str, Callable[[_Commands], None]] = {
+    "run": _add_run,
+    "demo": _add_demo,
+    "list": _add_list,
+    "info": _add_info,
+    "serve": _add_serve,
+}
+"""Each subcommand, in the order ``wumbo --help`` lists them, and what adds its parser."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``wumbo`` command with ``argv`` (default: the process's arguments).
 
@@ -371,9 +402,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         wumbo 0.1.0
         0
     """
-    parser = build_parser()
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_in(arguments))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exit_:  # --help, --version, or a usage error already reported
         return exit_.code if isinstance(exit_.code, int) else int(ExitStatus.USAGE)
     if args.command is None:

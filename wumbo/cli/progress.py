@@ -78,13 +78,17 @@ class _Throttled:
     def _begin(self) -> None:
         """Start showing (nothing to do for plain lines)."""
 
-    def _due(self) -> float | None:
-        """The time now when ``interval`` seconds passed since the last showing, else None."""
+    def update(self, done: int, failed: int) -> None:
+        """``done`` items finished, ``failed`` of them failures: shown when ``interval``
+        seconds passed since the last showing (one clock reading otherwise)."""
         now = self._clock()
-        if now - self._shown < self._interval:
-            return None
-        self._shown = now
-        return now
+        if now - self._shown >= self._interval:
+            self._shown = now
+            self._show(done, failed, now)
+
+    def _show(self, done: int, failed: int, now: float) -> None:
+        """Show these counts, at ``now`` on the clock."""
+        raise NotImplementedError
 
 
 class LineProgress(_Throttled):
@@ -99,11 +103,7 @@ class LineProgress(_Throttled):
         10 items, 0 failed, 5 items/s
     """
 
-    def update(self, done: int, failed: int) -> None:
-        """Print a line when ``interval`` seconds passed since the last one."""
-        now = self._due()
-        if now is None:
-            return
+    def _show(self, done: int, failed: int, now: float) -> None:
         rate = done / (now - self._started)
         count = f"{done}/{self._total}" if self._total is not None else f"{done}"
         self.display.line(f"{count} items, {failed} failed, {rate:,.0f} items/s")
@@ -160,10 +160,8 @@ class BarProgress(_Throttled):
         )
         self._progress.start()
 
-    def update(self, done: int, failed: int) -> None:
-        """Move the bar when ``interval`` seconds passed since it last moved."""
-        if self._due() is not None:
-            self._move(done, failed)
+    def _show(self, done: int, failed: int, now: float) -> None:
+        self._move(done, failed)
 
     def _move(self, done: int, failed: int) -> None:
         speed = self._progress.tasks[0].speed

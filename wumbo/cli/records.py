@@ -26,6 +26,7 @@ import decimal
 import enum
 import functools
 import json
+import json.encoder
 import time
 import uuid
 from collections.abc import Callable, Collection, Mapping
@@ -126,9 +127,27 @@ def _msgspec_to_builtins() -> Callable[[object], object] | None:
     return msgspec.to_builtins
 
 
-_encode: Final[Callable[[object], str]] = json.JSONEncoder(
-    ensure_ascii=False, allow_nan=False, default=to_json
-).encode
+def _encoder() -> Callable[[object], str]:
+    """``json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=to_json).encode``,
+    minus its per-call set-up: ``json``'s C encoder is made once and called directly.
+
+    It keeps no record of the objects it is inside (``check_circular``): a value that
+    contains itself ends in a ``RecursionError``, which the callers report, as they report
+    any value nested too deeply.
+    """
+    make: Callable[..., Callable[[object, int], list[str]]] | None
+    make = getattr(json.encoder, "c_make_encoder", None)  # not in the stubs: a private name
+    if make is None:  # no C accelerator (another Python): the encoder's own method
+        return json.JSONEncoder(
+            ensure_ascii=False, allow_nan=False, default=to_json, check_circular=False
+        ).encode
+    chunks = make(
+        None, to_json, json.encoder.encode_basestring, None, ": ", ", ", False, False, False
+    )
+    return lambda value: "".join(chunks(value, 0))
+
+
+_encode: Final = _encoder()
 
 
 def output_line(line: int, output: object) -> bytes:

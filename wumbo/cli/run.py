@@ -1,7 +1,10 @@
 """``wumbo run``: a pipeline over a JSON Lines or CSV file, one record per input item.
 
-The input is read lazily and streamed through ``pipeline.map`` (with the runtime's
-concurrency, ordering, timeout and executor), so memory stays bounded however large the file.
+The input is read lazily, so memory stays bounded however large the file. A pipeline of
+synchronous stages on the default inline executor runs item after item in the command's thread,
+straight into the records (what ``pipeline.map`` would do inline, without a Result around each
+item's run); any other pipeline or executor streams through ``pipeline.map``, with the runtime's
+concurrency, ordering, timeout and executor.
 With a typed first stage, each line is decoded into its input type (`wumbo.cli.decoding`;
 ``--raw`` gives the JSON values as they are). Each item's record is appended as soon as its
 result arrives: successes to the output file, failures (with line, stage, position, error and
@@ -32,9 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from returns.result import Result, Success
+from returns.result import Success
 
-import wumbo.runtime  # noqa: F401  # pyright: ignore[reportUnusedImport]  (installs map's runner)
 from wumbo.cli.decoding import decoding_for
 from wumbo.cli.display import Display
 from wumbo.cli.executors import open_executor
@@ -51,11 +53,12 @@ from wumbo.cli.reading import (
     open_input,
     read_items,
 )
-from wumbo.cli.records import NotEncodable, RecordFiles, error_line, output_line
+from wumbo.cli.records import ErrorRecord, NotEncodable, RecordFiles, error_line, output_line
 from wumbo.cli.resume import resume_point
 from wumbo.cli.summary import RunSummary, show_summary
 from wumbo.cli.timings import StageTimings
-from wumbo.cli.tracking import ItemRun, tracked
+from wumbo.cli.tracking import ItemRun, item_runner, tracked
+from wumbo.core.many import MapOptions
 from wumbo.core.template import Template
 
 __all__ = ["RunOptions", "record_paths", "run_pipeline"]
@@ -124,56 +127,87 @@ class _InFlight:
 
 
 class _Recorder:
-    """Writes the record of each result and keeps the counts and stage timings."""
+    """Writes the record of each item and keeps the counts, the stage timings and the
+    progress display up to date."""
 
-    def __init__(self, files: RecordFiles, in_flight: _InFlight, pipeline: str) -> None:
-        self.files, self.in_flight, self.pipeline = files, in_flight, pipeline
+    def __init__(self, files: RecordFiles, pipeline: str, progress: ProgressReport | None) -> None:
+        self.files, self.pipeline, self.progress = files, pipeline, progress
         self.ok = self.failed = 0
         self.timings = StageTimings()
 
-    def record(self, result: Result[ItemRun, Any]) -> None:
-        if not isinstance(result, Success):  # the runtime lost the whole item
-            record = lost_item_record(result.failure(), self.pipeline)
-            self.in_flight.pop(record.line)
-            self._failed(error_line(record))
-            return
-        run: ItemRun = result.unwrap()
-        item = self.in_flight.pop(run.line)
+    def ran(self, run: ItemRun, item: object) -> None:
+        """Record the run of one item whose input was ``item``."""
         self.timings.add(run.stages)
-        if not isinstance(run.result, Success):
+        result = run.result
+        if result.__class__ is not Success:
             self._failed(error_line(error_record(run, item)))
-            return
-        output = run.result.unwrap()
-        try:
-            line = output_line(run.line, output)
-        except NotEncodable as error:
-            self._failed(error_line(write_failure(run.line, str(error), output, item)))
-            return
-        self.files.write(line)
-        self.ok += 1
+        else:
+            output = result.unwrap()
+            try:
+                line = output_line(run.line, output)
+            except NotEncodable as error:
+                self._failed(error_line(write_failure(run.line, str(error), output, item)))
+            else:
+                self.files.write(line)
+                self.ok += 1
+        self._counted()
+
+    def lost(self, error: object) -> ErrorRecord:
+        """Record an item the runtime could not run (a timeout, a lost worker); its record."""
+        record = lost_item_record(error, self.pipeline)
+        self._failed(error_line(record))
+        self._counted()
+        return record
 
     def _failed(self, line: bytes) -> None:
         self.files.write(line, failed=True)
         self.failed += 1
 
+    def _counted(self) -> None:
+        """One more item is recorded: tell the progress display."""
+        if self.progress is not None:
+            self.progress.update(self.ok + self.failed, self.failed)
 
-def _check_timeout(options: RunOptions, pipeline: Template[Any, Any, Any]) -> None:
+    def close(self) -> None:
+        """Show the final counts."""
+        if self.progress is not None:
+            self.progress.close(self.ok + self.failed, self.failed)
+
+
+def _check_options(options: RunOptions, pipeline: Template[Any, Any, Any]) -> None:
     if options.timeout is not None and options.executor == "inline" and not pipeline.is_async:
         raise CommandLineError(
             f"--timeout needs --executor threads or processes for {pipeline.__name__!r}: its "
             f"stages are synchronous, and run inline nothing can interrupt them"
         )
+    try:
+        MapOptions(options.concurrency, options.ordered, options.timeout)
+    except (TypeError, ValueError) as error:
+        raise CommandLineError(str(error)) from None
 
 
-def _start(
+def _run_inline(
+    pipeline: Template[Any, Any, Any], items: Iterable[Numbered], recorder: _Recorder
+) -> None:
+    """A pipeline of synchronous stages, item after item in this thread (as ``map`` runs it
+    inline), each run handed to the recorder as it is: no Result around it, no queue."""
+    run_item, ran = item_runner(pipeline), recorder.ran
+    for item in items:
+        ran(run_item(item), item.value)
+
+
+def _run_mapped(
     pipeline: Template[Any, Any, Any],
     items: Iterable[Numbered],
     options: RunOptions,
     executor: object,
-) -> Iterator[Result[ItemRun, Any]]:
+    recorder: _Recorder,
+) -> None:
+    """Items through ``pipeline.map``: threads, processes, Dask, or the event loop."""
+    in_flight = _InFlight(items)
     try:
-        return tracked(pipeline).map(
-            items,
+        results = tracked(pipeline).map(
+            in_flight,
             concurrency=options.concurrency,
             ordered=options.ordered,
             timeout=options.timeout,
@@ -181,18 +215,15 @@ def _start(
         )
     except (TypeError, ValueError) as error:  # options the runtime rejects, unpicklable stages
         raise CommandLineError(str(error)) from None
-
-
-def _stop(
-    results: Iterator[Result[ItemRun, Any]], progress: ProgressReport | None, recorder: _Recorder
-) -> None:
-    close: object = getattr(results, "close", None)
     try:
-        if callable(close):
-            close()  # ends the runtime's workers and pools now
+        for result in results:
+            if result.__class__ is Success:
+                run: ItemRun = result.unwrap()
+                recorder.ran(run, in_flight.pop(run.line))
+            else:  # the runtime lost the whole item
+                in_flight.pop(recorder.lost(result.failure()).line)
     finally:
-        if progress is not None:
-            progress.close(recorder.ok + recorder.failed, recorder.failed)
+        results.close()  # ends the runtime's workers and pools now
 
 
 def _checkpoints(output: Path, checkpoints: Checkpoints) -> Callable[[], None]:
@@ -212,7 +243,7 @@ def run_pipeline(options: RunOptions, display: Display, progress_display: Displa
     INTERRUPTED status after Ctrl-C (the records written so far are kept).
     """
     pipeline = load_pipeline(options.target, options.config)
-    _check_timeout(options, pipeline)
+    _check_options(options, pipeline)
     decoding, warning = decoding_for(pipeline, raw=options.raw)
     if warning is not None:
         progress_display.line(f"wumbo run: warning: {warning}")
@@ -233,23 +264,22 @@ def run_pipeline(options: RunOptions, display: Display, progress_display: Displa
             RecordFiles(output, errors, append=options.resume, before_write=before_write) as files,
             open_executor(options.executor) as executor,
         ):
-            in_flight = _InFlight(read_items(consumed, chosen_format, done, decoding))
-            recorder = _Recorder(files, in_flight, pipeline.__name__)
-            results = _start(pipeline, in_flight, options, executor)
+            items = read_items(consumed, chosen_format, done, decoding)
             progress = (
                 progress_for(progress_display, max(0, total - len(done)))
                 if options.progress
                 else None
             )
+            recorder = _Recorder(files, pipeline.__name__, progress)
             try:
-                for result in results:
-                    recorder.record(result)
-                    if progress is not None:
-                        progress.update(recorder.ok + recorder.failed, recorder.failed)
+                if executor is None and not pipeline.is_async:
+                    _run_inline(pipeline, items, recorder)
+                else:
+                    _run_mapped(pipeline, items, options, executor, recorder)
             except KeyboardInterrupt:
                 interrupted = True
             finally:
-                _stop(results, progress, recorder)
+                recorder.close()
     summary = RunSummary(
         ok=recorder.ok,
         failed=recorder.failed,

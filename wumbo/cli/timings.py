@@ -76,20 +76,22 @@ class StageTimings:
 
     def add(self, runs: Iterable[StageRun]) -> None:
         """Count the stage runs of one item."""
-        for run in runs:
-            key = (run.position, run.name)
-            stage = self._stages.get(key)
+        stages = self._stages
+        for name, position, seconds, ok in runs:
+            stage = stages.get((position, name))
             if stage is None:
-                stage = self._stages[key] = _Stage()
+                stage = stages[position, name] = _Stage()
             stage.calls += 1
-            stage.failed += not run.ok
-            stage.total += run.seconds
-            if len(stage.sample) < self._sample_size:
-                stage.sample.append(run.seconds)
+            if not ok:
+                stage.failed += 1
+            stage.total += seconds
+            sample = stage.sample
+            if len(sample) < self._sample_size:
+                sample.append(seconds)
             else:
                 slot = int(self._random.random() * stage.calls)
                 if slot < self._sample_size:
-                    stage.sample[slot] = run.seconds
+                    sample[slot] = seconds
 
     def rows(self) -> list[StageRow]:
         """One row per stage, in pipeline order.

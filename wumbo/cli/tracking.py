@@ -24,9 +24,10 @@ Examples:
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from contextvars import ContextVar
 from time import perf_counter
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from returns.result import Failure, Result, Success
 
@@ -36,7 +37,7 @@ from wumbo.core.stage import Returns, Stage
 from wumbo.core.template import Template, template
 from wumbo.decorators._wrap import passed_on
 
-__all__ = ["ItemRun", "StageRun", "tracked"]
+__all__ = ["ItemRun", "StageRun", "item_runner", "tracked"]
 
 
 class StageRun(NamedTuple):
@@ -74,6 +75,14 @@ def _checked(inner: Template[Any, Any, Any], value: Any) -> Behaviour:
     return passed_on((yield Call(inner, value)))
 
 
+_RESULTS: Final = frozenset((Success, Failure))
+"""The Result classes, matched by class as the compiled pipelines match them (an ``isinstance``
+against ``Result``, an ABC, costs several times more)."""
+
+_new_tuple: Final[Callable[..., Any]] = tuple.__new__  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+"""Builds a `StageRun` or an `ItemRun` without the Python-level ``__new__`` of a NamedTuple."""
+
+
 class _Timed:
     """One stage of the pipeline, timed: what it gives is handed on unchanged, and one
     `StageRun` is appended to the current item's list (a few hundred nanoseconds).
@@ -96,21 +105,22 @@ class _Timed:
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.stage, self.position))  # the stage knows how it pickles
 
-    def _given(self, output: object, started: float) -> object:
-        if not isinstance(output, Result):
-            self._record(perf_counter() - started, ok=True)
-            return output
-        result: Result[Any, Any] = output  # pyright: ignore[reportUnknownVariableType]
-        if self.plain:  # a Result object as a plain stage's value: kept as a value
-            self._record(perf_counter() - started, ok=True)
-            return Success(result)
-        self._record(perf_counter() - started, ok=not isinstance(result, Failure))
-        return result
+    def _given(self, output: object, seconds: float) -> object:
+        """Record a run that gave ``output`` in ``seconds``; what the pipeline goes on with."""
+        ok = True
+        kind = output.__class__
+        if kind in _RESULTS:
+            if self.plain:  # a Result object as a plain stage's value: kept as a value
+                output = Success(output)
+            else:
+                ok = kind is Success
+        self._record(seconds, ok=ok)
+        return output
 
     def _record(self, seconds: float, *, ok: bool) -> None:
         runs = _current.get()
         if runs is not None:
-            runs.append(StageRun(self.name, self.position, seconds, ok))
+            runs.append(_new_tuple(StageRun, (self.name, self.position, seconds, ok)))
 
 
 class _TimedSync(_Timed):
@@ -123,7 +133,7 @@ class _TimedSync(_Timed):
         except BaseException:
             self._record(perf_counter() - started, ok=False)
             raise
-        return self._given(output, started)
+        return self._given(output, perf_counter() - started)
 
 
 class _TimedAsync(_Timed):
@@ -136,7 +146,7 @@ class _TimedAsync(_Timed):
         except BaseException:
             self._record(perf_counter() - started, ok=False)
             raise
-        return self._given(output, started)
+        return self._given(output, perf_counter() - started)
 
 
 def _timed(pipeline: Template[Any, Any, Any]) -> Template[Any, Any, Any]:
@@ -165,7 +175,7 @@ def _run(pipeline: Template[Any, Any, Any], item: Numbered) -> Behaviour:
         result = yield Call(pipeline, item.value)
     finally:
         _current.reset(token)
-    return ItemRun(item.line, result, tuple(runs))
+    return _new_tuple(ItemRun, (item.line, result, tuple(runs)))
 
 
 def tracked(pipeline: Template[Any, Any, Any]) -> Template[Numbered, ItemRun]:
@@ -185,3 +195,29 @@ def tracked(pipeline: Template[Any, Any, Any]) -> Template[Numbered, ItemRun]:
     name = pipeline.__name__
     step = behaviour_step(name, timed.is_async, _run, timed)
     return template(step, name=name)
+
+
+def item_runner(pipeline: Template[Any, Any, Any]) -> Callable[[Numbered], ItemRun]:
+    """What `tracked` runs for each item, as a plain function, for a pipeline of synchronous
+    stages run item after item in the caller's thread: no Template around it, so no Result
+    around each `ItemRun` (``wumbo run``'s inline path).
+
+    Examples:
+        >>> from wumbo import template
+        >>> from wumbo.cli.reading import Numbered
+        >>> run = item_runner(template(str.strip) | int)(Numbered(3, " 7 "))
+        >>> run.line, run.result, [stage.name for stage in run.stages]
+        (3, <Success: 7>, ['strip', 'int'])
+        >>> async def fetch(n: int) -> int:
+        ...     return n
+        >>> item_runner(template(fetch))
+        Traceback (most recent call last):
+        ...
+        TypeError: item_runner runs synchronous pipelines; 'fetch' has async stages: use tracked(...).amap
+    """
+    if pipeline.is_async:
+        raise TypeError(
+            f"item_runner runs synchronous pipelines; {pipeline.__name__!r} has async stages: "
+            f"use tracked(...).amap"
+        )
+    return functools.partial(implementation(_run, is_async=False), _timed(pipeline))
