@@ -110,8 +110,16 @@ def test_a_line_reads_as_json_loads_reads_it(raw: bytes) -> None:
 def test_an_output_that_contains_itself_is_a_write_error_not_a_crash() -> None:
     loop: list[object] = []
     loop.append(loop)
-    with pytest.raises(NotEncodable, match="recursion"):
+    with pytest.raises(NotEncodable, match="Circular reference detected"):
         output_line(1, loop)
+
+
+def test_an_output_nested_too_deeply_is_a_write_error_that_says_so() -> None:
+    deep: list[object] = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(NotEncodable, match="maximum recursion depth exceeded"):
+        output_line(1, deep)
 
 
 def test_csv_records_start_where_their_first_line_is() -> None:

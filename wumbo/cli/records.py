@@ -132,8 +132,8 @@ def _encoder() -> Callable[[object], str]:
     minus its per-call set-up: ``json``'s C encoder is made once and called directly.
 
     It keeps no record of the objects it is inside (``check_circular``): a value that
-    contains itself ends in a ``RecursionError``, which the callers report, as they report
-    any value nested too deeply.
+    contains itself ends in a ``RecursionError``, and `output_line` then asks the checking
+    encoder (`_explained`) which of the two it was.
     """
     make: Callable[..., Callable[[object, int], list[str]]] | None
     make = getattr(json.encoder, "c_make_encoder", None)  # not in the stubs: a private name
@@ -163,10 +163,24 @@ def output_line(line: int, output: object) -> bytes:
         ...     print(str(error).split(":")[1])
          Out of range float values are not JSON compliant
     """
+    record = {"line": line, "output": output}
     try:
-        return (_encode({"line": line, "output": output}) + "\n").encode("utf-8")
-    except (TypeError, ValueError, RecursionError, UnicodeEncodeError) as error:
+        return (_encode(record) + "\n").encode("utf-8")
+    except (TypeError, ValueError, UnicodeEncodeError) as error:
         raise NotEncodable(f"output is not JSON-encodable: {error}") from None
+    except RecursionError:
+        raise NotEncodable(f"output is not JSON-encodable: {_explained(record)}") from None
+
+
+def _explained(record: object) -> str:
+    """Why ``record`` cannot be encoded, from the encoder that checks for values containing
+    themselves ("Circular reference detected") and otherwise reports the depth: the failure
+    path only, so the success path keeps its cheaper encoder."""
+    try:
+        json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=to_json).encode(record)
+    except (TypeError, ValueError, RecursionError, UnicodeEncodeError) as error:
+        return str(error)
+    return "maximum recursion depth exceeded"  # encodes now: it was nested too deeply then
 
 
 @dataclass(frozen=True, slots=True)
