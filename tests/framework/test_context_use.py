@@ -13,7 +13,7 @@ from typing import Any
 from wumbo import template
 from wumbo.decorators.observers import Event
 from wumbo.framework import BaseTemplate, ExecutionContext, TemplateMetadata
-from wumbo.framework.context_use import reads_context
+from wumbo.framework._context_use import reads_context
 
 
 def ignores(self: object, n: int, *, context: ExecutionContext) -> int:

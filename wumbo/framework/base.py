@@ -47,8 +47,8 @@ from wumbo.core.result import bounded_repr
 from wumbo.core.stage import describe
 from wumbo.core.template import Template
 from wumbo.decorators.observers import Event, EventKind, Hook, Hooks, global_hooks
+from wumbo.framework._context_use import reads_context
 from wumbo.framework.as_core import core_template_of
-from wumbo.framework.context_use import reads_context
 from wumbo.framework.errors import TemplateExecutionError
 from wumbo.framework.execution import (
     DeferredContext,
@@ -169,8 +169,8 @@ class BaseTemplate(ABC, Generic[T]):
     _bare_core: ClassVar[bool] = True
     """``_preprocess`` and ``_postprocess`` are the identity: the data call skips them."""
     _context_unread: ClassVar[bool] = False
-    """``_execute_core`` never reads its ``context``: unrecorded runs share one (see
-    [`wumbo.framework.context_use`][wumbo.framework.context_use])."""
+    """``_execute_core`` never reads its ``context`` (see ``wumbo.framework._context_use``):
+    unrecorded pipe stage runs share one."""
     config: dict[str, Any]
     metadata: TemplateMetadata
     logger: logging.Logger
