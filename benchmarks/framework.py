@@ -5,7 +5,8 @@ It times, on small inputs,
 * a trivial ``BaseTemplate`` (``_execute_core`` returns ``n + 1``): ``execute`` (the
   ExecutionResult), the data call ``template(x)``, and as a stage of a core pipeline
   ``template(int) | tpl`` against ``template(int) | inc`` (and, for reference, the same stage
-  with an observer attached, which keeps every record of the run);
+  with a core that reads its context, which gets a fresh one per run, and with an observer
+  attached, which keeps every record of the run);
 * the classic ``wumbo(*items, operation=inc)`` and a prebuilt ``DataProcessorTemplate`` against a
   hand-written ``try``/``except`` loop over the items;
 * a prebuilt ``TransformTemplate`` (filter then map) against a hand-written comprehension.
@@ -51,6 +52,14 @@ class Inc(BaseTemplate[int]):
         return n + 1
 
 
+class IncReadingContext(Inc):
+    """``Inc`` whose core reads its context (it logs at DEBUG, as the built-ins do)."""
+
+    def _execute_core(self, n: int, *, context: ExecutionContext) -> int:
+        context.logger.debug("inc %s", n)
+        return n + 1
+
+
 def hand_written_classic(*items: int) -> list[Any]:
     """What ``wumbo(*items, operation=inc)`` does, by hand."""
     results: list[Any] = []
@@ -89,6 +98,7 @@ def candidates() -> dict[str, list[Candidate]]:
         "x": 1,
         "core_pipe": template(int) | inc,
         "tpl_pipe": template(int) | tpl,
+        "reading_pipe": template(int) | IncReadingContext(),
         "watched_pipe": template(int) | _watched(),
     }
     return {
@@ -112,6 +122,10 @@ def candidates() -> dict[str, list[Candidate]]:
             Candidate(
                 "pipe", "tpl", "template(int) | Inc()", "p.run('1')", {"p": single["tpl_pipe"]},
                 _equals(2),
+            ),
+            Candidate(
+                "pipe", "reading", "template(int) | Inc() reading its context", "p.run('1')",
+                {"p": single["reading_pipe"]}, _equals(2),
             ),
             Candidate(
                 "pipe", "watched", "template(int) | Inc() observed [all records]", "p.run('1')",

@@ -47,6 +47,7 @@ from wumbo.core.result import bounded_repr
 from wumbo.core.stage import describe
 from wumbo.core.template import Template
 from wumbo.decorators.observers import Event, EventKind, Hook, Hooks, global_hooks
+from wumbo.framework._context_use import reads_context
 from wumbo.framework.as_core import core_template_of
 from wumbo.framework.errors import TemplateExecutionError
 from wumbo.framework.execution import (
@@ -84,6 +85,7 @@ _I2_contra = TypeVar("_I2_contra", contravariant=True)
 _I3_contra = TypeVar("_I3_contra", contravariant=True)
 
 _everyone = global_hooks()
+_SYNC, _ASYNC = ExecutionMode.SYNC, ExecutionMode.ASYNC  # an enum member read costs a call
 
 
 class _Core(Protocol[_I_contra]):
@@ -166,6 +168,9 @@ class BaseTemplate(ABC, Generic[T]):
     """The class overrides ``execute``: every data call goes through it."""
     _bare_core: ClassVar[bool] = True
     """``_preprocess`` and ``_postprocess`` are the identity: the data call skips them."""
+    _context_unread: ClassVar[bool] = False
+    """``_execute_core`` never reads its ``context`` (see ``wumbo.framework._context_use``):
+    unrecorded pipe stage runs share one."""
     config: dict[str, Any]
     metadata: TemplateMetadata
     logger: logging.Logger
@@ -177,6 +182,7 @@ class BaseTemplate(ABC, Generic[T]):
             cls._preprocess is BaseTemplate._preprocess
             and cls._postprocess is BaseTemplate._postprocess
         )
+        cls._context_unread = not reads_context(cls._execute_core)
 
     def __init__(self, **config: Any) -> None:
         self.config = config
@@ -185,6 +191,9 @@ class BaseTemplate(ABC, Generic[T]):
         self.__name__ = self.metadata.name  # the stage name in a pipeline
         self._hooks = Hooks(self.metadata.name)
         self._core: Template[Any, T] | None = None
+        # the class's flags the pipe stage reads, copied onto the instance (faster to read)
+        self._quiet_stage = self._bare_core and not self._always_recorded
+        self._shared_context: ExecutionContext | None = None  # see _stage_context
         self._validate_config()
 
     # -- what subclasses provide ----------------------------------------------------------------
@@ -245,12 +254,10 @@ class BaseTemplate(ABC, Generic[T]):
             >>> create_transformer().create_context().template_name
             'transformer'
         """
+        # positional (name, id, metadata, config, logger): a class called with keywords builds
+        # a dict of them first, which costs as much as the rest of the call
         return ExecutionContext(
-            template_name=self.metadata.name,
-            execution_id=new_execution_id(),
-            metadata={"mode": mode},
-            config=self.config.copy(),
-            logger=self.logger,
+            self.metadata.name, new_execution_id(), {"mode": mode}, self.config.copy(), self.logger
         )
 
     def execute(
@@ -266,8 +273,10 @@ class BaseTemplate(ABC, Generic[T]):
             >>> result.success, type(result.error).__name__, result.metadata["error_type"]
             (False, 'ZeroDivisionError', 'ZeroDivisionError')
         """
-        run = _Run(self, context, ExecutionMode.SYNC, args, kwargs)
+        run = _Run(self, context, _SYNC, args, kwargs)
         try:
+            if self._bare_core:
+                return run.succeeded(self._execute_core(*args, context=run.context, **kwargs))
             arguments = self._checked(self._preprocess(*args, context=run.context, **kwargs))
             data = self._execute_core(*arguments, context=run.context, **kwargs)
             return run.succeeded(self._postprocess(data, run.context))
@@ -288,8 +297,11 @@ class BaseTemplate(ABC, Generic[T]):
             >>> anyio.run(main)
             [1, 2]
         """
-        run = _Run(self, context, ExecutionMode.ASYNC, args, kwargs)
+        run = _Run(self, context, _ASYNC, args, kwargs)
         try:
+            if self._bare_core:
+                core = self._execute_core_async(*args, context=run.context, **kwargs)
+                return run.succeeded(await core)
             arguments = self._checked(self._preprocess(*args, context=run.context, **kwargs))
             data = await self._execute_core_async(*arguments, context=run.context, **kwargs)
             return run.succeeded(self._postprocess(data, run.context))
@@ -328,17 +340,17 @@ class BaseTemplate(ABC, Generic[T]):
         """``execute``'s data, or its original exception raised: what ``tpl(x)`` and a pipe
         stage call.
 
-        When nothing would see the run's records (no ``context`` passed in, and not
-        ``_watched``), it skips them: no timing, no ``ExecutionResult``, and the core's context
-        makes its id, metadata and config copy only if the core reads them. A failure is still
-        logged.
+        When nothing would see the run's records (no ``context`` passed in, no ``execute``
+        override, not ``_watched``), it skips them: no timing, no ``ExecutionResult``, and the
+        core's context makes its id, metadata and config copy only if the core reads them. A
+        failure is still logged.
 
         Examples:
             >>> from wumbo.framework import create_aggregator
             >>> create_aggregator()._data(1, 2, 3)
             6
         """
-        if context is not None or self._watched():
+        if context is not None or self._always_recorded or self._watched():
             result = self.execute(*args, context=context, **kwargs)
             if result.success:
                 return cast("T", result.data)
@@ -359,28 +371,52 @@ class BaseTemplate(ABC, Generic[T]):
         """What the template's core form calls: ``_data(value)``, without the star-call
         (several times slower) when the core is bare and nobody watches.
 
+        This is a pipe stage's hot path, so it reads instance attributes only and calls no
+        helper but ``_stage_context`` when it has no shared context: the test is ``_watched``'s,
+        inline (the call would cost as much as the whole check).
+
         Examples:
             >>> from wumbo.framework import create_aggregator
             >>> create_aggregator()._stage(5)
             5
         """
-        if not self._bare_core or self._watched():
+        if (
+            not self._quiet_stage
+            or self._hooks.observers
+            or _everyone.observers
+            or self.logger.isEnabledFor(logging.DEBUG)
+        ):
             return self._data(value)
-        run_context = DeferredContext(self)
+        context = self._shared_context
+        if context is None:
+            context = self._stage_context()
         try:
-            return self._execute_core(value, context=run_context)
+            return self._execute_core(value, context=context)
         except Exception as error:
             self.logger.error("Execution failed: %s", error)
             raise
 
+    def _stage_context(self) -> ExecutionContext:
+        """The context of an unrecorded pipe stage run: when the core never reads it, one
+        context made on the first run and kept for the next ones (``_shared_context``); else a
+        new [`DeferredContext`][wumbo.framework.execution.DeferredContext] per run.
+
+        Examples:
+            >>> from wumbo.framework import create_transformer
+            >>> transformer = create_transformer()  # its core never reads the context
+            >>> transformer._shared_context, transformer(1), transformer._shared_context.config
+            (None, [1], {})
+        """
+        if not self._context_unread:
+            return DeferredContext(self)
+        self._shared_context = shared = self.create_context()
+        return shared
+
     def _watched(self) -> bool:
-        """Would anyone see this run's records: an ``execute`` override, an observer of this
-        template or a global one, DEBUG logging?"""
+        """Would anyone see this run's records: an observer of this template or a global one,
+        DEBUG logging?"""
         return bool(
-            self._always_recorded
-            or self._hooks.observers
-            or _everyone.observers
-            or self.logger.isEnabledFor(logging.DEBUG)
+            self._hooks.observers or _everyone.observers or self.logger.isEnabledFor(logging.DEBUG)
         )
 
     def _checked(self, arguments: object) -> tuple[Any, ...]:
@@ -521,6 +557,7 @@ class BaseTemplate(ABC, Generic[T]):
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_core"] = None  # rebuilt on demand after unpickling
+        state["_shared_context"] = None  # likewise (it names this instance's config)
         return state
 
 
@@ -571,8 +608,11 @@ class _Run:
         kwargs: dict[str, Any],
     ) -> None:
         self.template = template
-        self.context = context if context is not None else template.create_context(mode)
-        self.context.metadata.setdefault("mode", mode)
+        if context is None:
+            context = template.create_context(mode)
+        else:
+            context.metadata.setdefault("mode", mode)
+        self.context = context
         self.started = time.perf_counter()
         if template.logger.isEnabledFor(logging.DEBUG):
             template.logger.debug(
@@ -586,7 +626,7 @@ class _Run:
 
     def _tell(self, kind: EventKind, value: object, duration: float, detail: object) -> None:
         hooks: Hooks = self.template._hooks  # pyright: ignore[reportPrivateUsage]
-        if hooks:
+        if hooks.observers or _everyone.observers:  # what bool(hooks) says, without a call
             name = self.template.metadata.name
             hooks.notify(Event(kind, "template", name, value, duration, detail))
 
@@ -597,11 +637,9 @@ class _Run:
 
     def succeeded(self, data: Any) -> ExecutionResult[Any]:
         elapsed = self._elapsed()
+        # positional, as in create_context: data, success, error, metadata, time, context
         result = ExecutionResult(
-            data=data,
-            metadata={"execution_time": elapsed},
-            execution_time=elapsed,
-            context=self.context,
+            data, True, None, {"execution_time": elapsed}, elapsed, self.context
         )
         self._tell("complete", data, elapsed, result)
         return result
