@@ -30,7 +30,15 @@ from returns.result import Failure, Result, Success
 from wumbo.core.result import bounded_repr
 from wumbo.core.steps import AsyncStep, SyncStep
 
-__all__ = ["MISSING", "Returns", "Stage", "describe", "import_object", "module_level_wrapper"]
+__all__ = [
+    "MISSING",
+    "Returns",
+    "Stage",
+    "describe",
+    "import_object",
+    "module_level_wrapper",
+    "new_stage",
+]
 
 
 class _Missing(enum.Enum):
@@ -348,20 +356,7 @@ class Stage:
             ...
             TypeError: expected a callable stage taking one argument, got int 5
         """
-        if not callable(fn):
-            raise TypeError(f"expected a callable stage taking one argument, got {describe(fn)}")
-        known = _inspected(fn)
-        stage: Stage = object.__new__(cls)
-        stage._fn = fn
-        stage._name = name or known.name
-        stage._is_async = known.is_async
-        stage._returns = known.returns
-        stage._in_hint = known.in_hint
-        stage._out_hint = known.out_hint
-        stage._blocking = blocking
-        stage._check = check
-        stage._kind = known.kinds[blocking]
-        return stage
+        return new_stage(fn, name, blocking, check)
 
     def replace(
         self, *, name: str | None = None, blocking: bool | None = None, check: bool | None = None
@@ -399,6 +394,41 @@ class Stage:
         if wrapper is not None:  # ``@template def f``: the name ``f`` now holds the Template
             return (_rebuild_from_wrapper, (wrapper, *self._key()[1:]))
         return (_rebuild_stage, self._key())
+
+
+def new_stage(
+    fn: Callable[[Any], Any], name: str | None = None, blocking: bool = False, check: bool = False
+) -> Stage:
+    """`Stage.of` with positional options: what ``template(f)`` and ``|`` call for each stage.
+
+    A callable inspected before is found by its identity with one dictionary look-up here,
+    without a call of `_inspected`.
+
+    Examples:
+        >>> new_stage(len, "size").name
+        'size'
+    """
+    entry = _inspections.get(id(fn))
+    if entry is not None and entry[0]() is fn:  # inspected before: a callable
+        known = entry[1]
+    elif callable(fn):
+        known = _inspected(fn)
+    else:
+        raise TypeError(f"expected a callable stage taking one argument, got {describe(fn)}")
+    stage: Stage = _new_object(Stage)
+    stage._fn = fn
+    stage._name = name or known.name
+    stage._is_async = known.is_async
+    stage._returns = known.returns
+    stage._in_hint = known.in_hint
+    stage._out_hint = known.out_hint
+    stage._blocking = blocking
+    stage._check = check
+    stage._kind = known.kinds[blocking]
+    return stage
+
+
+_new_object: Final = object.__new__
 
 
 def _rebuild_stage(fn: Callable[[Any], Any], name: str, blocking: bool, check: bool) -> Stage:
