@@ -356,7 +356,42 @@ class Stage:
             ...
             TypeError: expected a callable stage taking one argument, got int 5
         """
-        return new_stage(fn, name, blocking, check)
+        return Stage._of(fn, name, blocking, check)
+
+    @staticmethod
+    def _of(
+        fn: Callable[[Any], Any],
+        name: str | None = None,
+        blocking: bool = False,
+        check: bool = False,
+    ) -> Stage:
+        """`Stage.of` with positional options: what ``template(f)`` and ``|`` call for each stage.
+
+        A callable inspected before is found by its identity with one dictionary look-up here,
+        without a call of `_inspected`.
+
+        Examples:
+            >>> Stage._of(len, "size").name
+            'size'
+        """
+        entry = _inspections.get(id(fn))
+        if entry is not None and entry[0]() is fn:  # inspected before: a callable
+            known = entry[1]
+        elif callable(fn):
+            known = _inspected(fn)
+        else:
+            raise TypeError(f"expected a callable stage taking one argument, got {describe(fn)}")
+        stage: Stage = _new_object(Stage)
+        stage._fn = fn
+        stage._name = name or known.name
+        stage._is_async = known.is_async
+        stage._returns = known.returns
+        stage._in_hint = known.in_hint
+        stage._out_hint = known.out_hint
+        stage._blocking = blocking
+        stage._check = check
+        stage._kind = known.kinds[blocking]
+        return stage
 
     def replace(
         self, *, name: str | None = None, blocking: bool | None = None, check: bool | None = None
@@ -396,39 +431,10 @@ class Stage:
         return (_rebuild_stage, self._key())
 
 
-def new_stage(
-    fn: Callable[[Any], Any], name: str | None = None, blocking: bool = False, check: bool = False
-) -> Stage:
-    """`Stage.of` with positional options: what ``template(f)`` and ``|`` call for each stage.
-
-    A callable inspected before is found by its identity with one dictionary look-up here,
-    without a call of `_inspected`.
-
-    Examples:
-        >>> new_stage(len, "size").name
-        'size'
-    """
-    entry = _inspections.get(id(fn))
-    if entry is not None and entry[0]() is fn:  # inspected before: a callable
-        known = entry[1]
-    elif callable(fn):
-        known = _inspected(fn)
-    else:
-        raise TypeError(f"expected a callable stage taking one argument, got {describe(fn)}")
-    stage: Stage = _new_object(Stage)
-    stage._fn = fn
-    stage._name = name or known.name
-    stage._is_async = known.is_async
-    stage._returns = known.returns
-    stage._in_hint = known.in_hint
-    stage._out_hint = known.out_hint
-    stage._blocking = blocking
-    stage._check = check
-    stage._kind = known.kinds[blocking]
-    return stage
-
-
 _new_object: Final = object.__new__
+
+new_stage: Final = Stage._of  # pyright: ignore[reportPrivateUsage]
+"""`Stage.of` with positional options (see `Stage._of`)."""
 
 
 def _rebuild_stage(fn: Callable[[Any], Any], name: str, blocking: bool, check: bool) -> Stage:

@@ -99,14 +99,15 @@ class _NotAStage(TypeError):
 
 def _stages_of(operand: object) -> tuple[Stage, ...]:
     if isinstance(operand, Template):
-        return operand._stages
+        return operand.stages
     as_template = getattr(operand, "__wumbo_template__", None)
     if as_template is not None:
         converted: object = as_template()
         if isinstance(converted, Template):
-            return converted._stages
+            return converted.stages
     try:
-        return (new_stage(operand),)
+        # new_stage checks that it is callable
+        return (new_stage(operand),)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     except TypeError as error:
         if not callable(operand):
             raise _NotAStage(
@@ -354,13 +355,15 @@ class Template(Generic[A, B, E]):
             return cached
         stages = self._stages
         # One pass gathers what binding needs (cheaper than a map() per attribute).
-        kinds, targets, names = [], [], []
+        kinds: list[tuple[bool, bool, bool]] = []
+        targets: list[Callable[[Any], Any]] = []
+        names: list[str] = []
         special = _NO_CODEGEN
         for stage in stages:
-            kinds.append(stage._kind)
-            targets.append(stage._fn)
-            names.append(stage._name)
-            special = special or stage._is_async or stage._check
+            kinds.append(stage._kind)  # pyright: ignore[reportPrivateUsage]
+            targets.append(stage._fn)  # pyright: ignore[reportPrivateUsage]
+            names.append(stage._name)  # pyright: ignore[reportPrivateUsage]
+            special = special or stage._is_async or stage._check  # pyright: ignore[reportPrivateUsage]
         label = self._name or (
             " | ".join(names) if 0 < len(names) <= _NAME_PARTS else self.__name__
         )
