@@ -144,3 +144,47 @@ def test_the_inspection_cache_forgets_a_callable_when_it_dies() -> None:
     gc.collect()
     assert [ref for ref in refs if ref() is not None] == []
     assert len(stage_module._inspections) == before
+
+
+def test_a_known_shape_renames_its_code_once_per_pipeline_name() -> None:
+    def build() -> None:
+        pipeline = template(inc) | inc | (lambda n: n - 1)
+        for _ in range(3):
+            assert pipeline(1) == Success(2)
+
+    build()
+    (names,) = [
+        by_label
+        for by_label in compile_module._makers.values()
+        if "inc | inc | <lambda>" in by_label
+    ]
+    renamed = names["inc | inc | <lambda>"]
+    build()
+    assert names["inc | inc | <lambda>"] is renamed  # reused, not renamed again
+
+
+def test_the_names_kept_per_shape_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compile_module, "_LABELS_KEPT", 3)
+    pipelines = [template(inc, name=f"step{index}") | inc for index in range(6)]
+    for pipeline in pipelines:
+        for _ in range(3):
+            assert pipeline(1) == Success(3)
+    by_label = next(names for names in compile_module._makers.values() if "step5 | inc" in names)
+    assert len(by_label) <= 3
+    assert "step0 | inc" not in by_label  # the oldest name was dropped first
+    assert pipelines[0](1) == Success(3)  # still bound, and renamed again on a new build
+    assert (template(inc, name="step0") | inc)(1) == Success(3)
+
+
+def test_an_unhashable_hint_is_judged_without_the_verdict_cache() -> None:
+    from typing import Literal
+
+    def pick(text: str) -> Literal[["unhashable"]]:  # type: ignore[valid-type]
+        return text
+
+    def shout(text: str) -> str:
+        return text.upper()
+
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(Literal[["unhashable"]])
+    assert (template(pick) | shout)("a") == Success("A")  # benefit of the doubt, no crash

@@ -36,7 +36,7 @@ from returns.result import Success
 
 from wumbo.core.stage import MISSING, Returns, Stage
 
-__all__ = ["check_fit", "checked_call", "hint_name"]
+__all__ = ["check_fit", "checked_call", "hint_name", "may_fit"]
 
 
 def hint_name(hint: object) -> str:
@@ -159,8 +159,16 @@ def _promote(hint: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=1024)
-def _may_fit(produced: Any, wanted: Any) -> bool:
-    """False only when ``produced`` can never be ``wanted`` (cached per pair of hints)."""
+def may_fit(produced: Any, wanted: Any) -> bool:
+    """False only when ``produced`` can never be ``wanted``: the verdict `check_fit` words.
+
+    Cached per pair of hints, so composing known pieces again judges nothing; unhashable hints
+    raise ``TypeError`` here (`check_fit` judges them without the cache).
+
+    Examples:
+        >>> may_fit(int, float), may_fit(int, str), may_fit(list[int], list)
+        (True, False, True)
+    """
     if not (_is_judgeable(produced) and _is_judgeable(wanted)):
         return True
     from beartype.door import is_subhint  # imported on first use: ``import wumbo`` stays light
@@ -189,9 +197,9 @@ def check_fit(left: Stage, right: Stage) -> None:
     produced: Any = left.out_hint
     wanted: Any = right.in_hint
     try:
-        fits = _may_fit(produced, wanted)
+        fits = may_fit(produced, wanted)
     except TypeError:  # an unhashable hint: judge it without the cache
-        fits = _may_fit.__wrapped__(produced, wanted)
+        fits = may_fit.__wrapped__(produced, wanted)
     if not fits:
         raise TypeError(
             f"cannot compose {left.name} | {right.name}: {left.name!r} returns "

@@ -20,11 +20,10 @@ Examples:
 
 from __future__ import annotations
 
-import functools
 import linecache
 import operator
 from collections.abc import Callable, Sequence
-from types import CodeType
+from types import CodeType, FunctionType
 from typing import Any, Final
 
 from returns.result import Failure, Success
@@ -41,7 +40,7 @@ from wumbo.core.result import (
 )
 from wumbo.core.stage import Stage
 
-__all__ = ["compile_stages"]
+__all__ = ["bind", "compile_stages", "shape_of"]
 
 _NAMED_LIMIT: Final = 64
 """Up to this many stages are bound as closure names; longer pipelines index a tuple."""
@@ -49,8 +48,8 @@ _NAMED_LIMIT: Final = 64
 _SHAPES_KEPT: Final = 512
 """At most this many shapes keep their generated code (the oldest is dropped first)."""
 
-_LABELS_KEPT: Final = 1024
-"""At most this many (shape, pipeline name) pairs keep their renamed code object."""
+_LABELS_KEPT: Final = 256
+"""At most this many pipeline names per shape keep their renamed ``_make`` (oldest dropped)."""
 
 # A stage's kind, callable and check flag, read straight from the slots behind its read-only
 # properties (one C call each: binding a pipeline reads them for every stage).
@@ -153,11 +152,12 @@ def _generate(shape: Shape, *, plain: bool, is_async: bool) -> tuple[str, dict[i
     return "\n".join(source.lines) + "\n", source.stage_of_line
 
 
-_makers: dict[tuple[Shape, bool, bool], Callable[..., Any]] = {}
-"""The generated ``_make`` per (shape, plain, is_async); it holds no user function."""
+_makers: dict[tuple[Shape, bool, bool], dict[str, Callable[..., Any]]] = {}
+"""Per (shape, plain, is_async): the generated ``_make`` by pipeline name, its runner's code
+named after the pipeline (see `_labelled`); it holds no user function."""
 
 
-def _maker(shape: Shape, plain: bool, is_async: bool) -> Callable[..., Any]:
+def _maker(shape: Shape, plain: bool, is_async: bool, label: str) -> dict[str, Callable[..., Any]]:
     """Generate and ``compile()`` the ``_make`` of one shape, and keep it (bounded)."""
     source, stage_of_line = _generate(shape, plain=plain, is_async=is_async)
     namespace: dict[str, Any] = {
@@ -177,24 +177,31 @@ def _maker(shape: Shape, plain: bool, is_async: bool) -> Callable[..., Any]:
         namespace["_thread"] = anyio.to_thread.run_sync
     exec(compile(source, _register_source(source), "exec"), namespace)
     make: Callable[..., Any] = namespace["_make"]
-    run_code = next(c for c in make.__code__.co_consts if isinstance(c, CodeType))
-    namespace["_at"] = _stage_offsets(run_code, stage_of_line)
+    namespace["_at"] = _stage_offsets(_runner_code(make.__code__), stage_of_line)
     if len(_makers) >= _SHAPES_KEPT:
         del _makers[next(iter(_makers))]
-    _makers[shape, plain, is_async] = make
-    return make
+    by_label: dict[str, Callable[..., Any]] = {}
+    _makers[shape, plain, is_async] = by_label
+    by_label[label] = _labelled(make, label)
+    return by_label
 
 
-@functools.lru_cache(maxsize=_LABELS_KEPT)
-def _labelled(make: Callable[..., Any], label: str) -> CodeType:
-    """The code of ``make``'s runner renamed after a pipeline, so tracebacks and pdb show the
+def _runner_code(make_code: CodeType) -> CodeType:
+    return next(c for c in make_code.co_consts if isinstance(c, CodeType))
+
+
+def _labelled(make: Callable[..., Any], label: str) -> Callable[..., Any]:
+    """``make`` with its runner's code renamed after a pipeline, so tracebacks and pdb show the
     pipeline's name.
 
-    Cached (by the ``_make`` function's identity and the name): building the same pipeline
-    again, in a function per call, reuses the code object.
+    Kept per shape and name: building the same pipeline again, in a function per call, binds
+    its stages to the renamed ``_make`` at once (no code object is renamed per pipeline).
     """
-    run_code = next(c for c in make.__code__.co_consts if isinstance(c, CodeType))
-    return run_code.replace(co_name=label, co_qualname=label)
+    code = make.__code__
+    run_code = _runner_code(code)
+    renamed = run_code.replace(co_name=label, co_qualname=label)
+    constants = tuple(renamed if constant is run_code else constant for constant in code.co_consts)
+    return FunctionType(code.replace(co_consts=constants), make.__globals__, make.__name__)
 
 
 _INTERPRETED_CALLS: Final = 2
@@ -206,7 +213,6 @@ _interpreted: dict[Shape, int] = {}
 
 def compile_stages(
     stages: Sequence[Stage],
-    *,
     plain: bool,
     is_async: bool,
     label: str = "pipeline",
@@ -233,28 +239,55 @@ def compile_stages(
         >>> run("7")
         7
     """
-    shape = shape_of(stages)
-    make = _makers.get((shape, plain, is_async))
+    stages = tuple(stages)
     checked = any(map(_check_of, stages))
-    if make is None:
-        if interpret_first and not checked:
+    if checked:
+        targets = [checked_call(stage) if stage.check else stage.fn for stage in stages]
+    else:
+        targets = list(map(_fn_of, stages))
+    shape = tuple(map(_kind_of, stages))
+    return bind(stages, shape, targets, plain, is_async, label, interpret_first and not checked)
+
+
+def bind(
+    stages: tuple[Stage, ...],
+    shape: Shape,
+    targets: list[Callable[[Any], Any]],
+    plain: bool,
+    is_async: bool,
+    label: str,
+    interpret_first: bool,
+) -> Callable[[Any], Any] | None:
+    """The runner of ``stages`` (whose `shape_of` is ``shape``) calling ``targets``: what
+    `compile_stages` does once it knows them, for callers that gathered them already.
+
+    A known shape and name cost two dictionary look-ups and one call of the generated
+    ``_make``; ``interpret_first`` gives ``None`` for the first calls of a new shape.
+
+    Examples:
+        >>> from wumbo.core.stage import Stage
+        >>> stages = (Stage.of(abs),)
+        >>> bind(stages, shape_of(stages), [abs], True, False, "abs", False)(-2)
+        2
+    """
+    by_label = _makers.get((shape, plain, is_async))
+    if by_label is None:
+        if interpret_first:
             calls = _interpreted.get(shape, 0)
             if calls < _INTERPRETED_CALLS:
                 if len(_interpreted) >= _SHAPES_KEPT:
                     _interpreted.clear()
                 _interpreted[shape] = calls + 1
                 return None
-        make = _maker(shape, plain, is_async)
-    stages = tuple(stages)
-    if checked:
-        targets = [checked_call(stage) if stage.check else stage.fn for stage in stages]
-    else:
-        targets = list(map(_fn_of, stages))
-    bound = targets if len(stages) <= _NAMED_LIMIT else [tuple(targets)]
-    runner: Callable[[Any], Any] = make(stages, *bound)
-    # tracebacks and pdb show the pipeline's name for the generated frame
-    runner.__code__ = _labelled(make, label)
-    return runner
+        by_label = _maker(shape, plain, is_async, label)
+    make = by_label.get(label)
+    if make is None:  # a new name for a known shape: rename its runner's code once
+        if len(by_label) >= _LABELS_KEPT:
+            del by_label[next(iter(by_label))]
+        make = by_label[label] = _labelled(next(iter(by_label.values())), label)
+    if len(stages) > _NAMED_LIMIT:
+        return make(stages, tuple(targets))  # type: ignore[no-any-return]
+    return make(stages, *targets)  # type: ignore[no-any-return]
 
 
 # -- the failure paths the generated code calls ---------------------------------------------

@@ -30,7 +30,15 @@ from returns.result import Failure, Result, Success
 from wumbo.core.result import bounded_repr
 from wumbo.core.steps import AsyncStep, SyncStep
 
-__all__ = ["MISSING", "Returns", "Stage", "describe", "import_object", "module_level_wrapper"]
+__all__ = [
+    "MISSING",
+    "Returns",
+    "Stage",
+    "describe",
+    "import_object",
+    "module_level_wrapper",
+    "new_stage",
+]
 
 
 class _Missing(enum.Enum):
@@ -348,10 +356,32 @@ class Stage:
             ...
             TypeError: expected a callable stage taking one argument, got int 5
         """
-        if not callable(fn):
+        return Stage._of(fn, name, blocking, check)
+
+    @staticmethod
+    def _of(
+        fn: Callable[[Any], Any],
+        name: str | None = None,
+        blocking: bool = False,
+        check: bool = False,
+    ) -> Stage:
+        """`Stage.of` with positional options: what ``template(f)`` and ``|`` call for each stage.
+
+        A callable inspected before is found by its identity with one dictionary look-up here,
+        without a call of `_inspected`.
+
+        Examples:
+            >>> Stage._of(len, "size").name
+            'size'
+        """
+        entry = _inspections.get(id(fn))
+        if entry is not None and entry[0]() is fn:  # inspected before: a callable
+            known = entry[1]
+        elif callable(fn):
+            known = _inspected(fn)
+        else:
             raise TypeError(f"expected a callable stage taking one argument, got {describe(fn)}")
-        known = _inspected(fn)
-        stage: Stage = object.__new__(cls)
+        stage: Stage = _new_object(Stage)
         stage._fn = fn
         stage._name = name or known.name
         stage._is_async = known.is_async
@@ -399,6 +429,12 @@ class Stage:
         if wrapper is not None:  # ``@template def f``: the name ``f`` now holds the Template
             return (_rebuild_from_wrapper, (wrapper, *self._key()[1:]))
         return (_rebuild_stage, self._key())
+
+
+_new_object: Final = object.__new__
+
+new_stage: Final = Stage._of  # pyright: ignore[reportPrivateUsage]
+"""`Stage.of` with positional options (see `Stage._of`)."""
 
 
 def _rebuild_stage(fn: Callable[[Any], Any], name: str, blocking: bool, check: bool) -> Stage:

@@ -40,12 +40,19 @@ from returns.result import Result
 from typing_extensions import TypeVar
 
 from wumbo.core.bridge import run_sync
-from wumbo.core.checking import check_fit
-from wumbo.core.compile import compile_stages
+from wumbo.core.checking import check_fit, may_fit
+from wumbo.core.compile import bind, compile_stages
 from wumbo.core.interpret import call_stages, interpret_stages
 from wumbo.core.many import MapOptions, Progress, runner
 from wumbo.core.result import StageError
-from wumbo.core.stage import MISSING, Stage, describe, import_object, module_level_wrapper
+from wumbo.core.stage import (
+    MISSING,
+    Stage,
+    describe,
+    import_object,
+    module_level_wrapper,
+    new_stage,
+)
 
 if TYPE_CHECKING:
     from wumbo.core.combinators import Batch, Tap
@@ -77,8 +84,20 @@ def stages_of(operand: object, site: Callable[[], str]) -> tuple[Stage, ...]:
 
     An object that is not a Template but knows its Template form (a ``__wumbo_template__()``
     method, as the framework's ``BaseTemplate`` has) contributes that form's stages, so it
-    composes with its async path and its own failure handling intact.
+    composes with its async path and its own failure handling intact. ``site`` names where the
+    operand was met; it is called only to word an error.
     """
+    try:
+        return _stages_of(operand)
+    except _NotAStage as error:
+        raise TypeError(f"{site()}: {error}") from None
+
+
+class _NotAStage(TypeError):
+    """What `_stages_of` raises for an operand that is no stage; callers add where it was met."""
+
+
+def _stages_of(operand: object) -> tuple[Stage, ...]:
     if isinstance(operand, Template):
         return operand.stages
     as_template = getattr(operand, "__wumbo_template__", None)
@@ -86,20 +105,26 @@ def stages_of(operand: object, site: Callable[[], str]) -> tuple[Stage, ...]:
         converted: object = as_template()
         if isinstance(converted, Template):
             return converted.stages
-    if not callable(operand):
-        raise TypeError(
-            f"{site()}: expected a Template or a callable taking one argument, "
-            f"got {describe(operand)}"
-        )
     try:
-        return (Stage.of(operand),)
+        # new_stage checks that it is callable
+        return (new_stage(operand),)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     except TypeError as error:
-        raise TypeError(f"{site()}: {error}") from None
+        if not callable(operand):
+            raise _NotAStage(
+                f"expected a Template or a callable taking one argument, got {describe(operand)}"
+            ) from None
+        raise _NotAStage(str(error)) from None
 
 
 def _joined(left: tuple[Stage, ...], right: tuple[Stage, ...]) -> Template[Any, Any, Any]:
     if left and right:
-        check_fit(left[-1], right[0])
+        last, first = left[-1], right[0]
+        try:
+            fits = may_fit(last.out_hint, first.in_hint)  # the verdict is cached per pair
+        except TypeError:  # an unhashable hint: check_fit judges it without the cache
+            fits = False
+        if not fits:
+            check_fit(last, first)
     return Template(left + right)
 
 
@@ -151,7 +176,6 @@ class Template(Generic[A, B, E]):
     def __init__(
         self,
         stages: tuple[Stage, ...],
-        *,
         name: str | None = None,
         doc: str | None = None,
         wrapped: object = None,
@@ -325,17 +349,32 @@ class Template(Generic[A, B, E]):
         interpreter, so a pipeline built and called once never pays for code generation; the
         call after that compiles the shape. Async and checked pipelines compile at once.
         """
-        cached: Callable[[Any], Any] | None = self.__dict__.get(path)
+        attributes = self.__dict__
+        cached: Callable[[Any], Any] | None = attributes.get(path)
         if cached is not None:  # a bound method taken before the first call
             return cached
         stages = self._stages
-        if _NO_CODEGEN or any(map(_is_async_of, stages)):
-            return self._runner(path)
-        runner = compile_stages(
-            stages, plain=path == "run", is_async=False, label=self.__name__, interpret_first=True
+        # One pass gathers what binding needs (cheaper than a map() per attribute).
+        kinds: list[tuple[bool, bool, bool]] = []
+        targets: list[Callable[[Any], Any]] = []
+        names: list[str] = []
+        special = _NO_CODEGEN
+        for stage in stages:
+            kinds.append(stage._kind)  # pyright: ignore[reportPrivateUsage]
+            targets.append(stage._fn)  # pyright: ignore[reportPrivateUsage]
+            names.append(stage._name)  # pyright: ignore[reportPrivateUsage]
+            special = special or stage._is_async or stage._check  # pyright: ignore[reportPrivateUsage]
+        label = self._name or (
+            " | ".join(names) if 0 < len(names) <= _NAME_PARTS else self.__name__
         )
+        if not special:
+            runner = bind(stages, tuple(kinds), targets, path == "run", False, label, True)
+        elif _NO_CODEGEN or self.is_async:
+            return self._runner(path)
+        else:  # checked stages: compiled at once
+            runner = compile_stages(stages, path == "run", False, label)
         if runner is not None:
-            self.__dict__[path] = runner
+            attributes[path] = runner
         return runner
 
     def _call(self, value: Any) -> Any:
@@ -476,32 +515,39 @@ class Template(Generic[A, B, E]):
             >>> template(int).then(lambda n: n * 10).run("4")
             40
         """
-        right = stages_of(other, lambda: f"cannot compose {self!r} | {describe(other)}")
+        try:
+            right = _stages_of(other)
+        except _NotAStage as error:
+            raise TypeError(f"cannot compose {self!r} | {describe(other)}: {error}") from None
         return _joined(self._stages, right)
 
-    # batch(n) and tap(f) first: their item/value type comes from this template's output
-    @overload
-    def __or__(
-        self: Template[A, Iterable[X], E], other: Batch, /
-    ) -> Template[A, list[list[X]], E]: ...
-    @overload
-    def __or__(self, other: Tap[B, E2], /) -> Template[A, B, E | E2]: ...
-    @overload
-    def __or__(self, other: Template[B, C, E2], /) -> Template[A, C, E | E2]: ...
-    @overload
-    def __or__(
-        self, other: Callable[[B], Coroutine[Any, Any, Result[C, E2]]], /
-    ) -> Template[A, C, E | E2]: ...
-    @overload
-    def __or__(self, other: Callable[[B], Coroutine[Any, Any, C]], /) -> Template[A, C, E]: ...
-    @overload
-    def __or__(self, other: Callable[[B], Result[C, E2]], /) -> Template[A, C, E | E2]: ...
-    @overload
-    def __or__(self, other: Callable[[B], C], /) -> Template[A, C, E]: ...
-    def __or__(self, other: Any, /) -> Template[Any, Any, Any]:
-        # The same overloads as ``then``, spelled out so checkers report a mismatch as an
-        # unsupported ``|`` between the two operands rather than as a confusing argument error.
-        return self.then(other)
+    # The same overloads as ``then``, spelled out so checkers report a mismatch as an
+    # unsupported ``|`` between the two operands rather than as a confusing argument error;
+    # at run time ``__or__`` is ``then`` itself (one call less per ``|``).
+    if TYPE_CHECKING:
+        # batch(n) and tap(f) first: their item/value type comes from this template's output
+        @overload
+        def __or__(
+            self: Template[A, Iterable[X], E], other: Batch, /
+        ) -> Template[A, list[list[X]], E]: ...
+        @overload
+        def __or__(self, other: Tap[B, E2], /) -> Template[A, B, E | E2]: ...
+        @overload
+        def __or__(self, other: Template[B, C, E2], /) -> Template[A, C, E | E2]: ...
+        @overload
+        def __or__(
+            self, other: Callable[[B], Coroutine[Any, Any, Result[C, E2]]], /
+        ) -> Template[A, C, E | E2]: ...
+        @overload
+        def __or__(self, other: Callable[[B], Coroutine[Any, Any, C]], /) -> Template[A, C, E]: ...
+        @overload
+        def __or__(self, other: Callable[[B], Result[C, E2]], /) -> Template[A, C, E | E2]: ...
+        @overload
+        def __or__(self, other: Callable[[B], C], /) -> Template[A, C, E]: ...
+        def __or__(self, other: Any, /) -> Template[Any, Any, Any]: ...
+
+    else:
+        __or__ = then
 
     @overload
     def __ror__(
@@ -514,7 +560,10 @@ class Template(Generic[A, B, E]):
     @overload
     def __ror__(self, other: Callable[[X], A], /) -> Template[X, B, E]: ...
     def __ror__(self, other: Any, /) -> Template[Any, Any, Any]:
-        left = stages_of(other, lambda: f"cannot compose {describe(other)} | {self!r}")
+        try:
+            left = _stages_of(other)
+        except _NotAStage as error:
+            raise TypeError(f"cannot compose {describe(other)} | {self!r}: {error}") from None
         return _joined(left, self._stages)
 
     def checked(self, enabled: bool = True) -> Template[A, B, E]:
@@ -664,5 +713,5 @@ def template(
         stages = tuple(stage.replace(check=check, blocking=blocking) for stage in fn.stages)
         explicit = fn._name  # pyright: ignore[reportPrivateUsage]
         return Template(stages, name=name or explicit, doc=fn.__doc__)
-    stage = Stage.of(fn, name=name, check=check, blocking=blocking)
-    return Template((stage,), name=name, doc=getattr(fn, "__doc__", None), wrapped=fn)
+    stage = new_stage(fn, name, blocking, check)
+    return Template((stage,), name, getattr(fn, "__doc__", None), fn)  # positional: cheaper
