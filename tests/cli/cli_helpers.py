@@ -132,12 +132,12 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_wumbo(
+def run_python(
     *args: str, cwd: Path, timeout: float = 60, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m wumbo ARGS`` to completion."""
+    """Run ``python ARGS`` (this interpreter, the repository importable) to completion."""
     return subprocess.run(
-        wumbo_command(*args),
+        [sys.executable, *args],
         cwd=cwd,
         env=subprocess_env(**env),
         capture_output=True,
@@ -147,11 +147,19 @@ def run_wumbo(
     )
 
 
+def run_wumbo(
+    *args: str, cwd: Path, timeout: float = 60, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m wumbo ARGS`` to completion."""
+    return run_python("-m", "wumbo", *args, cwd=cwd, timeout=timeout, **env)
+
+
 __all__ = [
     "PIPELINES",
     "pipelines_module",
     "recorded",
     "records",
+    "run_python",
     "run_wumbo",
     "subprocess_env",
     "write_jsonl",

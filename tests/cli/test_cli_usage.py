@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from cli_helpers import (
     pipelines_module,  # noqa: F401  (the pipelines fixture)
-    subprocess_env,
+    run_python,
     write_jsonl,
 )
 
@@ -206,15 +204,7 @@ sys.exit(main(sys.argv[1:]))
 
 
 def test_the_serve_install_hint_is_given_once(tmp_path: Path) -> None:
-    finished = subprocess.run(
-        [sys.executable, "-c", WITHOUT_SERVE, "serve", "some.module"],
-        cwd=tmp_path,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    finished = run_python("-c", WITHOUT_SERVE, "serve", "some.module", cwd=tmp_path)
     assert finished.returncode == 2, finished.stderr
     (line,) = finished.stderr.strip().splitlines()
     assert line.startswith("wumbo serve: error: wumbo.serve needs starlette")
@@ -235,23 +225,7 @@ def test_a_run_imports_only_what_it_needs(pipelines: str, tmp_path: Path) -> Non
     ``wumbo serve``) nor the runtime of ``map``; ``--help`` still lists ``serve``."""
     source = write_jsonl(tmp_path / "in.jsonl", [{"n": 1}])
     args = ["run", f"{pipelines}:plain_numbers", str(source), "--no-progress"]
-    finished = subprocess.run(
-        [sys.executable, "-c", IMPORTED_BY_RUN, *args],
-        cwd=tmp_path,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    finished = run_python("-c", IMPORTED_BY_RUN, *args, cwd=tmp_path)
     assert finished.stdout.strip().splitlines()[-1] == "0", finished.stderr
-    helped = subprocess.run(
-        [sys.executable, "-c", IMPORTED_BY_RUN, "--help"],
-        cwd=tmp_path,
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    helped = run_python("-c", IMPORTED_BY_RUN, "--help", cwd=tmp_path)
     assert "serve" in helped.stdout.split("commands:")[1]
