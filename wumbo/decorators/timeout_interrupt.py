@@ -13,6 +13,8 @@ caller gets ``(False, None)``. A blocking C call (``time.sleep``, a socket read)
 interrupted; the exception arrives when it returns. (Until then, on CPython 3.11, the pending
 exception keeps an interpreter-wide signal set, and threads running under a tracer stall at
 their next function call: interrupting suits pure-Python work, not calls that block in C.)
+CPython skips the ``finally`` of a ``try`` whose tight loop is interrupted on its jump back
+(python/cpython#108214, #130279; ``KeyboardInterrupt`` too): the caller still gets its Failure.
 
 The races, and how they are settled:
 
