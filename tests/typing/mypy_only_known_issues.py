@@ -3,8 +3,8 @@
 Pins as in known_issues.py. MISSED ERROR: wrong code mypy accepts today; pyright reports each
 of these (pyright_only_inference.py has them as expected errors). Once mypy reports one, that
 line fails: move it to the shared incorrect cases with its ``# type: ignore[<code>]``.
-WRONG TYPE (#8): what mypy infers instead of the right type, pinned as in known_issues.py.
-WITHOUT WUMBO (#3, #6, #8): what mypy does whatever wumbo does, shown on a minimal example.
+WITHOUT WUMBO (#3, #6): what mypy does whatever wumbo does, shown on a minimal example; #8
+shows, without wumbo, the mypy rule that shaped wumbo's overloads for a Result-returning function.
 
 Why mypy only: when a call's type context does not fit a typed overload, mypy retries the
 untyped overload (``expect(hint: object)``), and when an argument holds ``Any`` and several
@@ -65,21 +65,16 @@ assert_type(pipe(template(double), *checks), Template[int, int])
 #    identity ``pipe()`` (pyright reports it).
 declared_without_error: Template[int, int] = pipe(*checks)
 
-# 8. WRONG TYPE: a lambda that returns a Result, in a branch or fallback, even typed by
-#    ``.then``: mypy makes the result Any, whatever stands beside it (a ``def`` predicate or
-#    other side does not help). Both read a function declaring its error as a callable returning
-#    a union (a Result, or a coroutine of one). Checked against that union the lambda's
-#    parameter stays ``Any``, so the lambda fits that overload and the plain kind after it,
-#    their results differ, and mypy's documented rule for several overloads matching because of
-#    ``Any`` makes the result Any ("Type checking calls to overloads",
+# 8. (fixed: a lambda that returns a Result in a branch or fallback, even typed by ``.then``,
+#    gave Any; see shared_combinators.py.) Why wumbo gives a function returning a Result and an
+#    async one returning a Result an overload each, not one callable returning their union: a
+#    lambda checked against a callable returning a union fits that overload and the plain kind
+#    after it, their results differ, and mypy's documented rule for several overloads matching
+#    because of ``Any`` makes the result Any ("Type checking calls to overloads",
 #    https://mypy.readthedocs.io/en/stable/more_types.html#type-checking-calls-to-overload).
-#    A ``def`` on the Result side is typed (``branch(lambda n: n > 0, check_a, lambda n:
-#    str(n))``, in shared_combinators.py); pyright types these.
-assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: check_a(n), lambda n: str(n))), Template[str, int | str, ErrA])  # type: ignore[assert-type]
-assert_type(parse_t.then(branch(is_positive, lambda n: check_a(n), show)), Template[str, int | str, ErrA])  # type: ignore[assert-type]
-assert_type(parse_t.then(fallback(lambda n: check_a(n), show)), Template[str, int | str])  # type: ignore[assert-type]
-#    Without wumbo: ``_either`` has branch's overloads for a declaring function beside a plain
-#    one and for two plain ones, ``_Chain.then`` Template.then's for a stage and a function.
+#    Without wumbo: ``_either`` has a union overload for a declaring function beside a plain
+#    one, then one for two plain ones; ``_Chain.then`` Template.then's for a stage and a
+#    function.
 _A = TypeVar("_A")
 _B = TypeVar("_B")
 _C = TypeVar("_C")
@@ -134,8 +129,8 @@ def _declaring(
 
 
 assert_type(_numbers.then(_declaring(lambda n: _checked(n), _text)), _Chain[str, int | str])
-#    And a first overload whose callable returns the Result alone, no union, is picked alone:
-#    typed too. (In wumbo that would take a sync and an async overload per declaring side.)
+#    A first overload whose callable returns the Result alone, no union, is picked alone:
+#    typed, as wumbo's are.
 
 
 @overload
