@@ -3,8 +3,8 @@
 Pins as in known_issues.py. MISSED ERROR: wrong code mypy accepts today; pyright reports each
 of these (pyright_only_inference.py has them as expected errors). Once mypy reports one, that
 line fails: move it to the shared incorrect cases with its ``# type: ignore[<code>]``.
-WRONG TYPE (#8): what mypy infers instead of the right type, pinned as in known_issues.py.
-WITHOUT WUMBO (#3, #6): what mypy does whatever wumbo does, shown on a minimal example.
+WITHOUT WUMBO (#3, #6): what mypy does whatever wumbo does, shown on a minimal example; #8
+shows, without wumbo, the mypy rule that shaped wumbo's overloads for a Result-returning function.
 
 Why mypy only: when a call's type context does not fit a typed overload, mypy retries the
 untyped overload (``expect(hint: object)``), and when an argument holds ``Any`` and several
@@ -15,12 +15,13 @@ steer mypy to an overload the value alone would not pick (#4, #7).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Never, TypeVar, assert_type
+from collections.abc import Callable, Coroutine
+from typing import Any, Generic, Never, TypeVar, assert_type, overload
 
 from wumbo import Result, Template, branch, expect, fallback, pipe, template
 
 from _stages import ErrA, check_a, double, is_positive, parse, show
+from known_issues_match import Err, Ok, Res
 
 split = template(str.split)
 parse_t = template(parse)
@@ -64,16 +65,89 @@ assert_type(pipe(template(double), *checks), Template[int, int])
 #    identity ``pipe()`` (pyright reports it).
 declared_without_error: Template[int, int] = pipe(*checks)
 
-# 8. WRONG TYPE: a lambda that returns a Result, next to another lambda, in a branch typed by
-#    ``.then``: mypy infers lambdas first without a context (their parameters ``Any``), so
-#    they fit several of branch's overloads, whose results differ, and mypy makes the result
-#    Any. A ``def`` (``branch(lambda n: n > 0, check_a, lambda n: str(n))``, in
-#    shared_combinators.py) is typed; pyright types this one.
-assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: check_a(n), lambda n: str(n))), Template[str, int | str, ErrA])  # type: ignore[assert-type]
+# 8. (fixed: a lambda that returns a Result in a branch or fallback, even typed by ``.then``,
+#    gave Any; see shared_combinators.py.) Why wumbo gives a function returning a Result and an
+#    async one returning a Result an overload each, not one callable returning their union: a
+#    lambda checked against a callable returning a union fits that overload and the plain kind
+#    after it, their results differ, and mypy's documented rule for several overloads matching
+#    because of ``Any`` makes the result Any ("Type checking calls to overloads",
+#    https://mypy.readthedocs.io/en/stable/more_types.html#type-checking-calls-to-overload).
+#    Without wumbo: ``_either`` has a union overload for a declaring function beside a plain
+#    one, then one for two plain ones; ``_Chain.then`` Template.then's for a stage and a
+#    function.
+_A = TypeVar("_A")
+_B = TypeVar("_B")
+_C = TypeVar("_C")
+_E = TypeVar("_E")
+_In = TypeVar("_In", contravariant=True)
+_Out = TypeVar("_Out", covariant=True)
+
+
+class _Chain(Generic[_In, _Out]):
+    @overload
+    def then(self, other: _Chain[_Out, _C], /) -> _Chain[_In, _C]: ...
+    @overload
+    def then(self, other: Callable[[_Out], _C], /) -> _Chain[_In, _C]: ...
+    def then(self, other: object, /) -> _Chain[_In, Any]:
+        raise NotImplementedError
+
+
+@overload
+def _either(
+    if_true: Callable[[_A], Res[_B, _E] | Coroutine[Any, Any, Res[_B, _E]]],
+    if_false: Callable[[_A], _C],
+    /,
+) -> _Chain[_A, _B | _C]: ...
+@overload
+def _either(if_true: Callable[[_A], _B], if_false: Callable[[_A], _C], /) -> _Chain[_A, _B | _C]: ...
+def _either(if_true: Callable[[Any], Any], if_false: Callable[[Any], Any], /) -> _Chain[Any, Any]:
+    raise NotImplementedError
+
+
+def _checked(n: int) -> Res[int, str]:
+    raise NotImplementedError
+
+
+def _text(n: int) -> str:
+    return str(n)
+
+
+_numbers: _Chain[str, int] = _Chain()
+assert_type(_numbers.then(_either(lambda n: _checked(n), _text)), _Chain[str, int | str])  # type: ignore[assert-type]
+assert_type(_numbers.then(_either(_checked, _text)), _Chain[str, int | str])
+assert_type(_numbers.then(_either(lambda n: n, _text)), _Chain[str, int | str])
+#    With the first overload as the only signature the same lambda is typed, ``n`` an int:
+#    the Any comes from the second overload matching too.
+
+
+def _declaring(
+    if_true: Callable[[_A], Res[_B, _E] | Coroutine[Any, Any, Res[_B, _E]]],
+    if_false: Callable[[_A], _C],
+    /,
+) -> _Chain[_A, _B | _C]:
+    raise NotImplementedError
+
+
+assert_type(_numbers.then(_declaring(lambda n: _checked(n), _text)), _Chain[str, int | str])
+#    A first overload whose callable returns the Result alone, no union, is picked alone:
+#    typed, as wumbo's are.
+
+
+@overload
+def _either_sync(
+    if_true: Callable[[_A], Res[_B, _E]], if_false: Callable[[_A], _C], /
+) -> _Chain[_A, _B | _C]: ...
+@overload
+def _either_sync(if_true: Callable[[_A], _B], if_false: Callable[[_A], _C], /) -> _Chain[_A, _B | _C]: ...
+def _either_sync(if_true: Callable[[Any], Any], if_false: Callable[[Any], Any], /) -> _Chain[Any, Any]:
+    raise NotImplementedError
+
+
+assert_type(_numbers.then(_either_sync(lambda n: _checked(n), _text)), _Chain[str, int | str])
 
 # 3. ``case Success(value)`` on a Result: mypy narrows an open generic base to its subclass
-#    with ``Any`` type arguments, so the value is ``Any`` (pyright keeps it). Without wumbo:
-from known_issues_match import Err, Ok, Res  # noqa: E402
+#    with ``Any`` type arguments, so the value is ``Any`` (pyright keeps it). Without wumbo
+#    (``Res``, ``Ok`` and ``Err`` come from known_issues_match.py):
 
 
 def narrowed_from_open_base(result: Res[int, str]) -> None:

@@ -284,6 +284,11 @@ assert_type(parse_t.then(branch(lambda n: n > 0, check_a, lambda n: str(n))), Te
 assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: n, fetch)), Template[str, int | str])
 assert_type(branch(lambda n: n > 0, double, lambda n: str(n)), Template[int, int | str])
 assert_type(branch(lambda n: n > 0, lambda n: str(n), fetch_checked), Template[int, str, ErrB])
+# A lambda returning a Result, beside a lambda or a def (mypy_only_known_issues.py #8).
+assert_type(parse_t.then(branch(lambda n: n > 0, lambda n: check_a(n), lambda n: str(n))), Template[str, int | str, ErrA])
+assert_type(parse_t.then(branch(is_positive, lambda n: check_a(n), show)), Template[str, int | str, ErrA])
+assert_type(parse_t.then(branch(is_positive, show, lambda n: check_a(n))), Template[str, str | int, ErrA])
+assert_type(branch(is_positive, lambda n: check_a(n), show), Template[int, int | str, ErrA])
 assert_type(parse_t.then(fallback(lambda n: 10 // n, lambda n: 0)), Template[str, int])
 assert_type(parse_t.then(fallback(lambda n: n, lambda n: 10 // n)), Template[str, int])
 assert_type(parse_t.then(fallback(lambda n: 10 // n, lambda n: n)), Template[str, int])
@@ -296,6 +301,10 @@ assert_type(parse_t.then(fallback(check_a, lambda n: str(n))), Template[str, int
 assert_type(parse_t.then(fallback(lambda n: n, fetch_checked)), Template[str, int | str, ErrB])
 assert_type(parse_t.then(fallback(lambda n: n, check_a)), Template[str, int, ErrA])
 assert_type(parse_t.then(fallback(fetch_checked, lambda n: n)), Template[str, str | int])
+assert_type(parse_t.then(fallback(lambda n: check_a(n), show)), Template[str, int | str])
+assert_type(parse_t.then(fallback(lambda n: check_a(n), lambda n: str(n))), Template[str, int | str])
+assert_type(parse_t.then(fallback(show, lambda n: check_a(n))), Template[str, str | int, ErrA])
+assert_type(fallback(lambda n: check_a(n), show), Template[int, int | str])
 identity_declared: Template[int, int] = fallback(lambda n: 10 // n, lambda n: n)
 
 # ============================================================================================

@@ -95,8 +95,12 @@ _Stage = Template[Any, Any, Any]
 _AnyFunction: TypeAlias = Callable[
     [A], Coroutine[Any, Any, Result[B, E]] | Coroutine[Any, Any, B] | Result[B, E] | B
 ]
-# A function that declares its error: it returns a Result, or is async and returns one.
-_DeclaringFunction: TypeAlias = Callable[[A], Result[B, E] | Coroutine[Any, Any, Result[B, E]]]
+# A function that declares its error: it returns a Result, or is async and returns one. Two
+# kinds, not one callable returning a union: a lambda returning a Result fits a union's overload
+# and the plain kind too, and mypy makes such a call Any (tests/typing/mypy_only_known_issues.py
+# #8 shows it without wumbo).
+_DeclaringFunction: TypeAlias = Callable[[A], Result[B, E]]
+_AsyncDeclaringFunction: TypeAlias = Callable[[A], Coroutine[Any, Any, Result[B, E]]]
 _AsyncFunction: TypeAlias = Callable[[A], Coroutine[Any, Any, B]]
 _Predicate: TypeAlias = Callable[[A], object]
 
@@ -483,14 +487,14 @@ def _branch(predicate: _Stage, if_true: _Stage, if_false: _Stage, value: Any) ->
 
 
 # Overloads by the kind of each side: a Template, a function declaring its error (it returns a
-# Result, maybe async: one callable returning a union, which mypy matches to no lambda), an
-# async function, a plain one. Each error type variable belongs to one side and is solved by
-# it, so pyright never meets a union of unsolved variables (it makes one Unknown). The kinds
-# that read a function's return type come before the plain kind, which would take a Result or
-# a coroutine as the value. Two functions that are neither both declaring nor with a Template
-# meet ``_AnyFunction`` first, with ONE error variable: pyright solves every kind there and
-# types lambdas from the call's context (pyright_only_known_issues.py #5, #6); mypy, which
-# cannot read that union for a Result or a coroutine, goes on to the overloads after it.
+# Result, or is async and returns one: two kinds), an async function, a plain one. Each error type
+# variable belongs to one side and is solved by it, so pyright never meets a union of unsolved
+# variables (it makes one Unknown). The kinds that read a function's return type come before the
+# plain kind, which would take a Result or a coroutine as the value. Two functions that are neither
+# both declaring nor with a Template meet ``_AnyFunction`` first, with ONE error variable: pyright
+# solves every kind there and types lambdas from the call's context (pyright_only_known_issues.py
+# #5, #6); mypy, which cannot read that union for a Result or a coroutine, goes on to the overloads
+# after it.
 @overload
 def branch(
     predicate: _Predicate[A],
@@ -508,13 +512,48 @@ def branch(  # type: ignore[overload-overlap]
 ) -> Template[A, B | C, E | E2]: ...
 @overload
 def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A],
+    if_true: Template[A, B, E],
+    if_false: _AsyncDeclaringFunction[A, C, E2],
+    /,
+) -> Template[A, B | C, E | E2]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
     predicate: _Predicate[A], if_true: _DeclaringFunction[A, B, E], if_false: Template[A, C, E2], /
+) -> Template[A, B | C, E | E2]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A],
+    if_true: _AsyncDeclaringFunction[A, B, E],
+    if_false: Template[A, C, E2],
+    /,
 ) -> Template[A, B | C, E | E2]: ...
 @overload
 def branch(  # type: ignore[overload-overlap]
     predicate: _Predicate[A],
     if_true: _DeclaringFunction[A, B, E],
     if_false: _DeclaringFunction[A, C, E2],
+    /,
+) -> Template[A, B | C, E | E2]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A],
+    if_true: _DeclaringFunction[A, B, E],
+    if_false: _AsyncDeclaringFunction[A, C, E2],
+    /,
+) -> Template[A, B | C, E | E2]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A],
+    if_true: _AsyncDeclaringFunction[A, B, E],
+    if_false: _DeclaringFunction[A, C, E2],
+    /,
+) -> Template[A, B | C, E | E2]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A],
+    if_true: _AsyncDeclaringFunction[A, B, E],
+    if_false: _AsyncDeclaringFunction[A, C, E2],
     /,
 ) -> Template[A, B | C, E | E2]: ...
 @overload
@@ -547,8 +586,22 @@ def branch(  # type: ignore[overload-overlap]
 @overload
 def branch(  # type: ignore[overload-overlap]
     predicate: _Predicate[A],
+    if_true: _AsyncDeclaringFunction[A, B, E],
+    if_false: _AsyncFunction[A, C],
+    /,
+) -> Template[A, B | C, E]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A],
     if_true: _AsyncFunction[A, B],
     if_false: _DeclaringFunction[A, C, E2],
+    /,
+) -> Template[A, B | C, E2]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A],
+    if_true: _AsyncFunction[A, B],
+    if_false: _AsyncDeclaringFunction[A, C, E2],
     /,
 ) -> Template[A, B | C, E2]: ...
 @overload
@@ -561,7 +614,21 @@ def branch(  # type: ignore[overload-overlap]
 ) -> Template[A, B | C, E]: ...
 @overload
 def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A],
+    if_true: _AsyncDeclaringFunction[A, B, E],
+    if_false: Callable[[A], C],
+    /,
+) -> Template[A, B | C, E]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
     predicate: _Predicate[A], if_true: Callable[[A], B], if_false: _DeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def branch(  # type: ignore[overload-overlap]
+    predicate: _Predicate[A],
+    if_true: Callable[[A], B],
+    if_false: _AsyncDeclaringFunction[A, C, E2],
+    /,
 ) -> Template[A, B | C, E2]: ...
 @overload
 def branch(
@@ -698,11 +765,31 @@ def fallback(  # type: ignore[overload-overlap]
 ) -> Template[A, B | C, E2]: ...
 @overload
 def fallback(  # type: ignore[overload-overlap]
+    primary: Template[A, B, E], secondary: _AsyncDeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
     primary: _DeclaringFunction[A, B, E], secondary: Template[A, C, E2], /
 ) -> Template[A, B | C, E2]: ...
 @overload
 def fallback(  # type: ignore[overload-overlap]
+    primary: _AsyncDeclaringFunction[A, B, E], secondary: Template[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
     primary: _DeclaringFunction[A, B, E], secondary: _DeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
+    primary: _DeclaringFunction[A, B, E], secondary: _AsyncDeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
+    primary: _AsyncDeclaringFunction[A, B, E], secondary: _DeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
+    primary: _AsyncDeclaringFunction[A, B, E], secondary: _AsyncDeclaringFunction[A, C, E2], /
 ) -> Template[A, B | C, E2]: ...
 @overload
 def fallback(
@@ -727,8 +814,16 @@ def fallback(
     primary: _DeclaringFunction[A, B, E], secondary: _AsyncFunction[A, C], /
 ) -> Template[A, B | C]: ...
 @overload
+def fallback(
+    primary: _AsyncDeclaringFunction[A, B, E], secondary: _AsyncFunction[A, C], /
+) -> Template[A, B | C]: ...
+@overload
 def fallback(  # type: ignore[overload-overlap]
     primary: _AsyncFunction[A, B], secondary: _DeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
+    primary: _AsyncFunction[A, B], secondary: _AsyncDeclaringFunction[A, C, E2], /
 ) -> Template[A, B | C, E2]: ...
 @overload
 def fallback(
@@ -739,8 +834,16 @@ def fallback(
     primary: _DeclaringFunction[A, B, E], secondary: Callable[[A], C], /
 ) -> Template[A, B | C]: ...
 @overload
+def fallback(
+    primary: _AsyncDeclaringFunction[A, B, E], secondary: Callable[[A], C], /
+) -> Template[A, B | C]: ...
+@overload
 def fallback(  # type: ignore[overload-overlap]
     primary: Callable[[A], B], secondary: _DeclaringFunction[A, C, E2], /
+) -> Template[A, B | C, E2]: ...
+@overload
+def fallback(  # type: ignore[overload-overlap]
+    primary: Callable[[A], B], secondary: _AsyncDeclaringFunction[A, C, E2], /
 ) -> Template[A, B | C, E2]: ...
 @overload
 def fallback(
