@@ -128,8 +128,9 @@ def _stage_lines(source: _Source, shape: Shape, *, plain: bool, is_async: bool) 
 def _generate(shape: Shape, *, plain: bool, is_async: bool) -> tuple[str, dict[int, int]]:
     source = _Source()
     named = len(shape) <= _NAMED_LIMIT
-    stage_params = [f"s{i}" for i in range(len(shape))] if named else ["S"]
-    source.add(f"def _make({', '.join(['_stages', *stage_params])}):")
+    source.add("def _make(_stages, S):")
+    if named and shape:  # the stages' callables as closure names: one unpacking, no *args call
+        source.add(f"    {', '.join(f's{i}' for i in range(len(shape)))}, = S")
     source.add(f"    {'async ' if is_async else ''}def run(x):")
     source.add("        y = None")
     source.add("        try:")
@@ -287,7 +288,7 @@ def bind(
         make = by_label[label] = _labelled(next(iter(by_label.values())), label)
     if len(stages) > _NAMED_LIMIT:
         return make(stages, tuple(targets))  # type: ignore[no-any-return]
-    return make(stages, *targets)  # type: ignore[no-any-return]
+    return make(stages, targets)  # type: ignore[no-any-return]
 
 
 # -- the failure paths the generated code calls ---------------------------------------------

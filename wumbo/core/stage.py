@@ -381,16 +381,18 @@ class Stage:
             known = _inspected(fn)
         else:
             raise TypeError(f"expected a callable stage taking one argument, got {describe(fn)}")
+        # unpacked at once: each named field read would be a descriptor call
+        known_name, is_async, returns, in_hint, out_hint, kinds = known
         stage: Stage = _new_object(Stage)
         stage._fn = fn
-        stage._name = name or known.name
-        stage._is_async = known.is_async
-        stage._returns = known.returns
-        stage._in_hint = known.in_hint
-        stage._out_hint = known.out_hint
+        stage._name = name or known_name
+        stage._is_async = is_async
+        stage._returns = returns
+        stage._in_hint = in_hint
+        stage._out_hint = out_hint
         stage._blocking = blocking
         stage._check = check
-        stage._kind = known.kinds[blocking]
+        stage._kind = kinds[blocking]
         return stage
 
     def replace(

@@ -120,7 +120,9 @@ def _joined(left: tuple[Stage, ...], right: tuple[Stage, ...]) -> Template[Any, 
     if left and right:
         last, first = left[-1], right[0]
         try:
-            fits = may_fit(last.out_hint, first.in_hint)  # the verdict is cached per pair
+            # the verdict is cached per pair; the hints are read from the slots behind the
+            # read-only properties (a property read is a call here)
+            fits = may_fit(last._out_hint, first._in_hint)  # pyright: ignore[reportPrivateUsage]
         except TypeError:  # an unhashable hint: check_fit judges it without the cache
             fits = False
         if not fits:
