@@ -45,8 +45,9 @@ START = 1
 RETRY_BUDGET_NS = 1000.0
 """The issue's goal: retry's success path costs at most 1 us over the bare call."""
 TIMEOUT_BUDGET_NS = 10_000.0
-"""The issue's goal: sync timeout's success path costs at most 10 us over the bare call
-(the interrupting form; the worker-thread form: over the thread hand-off floor)."""
+"""The issue's goal: sync timeout's success path costs at most 10 us over the bare call (the
+interrupting form meets it; the worker-thread form is reported against it and, since no
+hand-off can beat the floor, against the thread hand-off floor + 10 us)."""
 
 
 def inc(x: int) -> int:
@@ -179,6 +180,11 @@ def run(settings: Settings) -> dict[str, Any]:
     measured = success_path(candidates(), settings)
     by_key, overheads = measured.by_key, measured.overheads
 
+    # A thread hand-off is bimodal: in a sample where the scheduler keeps both threads on
+    # warm cores a round trip takes a tenth of its usual time, so the minimum says little
+    # about what a call costs. The worker-thread rows are compared by their medians.
+    bare_median = by_key["bare"].median_ns
+    handed_off = {key: by_key[key].median_ns - bare_median for key in ("timeout", "floor")}
     targets = [
         Target(
             "retry success-path overhead over the bare call <= 1 us (overhead / 1 us)",
@@ -192,9 +198,15 @@ def run(settings: Settings) -> dict[str, Any]:
             1.0,
         ),
         Target(
-            "sync timeout [thread] success-path overhead <= thread hand-off floor + 10 us "
-            "((overhead - floor) / 10 us)",
-            (overheads["timeout"] - overheads["floor"]) / TIMEOUT_BUDGET_NS,
+            "sync timeout [thread] success-path overhead over the bare call <= 10 us, medians "
+            "(overhead / 10 us; the issue's target, below the hand-off floor on this machine)",
+            handed_off["timeout"] / TIMEOUT_BUDGET_NS,
+            1.0,
+        ),
+        Target(
+            "sync timeout [thread] success-path overhead <= thread hand-off floor + 10 us, "
+            "medians ((overhead - floor) / 10 us)",
+            (handed_off["timeout"] - handed_off["floor"]) / TIMEOUT_BUDGET_NS,
             1.0,
         ),
     ]
@@ -218,9 +230,9 @@ def run(settings: Settings) -> dict[str, Any]:
         )
     print()
     print(
-        f"sync timeout [thread] overhead / thread hand-off floor: "
-        f"{overheads['timeout'] / overheads['floor']:.2f}x (the floor: {overheads['floor']:.0f} ns "
-        f"per round trip on this machine, now)"
+        f"sync timeout [thread] overhead / thread hand-off floor, medians: "
+        f"{handed_off['timeout'] / handed_off['floor']:.2f}x (the floor: "
+        f"{handed_off['floor']:.0f} ns per round trip on this machine, now)"
     )
     print_targets(targets)
     return {
