@@ -33,6 +33,7 @@ from returns.result import Failure, Result, Success
 
 from wumbo.cli.reading import Numbered, Unread
 from wumbo.core.effects import Behaviour, Call, behaviour_step, implementation
+from wumbo.core.result import RESULT_CLASSES
 from wumbo.core.stage import Returns, Stage
 from wumbo.core.template import Template, template
 from wumbo.decorators._wrap import passed_on
@@ -75,10 +76,6 @@ def _checked(inner: Template[Any, Any, Any], value: Any) -> Behaviour:
     return passed_on((yield Call(inner, value)))
 
 
-_RESULTS: Final = frozenset((Success, Failure))
-"""The Result classes, matched by class as the compiled pipelines match them (an ``isinstance``
-against ``Result``, an ABC, costs several times more)."""
-
 _new_tuple: Final[Callable[..., Any]] = tuple.__new__  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
 """Builds a `StageRun` or an `ItemRun` without the Python-level ``__new__`` of a NamedTuple."""
 
@@ -109,7 +106,7 @@ class _Timed:
         """Record a run that gave ``output`` in ``seconds``; what the pipeline goes on with."""
         ok = True
         kind = output.__class__
-        if kind in _RESULTS:
+        if kind in RESULT_CLASSES:
             if self.plain:  # a Result object as a plain stage's value: kept as a value
                 output = Success(output)
             else:

@@ -31,6 +31,7 @@ from returns.result import Failure, Success
 from wumbo.core._returns_internals import FAST, VALUE_OF_SUCCESS, new_failure, set_inner
 from wumbo.core.checking import checked_call
 from wumbo.core.result import (
+    RESULT_CLASSES,
     SET_WHERE,
     StageError,
     bounded_repr,
@@ -98,8 +99,8 @@ def _stage_lines(source: _Source, shape: Shape, *, plain: bool, is_async: bool) 
 
     The value passes through two variables, ``x`` and ``y``: a stage that may return a Result
     writes to the other one, so its input is still at hand should it return a ``Failure``, and
-    its success path costs one set lookup. A stage's line number says which variable holds its
-    input: odd for ``x``, even for ``y`` (see `_stage_offsets`).
+    its success path costs one set lookup. Each stage's call line records which variable holds
+    its input (see `_Source.add` and `_stage_input`).
     """
     named = len(shape) <= _NAMED_LIMIT
     pad = " " * 12
@@ -164,7 +165,7 @@ def _maker(shape: Shape, plain: bool, is_async: bool, label: str) -> dict[str, C
     namespace: dict[str, Any] = {
         "_S": Success,
         "_F": Failure,
-        "_RESULTS": frozenset((Success, Failure)),
+        "_RESULTS": RESULT_CLASSES,
         "_new": object.__new__,
         "_set_inner": set_inner,
         "_raised": _raised,
@@ -246,7 +247,7 @@ def compile_stages(
         targets = [checked_call(stage) if stage.check else stage.fn for stage in stages]
     else:
         targets = list(map(_fn_of, stages))
-    shape = tuple(map(_kind_of, stages))
+    shape = shape_of(stages)
     return bind(stages, shape, targets, plain, is_async, label, interpret_first and not checked)
 
 
@@ -300,16 +301,11 @@ def _raised(
     """``Failure(StageError(...))`` for a stage that raised, without constructor calls: this is
     the failure path's cost (tests pin that the result equals what the constructors build).
 
-    ``at`` maps the failing instruction to the stage's index, or to ``~index`` when the stage's
-    input was in ``y`` rather than ``x`` (see `_stage_lines`).
+    ``at`` maps the failing instruction to where its stage is (see `_stage_input`).
     """
     traceback = error.__traceback__
     assert traceback is not None  # caught in the generated frame: always has a traceback
-    index = at[traceback.tb_lasti]
-    if index < 0:
-        index, value = ~index, y
-    else:
-        value = x
+    index, value = _stage_input(at[traceback.tb_lasti], x, y)
     stage_error = _new_exception(StageError)
     SET_WHERE(stage_error, (stages[index].name, index + 1, len(stages), value, error))
     stage_error.__cause__ = error
@@ -319,6 +315,17 @@ def _raised(
 _new_exception: Final = Exception.__new__
 
 
+def _stage_input(where: int, x: object, y: object) -> tuple[int, object]:
+    """A stage's index and input from what `_Source.add` recorded for its call: the index when
+    the input was in ``x``, its complement ``~index`` when it was in ``y``.
+
+    Examples:
+        >>> _stage_input(2, "in x", "in y"), _stage_input(~2, "in x", "in y")
+        ((2, 'in x'), (2, 'in y'))
+    """
+    return (where, x) if where >= 0 else (~where, y)
+
+
 def _note_raised(
     error: Exception, x: object, y: object, stages: Sequence[Stage], at: dict[int, int]
 ) -> None:
@@ -326,7 +333,7 @@ def _note_raised(
     traceback = error.__traceback__
     where = at.get(traceback.tb_lasti) if traceback is not None else None
     if where is not None:  # not one of our own re-raises of a returned Failure
-        index, value = (where, x) if where >= 0 else (~where, y)
+        index, value = _stage_input(where, x, y)
         prefix = note_prefix(stages[index].name, index + 1, len(stages), "raised")
         error.add_note(prefix + bounded_repr(value))
 

@@ -25,7 +25,25 @@ from typing import Any, Final
 from returns.primitives.exceptions import UnwrapFailedError
 from returns.result import Failure, Result, Success
 
-__all__ = ["Failure", "Result", "StageError", "Success", "UnwrapFailedError", "bounded_repr"]
+__all__ = [
+    "RESULT_CLASSES",
+    "Failure",
+    "Result",
+    "StageError",
+    "Success",
+    "UnwrapFailedError",
+    "bounded_repr",
+]
+
+RESULT_CLASSES: Final = frozenset((Success, Failure))
+"""The two Result classes, for telling a Result by its class (``value.__class__ in
+RESULT_CLASSES``): what the compiled pipelines do, since an ``isinstance`` against returns'
+``Result``, an ABC, costs several times more.
+
+Examples:
+    >>> Success(1).__class__ in RESULT_CLASSES, (1).__class__ in RESULT_CLASSES
+    (True, False)
+"""
 
 _REPR_LIMIT: Final = 200
 _SCALARS: Final = frozenset({int, float, bool, type(None), complex})

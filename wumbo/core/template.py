@@ -68,6 +68,24 @@ E2 = TypeVar("E2")
 
 _NAME_PARTS = 6
 
+
+def _joined_name(names: list[str]) -> str:
+    """A pipeline's name from its stages' names: joined with `` | ``, shortened when long.
+
+    Examples:
+        >>> _joined_name([]), _joined_name(["parse", "price"])
+        ('identity', 'parse | price')
+        >>> _joined_name([f"s{i}" for i in range(9)])
+        's0 | s1 | s2 | s3 | ... 4 more ... | s8'
+    """
+    if not names:
+        return "identity"
+    if len(names) <= _NAME_PARTS:
+        return " | ".join(names)
+    hidden = len(names) - _NAME_PARTS + 1
+    return " | ".join([*names[: _NAME_PARTS - 2], f"... {hidden} more ...", names[-1]])
+
+
 # Read straight from the slots behind a Stage's read-only properties (one C call each).
 _is_async_of = operator.attrgetter("_is_async")
 _fn_of = operator.attrgetter("_fn")
@@ -207,14 +225,7 @@ class Template(Generic[A, B, E]):
         """The explicit name, else the stage names joined with `` | `` (shortened when long)."""
         if self._name is not None:
             return self._name
-        stages = self._stages
-        if not stages:
-            return "identity"
-        if len(stages) <= _NAME_PARTS:
-            return " | ".join(map(_name_of, stages))
-        names = list(map(_name_of, stages))
-        hidden = len(names) - _NAME_PARTS + 1
-        return " | ".join([*names[: _NAME_PARTS - 2], f"... {hidden} more ...", names[-1]])
+        return _joined_name(list(map(_name_of, self._stages)))
 
     @property
     def is_async(self) -> bool:
@@ -366,9 +377,7 @@ class Template(Generic[A, B, E]):
             targets.append(stage._fn)  # pyright: ignore[reportPrivateUsage]
             names.append(stage._name)  # pyright: ignore[reportPrivateUsage]
             special = special or stage._is_async or stage._check  # pyright: ignore[reportPrivateUsage]
-        label = self._name or (
-            " | ".join(names) if 0 < len(names) <= _NAME_PARTS else self.__name__
-        )
+        label = self._name if self._name is not None else _joined_name(names)
         if not special:
             runner = bind(stages, tuple(kinds), targets, path == "run", False, label, True)
         elif _NO_CODEGEN or self.is_async:
