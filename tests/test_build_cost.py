@@ -8,8 +8,9 @@ import weakref
 import pytest
 from returns.result import Success
 
-from wumbo import map_items, template
+from wumbo import Template, map_items, template
 from wumbo.core import compile as compile_module
+from wumbo.core import template as template_module
 from wumbo.core.stage import Stage
 
 
@@ -21,6 +22,7 @@ def test_pipelines_built_and_called_once_compile_their_shape_after_two_calls(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(compile_module, "_makers", {})
+    monkeypatch.setattr(template_module, "_makes", {})
     monkeypatch.setattr(compile_module, "_interpreted", {})
     built = [template(inc) | inc for _ in range(3)]
     assert [pipeline(1) for pipeline in built] == [Success(3)] * 3
@@ -51,7 +53,8 @@ def test_a_pipeline_of_a_known_shape_binds_its_code_at_the_first_call() -> None:
 def test_the_first_calls_of_a_new_shape_are_interpreted_then_the_pipeline_compiles(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(compile_module, "_makers", {})  # every shape is new
+    monkeypatch.setattr(compile_module, "_makers", {})
+    monkeypatch.setattr(template_module, "_makes", {})  # every shape is new
     monkeypatch.setattr(compile_module, "_interpreted", {})
     pipeline = template(inc) | inc
     assert pipeline(1) == Success(3)
@@ -69,6 +72,7 @@ def test_the_interpreted_first_calls_fail_like_compiled_ones(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(compile_module, "_makers", {})
+    monkeypatch.setattr(template_module, "_makes", {})
     monkeypatch.setattr(compile_module, "_interpreted", {})
     pipeline = template(int) | inc
     interpreted = pipeline("x").failure()
@@ -188,3 +192,52 @@ def test_an_unhashable_hint_is_judged_without_the_verdict_cache() -> None:
     with pytest.raises(TypeError, match="unhashable"):
         hash(Literal[["unhashable"]])
     assert (template(pick) | shout)("a") == Success("A")  # benefit of the doubt, no crash
+
+
+def test_composing_makes_no_stage_objects_until_asked() -> None:
+    pipeline = template(inc) | (lambda n: n * 2)
+    assert "_stages" not in pipeline.__dict__  # only the callables and their infos
+    stages = pipeline.stages
+    assert [stage.name for stage in stages] == ["inc", "<lambda>"]
+    assert stages[0] == Stage.of(inc)
+    assert pipeline.stages is stages  # made once
+
+
+def test_a_pipeline_built_again_binds_from_its_infos(monkeypatch: pytest.MonkeyPatch) -> None:
+    def build() -> Template[int, int]:
+        return template(inc) | inc | inc
+
+    for _ in range(3):  # a new shape is interpreted twice, then compiled
+        assert build()(1) == Success(4)
+    key = (build()._infos, None, "_call")  # the same infos: kept per callable
+    assert key in template_module._makes
+
+    def no_new_binding(*args: object) -> None:
+        raise AssertionError("a known pipeline was bound again")
+
+    monkeypatch.setattr(template_module, "maker", no_new_binding)
+    assert build()(1) == Success(4)
+
+
+def test_the_bound_pipelines_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(template_module, "_makes", {})
+    monkeypatch.setattr(template_module, "_MAKES_KEPT", 4)
+    for index in range(10):
+        assert (template(inc, name=f"bounded{index}") | inc)(1) == Success(3)
+        assert len(template_module._makes) <= 4
+
+
+def test_options_make_their_own_info_and_the_plain_one_is_shared() -> None:
+    from wumbo.core.stage import stage_info
+
+    assert stage_info(inc) is stage_info(inc)
+    named = stage_info(inc, "increment", True, True)
+    assert (named.name, named.blocking, named.check, named.kind) == (
+        "increment",
+        True,
+        True,
+        (True, False, True),
+    )
+    assert stage_info(inc).name == "inc"  # the shared one is untouched
+    with pytest.raises(AttributeError, match="immutable"):
+        named.name = "other"

@@ -36,6 +36,29 @@ def test_bare_decorator_keeps_metadata() -> None:
     assert repr(tpl) == "<Template parse>"
 
 
+def test_a_template_has_its_own_doc_and_the_class_keeps_its_docstring() -> None:
+    import inspect
+
+    assert (template(parse) | double).__doc__ is None  # not the class's docstring
+    assert template(lambda n: n).__doc__ is None
+    assert Template.__doc__ is not None
+    assert Template.__doc__.startswith("An immutable pipeline")
+    assert (inspect.getdoc(Template) or "").startswith("An immutable pipeline")
+    assert template(parse, name="p").__doc__ == "Parse an int."
+
+
+def test_subclasses_built_through_the_constructor_keep_their_class() -> None:
+    from wumbo.core.combinators import Batch, Tap, batch, tap
+
+    assert type(tap(print)) is Tap
+    assert type(batch(2)) is Batch
+    stages = (template(parse) | double).stages
+    rebuilt: Template[str, int] = Template(stages, name="again")
+    assert type(rebuilt) is Template
+    assert rebuilt.stages is stages
+    assert rebuilt.run("4") == 8
+
+
 def test_decorator_with_options() -> None:
     @template(name="strict", check=True, blocking=True)
     def stage(text: str) -> int:

@@ -34,7 +34,7 @@ from typing import Any, cast
 
 from returns.result import Success
 
-from wumbo.core.stage import MISSING, Returns, Stage
+from wumbo.core.stage import MISSING, Returns, Stage, StageInfo
 
 __all__ = ["check_fit", "checked_call", "hint_name", "may_fit"]
 
@@ -180,7 +180,7 @@ def may_fit(produced: Any, wanted: Any) -> bool:
         return True
 
 
-def check_fit(left: Stage, right: Stage) -> None:
+def check_fit(left: Stage | StageInfo, right: Stage | StageInfo) -> None:
     """Raise ``TypeError`` if ``left``'s output can never be ``right``'s input.
 
     Silent when either hint is missing, generic or not understood.

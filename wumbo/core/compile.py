@@ -39,9 +39,13 @@ from wumbo.core.result import (
     note_prefix,
     unwrap_failed,
 )
-from wumbo.core.stage import Stage
+from wumbo.core.stage import Stage, StageInfo
 
-__all__ = ["bind", "compile_stages", "shape_of"]
+__all__ = ["bind", "compile_stages", "maker", "shape_of"]
+
+_Described = Sequence[Stage] | Sequence[StageInfo]
+"""Where the generated code's failure paths read a failing stage's name: the stages, or their
+infos (a Template binds its infos: it makes no Stage objects to run)."""
 
 _NAMED_LIMIT: Final = 64
 """Up to this many stages are bound as closure names; longer pipelines index a tuple."""
@@ -52,11 +56,10 @@ _SHAPES_KEPT: Final = 512
 _LABELS_KEPT: Final = 256
 """At most this many pipeline names per shape keep their renamed ``_make`` (oldest dropped)."""
 
-# A stage's kind, callable and check flag, read straight from the slots behind its read-only
-# properties (one C call each: binding a pipeline reads them for every stage).
-_kind_of: Final = operator.attrgetter("_kind")
-_fn_of: Final = operator.attrgetter("_fn")
-_check_of: Final = operator.attrgetter("_check")
+# A stage's kind, callable and check flag (one C call each: binding reads them for every stage).
+_kind_of: Final = operator.attrgetter("kind")
+_fn_of: Final = operator.attrgetter("fn")
+_check_of: Final = operator.attrgetter("check")
 
 
 class _Source:
@@ -80,7 +83,7 @@ Shape = tuple[tuple[bool, bool, bool], ...]
 depends on nothing else, so it is generated once per shape."""
 
 
-def shape_of(stages: Sequence[Stage]) -> Shape:
+def shape_of(stages: _Described) -> Shape:
     """What the generated code of ``stages`` depends on: each stage's `Stage.kind`.
 
     Examples:
@@ -252,9 +255,9 @@ def compile_stages(
 
 
 def bind(
-    stages: tuple[Stage, ...],
+    stages: _Described,
     shape: Shape,
-    targets: list[Callable[[Any], Any]],
+    targets: Sequence[Callable[[Any], Any]],
     plain: bool,
     is_async: bool,
     label: str,
@@ -272,6 +275,27 @@ def bind(
         >>> bind(stages, shape_of(stages), [abs], True, False, "abs", False)(-2)
         2
     """
+    make = maker(shape, plain, is_async, label, interpret_first)
+    if make is None:
+        return None
+    if len(stages) > _NAMED_LIMIT:
+        return make(stages, tuple(targets))
+    return make(stages, targets)
+
+
+def maker(
+    shape: Shape, plain: bool, is_async: bool, label: str, interpret_first: bool
+) -> Callable[[_Described, Sequence[Callable[[Any], Any]]], Callable[[Any], Any]] | None:
+    """The generated ``_make`` of ``shape``, its runner named ``label``: called with the
+    stages (or their infos) and their callables as a tuple, it returns their runner. ``None``
+    for the first calls of a new shape when ``interpret_first`` (see `compile_stages`).
+
+    Examples:
+        >>> from wumbo.core.stage import Stage
+        >>> stages = (Stage.of(abs),)
+        >>> maker(shape_of(stages), True, False, "abs", False)(stages, (abs,))(-3)
+        3
+    """
     by_label = _makers.get((shape, plain, is_async))
     if by_label is None:
         if interpret_first:
@@ -287,17 +311,13 @@ def bind(
         if len(by_label) >= _LABELS_KEPT:
             del by_label[next(iter(by_label))]
         make = by_label[label] = _labelled(next(iter(by_label.values())), label)
-    if len(stages) > _NAMED_LIMIT:
-        return make(stages, tuple(targets))  # type: ignore[no-any-return]
-    return make(stages, targets)  # type: ignore[no-any-return]
+    return make
 
 
 # -- the failure paths the generated code calls ---------------------------------------------
 
 
-def _raised(
-    error: Exception, x: object, y: object, stages: Sequence[Stage], at: dict[int, int]
-) -> Any:
+def _raised(error: Exception, x: object, y: object, stages: _Described, at: dict[int, int]) -> Any:
     """``Failure(StageError(...))`` for a stage that raised, without constructor calls: this is
     the failure path's cost (tests pin that the result equals what the constructors build).
 
@@ -327,7 +347,7 @@ def _stage_input(where: int, x: object, y: object) -> tuple[int, object]:
 
 
 def _note_raised(
-    error: Exception, x: object, y: object, stages: Sequence[Stage], at: dict[int, int]
+    error: Exception, x: object, y: object, stages: _Described, at: dict[int, int]
 ) -> None:
     """The plain path's note on an exception a stage raised (before it is re-raised)."""
     traceback = error.__traceback__
@@ -338,23 +358,21 @@ def _note_raised(
         error.add_note(prefix + bounded_repr(value))
 
 
-def _note_returned(
-    index: int, container: Failure[Any], value: object, stages: Sequence[Stage]
-) -> None:
+def _note_returned(index: int, container: Failure[Any], value: object, stages: _Described) -> None:
     target = failure_note_target(container)
     if target is not None:
         prefix = note_prefix(stages[index].name, index + 1, len(stages), "returned")
         target.add_note(prefix + bounded_repr(value))
 
 
-def _failed(index: int, container: Failure[Any], value: object, stages: Sequence[Stage]) -> Any:
+def _failed(index: int, container: Failure[Any], value: object, stages: _Described) -> Any:
     """A stage returned ``container``, a ``Failure``: note where, and return it as it is."""
     _note_returned(index, container, value, stages)
     return container
 
 
 def _failed_plain(
-    index: int, container: Failure[Any], value: object, stages: Sequence[Stage]
+    index: int, container: Failure[Any], value: object, stages: _Described
 ) -> BaseException:
     """A stage returned a ``Failure`` on the plain path: note where, give what to raise."""
     _note_returned(index, container, value, stages)

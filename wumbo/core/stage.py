@@ -34,15 +34,19 @@ __all__ = [
     "MISSING",
     "Returns",
     "Stage",
+    "StageInfo",
     "describe",
     "import_object",
     "module_level_wrapper",
-    "new_stage",
+    "stage_info",
+    "stage_of",
 ]
 
 
 class _Missing(enum.Enum):
     MISSING = "MISSING"
+
+    __hash__ = object.__hash__  # a singleton: hashed by identity, without Enum's Python call
 
 
 MISSING: Final = _Missing.MISSING
@@ -159,32 +163,122 @@ def _unary_signature(fn: Callable[..., Any], name: str) -> inspect.Signature | N
     return signature
 
 
-class _Inspection(typing.NamedTuple):
-    """What inspecting a callable tells about it as a stage (no reference to the callable)."""
+class StageInfo:
+    """Everything a stage is but its callable: what inspection found and the stage's options.
+
+    A Template keeps its stages as two tuples, the callables and their infos, and makes `Stage`
+    objects only when asked for them. The info of a callable with no options is built once and
+    kept by the callable's identity (see `stage_info`), so composing known pieces allocates no
+    per-stage object; it holds no reference to the callable. Immutable; its fields are slots,
+    read without a Python frame on the paths that build and bind pipelines.
+
+    Examples:
+        >>> def parse(text: str) -> int:
+        ...     return int(text)
+        >>> info = stage_info(parse)
+        >>> info.name, info.returns.name, info.kind, stage_info(parse, "p", True).kind
+        ('parse', 'PLAIN', (True, False, False), (True, False, True))
+        >>> info.name = "other"
+        Traceback (most recent call last):
+        ...
+        AttributeError: StageInfo is immutable: cannot set 'name'
+    """
+
+    __slots__ = (
+        "blocking",
+        "check",
+        "in_hint",
+        "is_async",
+        "kind",
+        "name",
+        "out_hint",
+        "returns",
+    )
 
     name: str
+    """The name used in messages, ``repr`` and failures."""
     is_async: bool
+    """Whether the callable is ``async def`` (or a callable object whose call is)."""
     returns: Returns
+    """What the return annotation promises: plain value, Result or unknown."""
     in_hint: object
+    """The first parameter's hint, or `MISSING`."""
     out_hint: object
-    kinds: tuple[tuple[bool, bool, bool], tuple[bool, bool, bool]]
-    """`Stage.kind` when not blocking and when blocking, built once per callable."""
+    """The hint of the value passed on (``X`` of ``Result[X, E]``), or `MISSING`."""
+    blocking: bool
+    """Whether async runs send this sync stage to a worker thread."""
+    check: bool
+    """Whether beartype checks every call against the hints."""
+    kind: tuple[bool, bool, bool]
+    """What generated code depends on: (passes a plain value on, async, blocking)."""
+
+    def __init__(
+        self,
+        name: str,
+        is_async: bool,
+        returns: Returns,
+        in_hint: object,
+        out_hint: object,
+        blocking: bool = False,
+        check: bool = False,
+    ) -> None:
+        fields = {
+            "name": name,
+            "is_async": is_async,
+            "returns": returns,
+            "in_hint": in_hint,
+            "out_hint": out_hint,
+            "blocking": blocking,
+            "check": check,
+            "kind": (returns is Returns.PLAIN, is_async, blocking),
+        }
+        for field, value in fields.items():
+            object.__setattr__(self, field, value)
+
+    def with_options(self, name: str | None, blocking: bool, check: bool) -> StageInfo:
+        """This info with a stage's options (``name`` replaces the name unless ``None``).
+
+        Examples:
+            >>> stage_info(len).with_options("size", False, True).name
+            'size'
+        """
+        return StageInfo(
+            name or self.name,
+            self.is_async,
+            self.returns,
+            self.in_hint,
+            self.out_hint,
+            blocking,
+            check,
+        )
+
+    if not TYPE_CHECKING:  # hidden from checkers, so they flag assignments as errors
+
+        def __setattr__(self, name: str, value: object) -> typing.Never:
+            raise AttributeError(f"StageInfo is immutable: cannot set {name!r}")
+
+        def __delattr__(self, name: str) -> typing.Never:
+            raise AttributeError(f"StageInfo is immutable: cannot delete {name!r}")
+
+    def __repr__(self) -> str:
+        return (
+            f"StageInfo(name={self.name!r}, returns={self.returns.name}, kind={self.kind!r}, "
+            f"in_hint={self.in_hint!r}, out_hint={self.out_hint!r}, check={self.check!r})"
+        )
 
 
 def _inspection(
     name: str, is_async: bool, returns: Returns, in_hint: object, out_hint: object
-) -> _Inspection:
-    plain = returns is Returns.PLAIN
-    kinds = ((plain, is_async, False), (plain, is_async, True))
-    return _Inspection(name, is_async, returns, in_hint, out_hint, kinds)
+) -> StageInfo:
+    return StageInfo(name, is_async, returns, in_hint, out_hint)
 
 
-_inspections: dict[int, tuple[weakref.ref[Any], _Inspection]] = {}
-"""Inspections by the callable's identity, so a pipeline built again from the same functions
-costs no signature or hint look-up. Keyed by ``id()``, not by equality: two callables that
-compare equal may still have different signatures. Each entry holds only a weak reference to
-its callable (whose callback removes the entry) and an inspection that does not refer to it, so
-the cache keeps no function alive."""
+_inspections: dict[int, tuple[weakref.ref[Any], StageInfo]] = {}
+"""The option-free info of each callable by its identity, so a pipeline built again from the
+same functions costs no signature or hint look-up and no new info. Keyed by ``id()``, not by
+equality: two callables that compare equal may still have different signatures. Each entry
+holds only a weak reference to its callable (whose callback removes the entry) and an info that
+does not refer to it, so the cache keeps no function alive."""
 
 
 def _forget(key: int, ref: weakref.ref[Any]) -> None:
@@ -193,7 +287,7 @@ def _forget(key: int, ref: weakref.ref[Any]) -> None:
         del _inspections[key]
 
 
-def _inspect(fn: Callable[[Any], Any]) -> _Inspection:
+def _inspect(fn: Callable[[Any], Any]) -> StageInfo:
     name = _callable_name(fn)
     if type(fn) in (SyncStep, AsyncStep):  # wumbo's own steps: nothing to look up
         return _inspection(name, isinstance(fn, AsyncStep), Returns.UNKNOWN, Any, Any)
@@ -208,9 +302,9 @@ def _inspect(fn: Callable[[Any], Any]) -> _Inspection:
     return _inspection(name, _is_async(fn), returns, in_hint, _value_hint(out_hint, returns))
 
 
-def _inspected(fn: Callable[[Any], Any]) -> _Inspection:
-    """``fn``'s inspection, cached by identity; callables without weak references are inspected
-    each time.
+def _inspected(fn: Callable[[Any], Any]) -> StageInfo:
+    """``fn``'s option-free info, cached by identity; callables without weak references are
+    inspected each time.
 
     Examples:
         >>> def double(n: int) -> int:
@@ -231,6 +325,39 @@ def _inspected(fn: Callable[[Any], Any]) -> _Inspection:
     return inspection
 
 
+def stage_info(
+    fn: Callable[[Any], Any],
+    name: str | None = None,
+    blocking: bool = False,
+    check: bool = False,
+) -> StageInfo:
+    """The `StageInfo` of ``fn`` as a stage with these options: what ``template(f)`` and ``|``
+    ask for each callable. A callable met before, without options, costs one dictionary look-up
+    and returns the same info.
+
+    Raises ``TypeError`` naming the operand when ``fn`` is not callable or cannot take one
+    argument.
+
+    Examples:
+        >>> stage_info(len).name, stage_info(len, "size").name
+        ('len', 'size')
+        >>> stage_info(5)
+        Traceback (most recent call last):
+        ...
+        TypeError: expected a callable stage taking one argument, got int 5
+    """
+    entry = _inspections.get(id(fn))
+    if entry is not None and entry[0]() is fn:  # inspected before: a callable
+        info = entry[1]
+    elif callable(fn):
+        info = _inspected(fn)
+    else:
+        raise TypeError(f"expected a callable stage taking one argument, got {describe(fn)}")
+    if name or blocking or check:
+        return info.with_options(name, blocking, check)
+    return info
+
+
 class Stage:
     """A callable and what composition knows about it: name, sync or async, return kind, hints.
 
@@ -248,36 +375,22 @@ class Stage:
         AttributeError: property 'name' of 'Stage' object has no setter
     """
 
-    # Slots written once by ``of`` and read through read-only properties: building a stage is
-    # on the path of every ``template(f)`` and ``|`` (a frozen dataclass costs several times
-    # more to build, one ``object.__setattr__`` call per field).
-    __slots__ = (
-        "_blocking",
-        "_check",
-        "_fn",
-        "_in_hint",
-        "_is_async",
-        "_kind",
-        "_name",
-        "_out_hint",
-        "_returns",
-    )
+    # The callable and its `StageInfo`, read through read-only properties.
+    __slots__ = ("_fn", "_info")
 
     _fn: Callable[[Any], Any]
-    _name: str
-    _is_async: bool
-    _returns: Returns
-    _in_hint: object
-    _out_hint: object
-    _blocking: bool
-    _check: bool
-    _kind: tuple[bool, bool, bool]
+    _info: StageInfo
 
     if TYPE_CHECKING:
 
         @property
         def fn(self) -> Callable[[Any], Any]:
             """The callable the stage calls."""
+            ...
+
+        @property
+        def info(self) -> StageInfo:
+            """Everything the stage is but its callable."""
             ...
 
         @property
@@ -322,14 +435,17 @@ class Stage:
 
     else:  # C-level getters: reading a stage costs no Python frame
         fn = property(operator.attrgetter("_fn"), doc="The callable the stage calls.")
-        name = property(operator.attrgetter("_name"), doc="The name used in messages.")
-        is_async = property(operator.attrgetter("_is_async"), doc="Whether it is async def.")
-        returns = property(operator.attrgetter("_returns"), doc="What its annotation promises.")
-        in_hint = property(operator.attrgetter("_in_hint"), doc="The first parameter's hint.")
-        out_hint = property(operator.attrgetter("_out_hint"), doc="The value passed on's hint.")
-        blocking = property(operator.attrgetter("_blocking"), doc="Sent to a worker thread.")
-        check = property(operator.attrgetter("_check"), doc="Checked by beartype per call.")
-        kind = property(operator.attrgetter("_kind"), doc="What generated code depends on.")
+        info = property(operator.attrgetter("_info"), doc="All but the callable.")
+        name = property(operator.attrgetter("_info.name"), doc="The name used in messages.")
+        is_async = property(operator.attrgetter("_info.is_async"), doc="Whether it is async def.")
+        returns = property(operator.attrgetter("_info.returns"), doc="What it promises.")
+        in_hint = property(operator.attrgetter("_info.in_hint"), doc="The first parameter's hint.")
+        out_hint = property(
+            operator.attrgetter("_info.out_hint"), doc="The value passed on's hint."
+        )
+        blocking = property(operator.attrgetter("_info.blocking"), doc="Sent to a worker thread.")
+        check = property(operator.attrgetter("_info.check"), doc="Checked by beartype per call.")
+        kind = property(operator.attrgetter("_info.kind"), doc="What generated code depends on.")
 
     def __init__(self) -> None:
         raise TypeError("create a stage with Stage.of(fn)")
@@ -356,44 +472,7 @@ class Stage:
             ...
             TypeError: expected a callable stage taking one argument, got int 5
         """
-        return Stage._of(fn, name, blocking, check)
-
-    @staticmethod
-    def _of(
-        fn: Callable[[Any], Any],
-        name: str | None = None,
-        blocking: bool = False,
-        check: bool = False,
-    ) -> Stage:
-        """`Stage.of` with positional options: what ``template(f)`` and ``|`` call for each stage.
-
-        A callable inspected before is found by its identity with one dictionary look-up here,
-        without a call of `_inspected`.
-
-        Examples:
-            >>> Stage._of(len, "size").name
-            'size'
-        """
-        entry = _inspections.get(id(fn))
-        if entry is not None and entry[0]() is fn:  # inspected before: a callable
-            known = entry[1]
-        elif callable(fn):
-            known = _inspected(fn)
-        else:
-            raise TypeError(f"expected a callable stage taking one argument, got {describe(fn)}")
-        # unpacked at once: each named field read would be a descriptor call
-        known_name, is_async, returns, in_hint, out_hint, kinds = known
-        stage: Stage = _new_object(Stage)
-        stage._fn = fn
-        stage._name = name or known_name
-        stage._is_async = is_async
-        stage._returns = returns
-        stage._in_hint = in_hint
-        stage._out_hint = out_hint
-        stage._blocking = blocking
-        stage._check = check
-        stage._kind = kinds[blocking]
-        return stage
+        return stage_of(fn, stage_info(fn, name, blocking, check))
 
     def replace(
         self, *, name: str | None = None, blocking: bool | None = None, check: bool | None = None
@@ -412,13 +491,14 @@ class Stage:
         )
 
     def _key(self) -> tuple[object, ...]:
-        return (self._fn, self._name, self._blocking, self._check)
+        info = self._info
+        return (self._fn, info.name, info.blocking, info.check)
 
     def __repr__(self) -> str:
         options = "".join(
             f", {option}=True" for option in ("blocking", "check") if getattr(self, option)
         )
-        return f"Stage.of({self._fn!r}, name={self._name!r}{options})"
+        return f"Stage.of({self._fn!r}, name={self.name!r}{options})"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Stage) and self._key() == other._key()
@@ -433,10 +513,21 @@ class Stage:
         return (_rebuild_stage, self._key())
 
 
-_new_object: Final = object.__new__
+def stage_of(fn: Callable[[Any], Any], info: StageInfo) -> Stage:
+    """The `Stage` of ``fn`` whose info is ``info`` (from `stage_info`): how a Template makes
+    its stages when asked for them.
 
-new_stage: Final = Stage._of  # pyright: ignore[reportPrivateUsage]
-"""`Stage.of` with positional options (see `Stage._of`)."""
+    Examples:
+        >>> stage_of(len, stage_info(len, "size")) == Stage.of(len, name="size")
+        True
+    """
+    stage: Stage = _new_object(Stage)
+    stage._fn = fn  # pyright: ignore[reportPrivateUsage]
+    stage._info = info  # pyright: ignore[reportPrivateUsage]
+    return stage
+
+
+_new_object: Final = object.__new__
 
 
 def _rebuild_stage(fn: Callable[[Any], Any], name: str, blocking: bool, check: bool) -> Stage:

@@ -34,24 +34,26 @@ from collections.abc import (
     Generator,
     Iterable,
 )
-from typing import TYPE_CHECKING, Any, Generic, Literal, Never, Protocol, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, Never, Protocol, Self, overload
 
 from returns.result import Result
 from typing_extensions import TypeVar
 
 from wumbo.core.bridge import run_sync
 from wumbo.core.checking import check_fit, may_fit
-from wumbo.core.compile import bind, compile_stages
+from wumbo.core.compile import compile_stages, maker
 from wumbo.core.interpret import call_stages, interpret_stages
 from wumbo.core.many import MapOptions, Progress, runner
 from wumbo.core.result import StageError
 from wumbo.core.stage import (
     MISSING,
     Stage,
+    StageInfo,
     describe,
     import_object,
     module_level_wrapper,
-    new_stage,
+    stage_info,
+    stage_of,
 )
 
 if TYPE_CHECKING:
@@ -65,6 +67,7 @@ E = TypeVar("E", covariant=True, default=Never)
 C = TypeVar("C")
 X = TypeVar("X")
 E2 = TypeVar("E2")
+T = TypeVar("T", bound="Template[Any, Any, Any]")
 
 _NAME_PARTS = 6
 
@@ -86,10 +89,23 @@ def _joined_name(names: list[str]) -> str:
     return " | ".join([*names[: _NAME_PARTS - 2], f"... {hidden} more ...", names[-1]])
 
 
-# Read straight from the slots behind a Stage's read-only properties (one C call each).
-_is_async_of = operator.attrgetter("_is_async")
+_makes: dict[tuple[tuple[StageInfo, ...], str | None, str], Callable[..., Any]] = {}
+"""The generated ``_make`` of each pipeline bound before, by its stages' infos, its name and
+the call path: building the same pipeline again (in a function, per call) binds at once, without
+reading its stages. Infos are kept per callable and compared by identity; they hold no user
+function (bounded: cleared when full)."""
+
+_MAKES_KEPT = 1024
+
+
+# A StageInfo's fields and a Stage's slots, read in one C call each.
+_is_async_of = operator.attrgetter("is_async")
+_name_of = operator.attrgetter("name")
 _fn_of = operator.attrgetter("_fn")
-_name_of = operator.attrgetter("_name")
+_info_of = operator.attrgetter("_info")
+
+_Parts = tuple[tuple[Callable[[Any], Any], ...], tuple[StageInfo, ...]]
+"""A template's stages as it keeps them: the callables, and beside them their infos."""
 
 
 _NO_CODEGEN = bool(os.environ.get("WUMBO_NO_CODEGEN"))
@@ -106,26 +122,29 @@ def stages_of(operand: object, site: Callable[[], str]) -> tuple[Stage, ...]:
     operand was met; it is called only to word an error.
     """
     try:
-        return _stages_of(operand)
+        fns, infos = _parts_of(operand)
     except _NotAStage as error:
         raise TypeError(f"{site()}: {error}") from None
+    return tuple(map(stage_of, fns, infos))
 
 
 class _NotAStage(TypeError):
-    """What `_stages_of` raises for an operand that is no stage; callers add where it was met."""
+    """What `_parts_of` raises for an operand that is no stage; callers add where it was met."""
 
 
-def _stages_of(operand: object) -> tuple[Stage, ...]:
+def _parts_of(operand: object) -> _Parts:
+    """The callables and infos an operand of ``|`` contributes (see `stages_of`)."""
     if isinstance(operand, Template):
-        return operand.stages
+        return operand._fns, operand._infos  # pyright: ignore[reportPrivateUsage]
     as_template = getattr(operand, "__wumbo_template__", None)
     if as_template is not None:
         converted: object = as_template()
         if isinstance(converted, Template):
-            return converted.stages
+            return converted._fns, converted._infos  # pyright: ignore[reportPrivateUsage]
     try:
-        # new_stage checks that it is callable
-        return (new_stage(operand),)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+        # stage_info checks that it is callable
+        function: Callable[[Any], Any] = operand  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
+        return (function,), (stage_info(function),)
     except TypeError as error:
         if not callable(operand):
             raise _NotAStage(
@@ -134,18 +153,26 @@ def _stages_of(operand: object) -> tuple[Stage, ...]:
         raise _NotAStage(str(error)) from None
 
 
-def _joined(left: tuple[Stage, ...], right: tuple[Stage, ...]) -> Template[Any, Any, Any]:
-    if left and right:
-        last, first = left[-1], right[0]
+def _joined(
+    left_fns: tuple[Callable[[Any], Any], ...],
+    left_infos: tuple[StageInfo, ...],
+    right_fns: tuple[Callable[[Any], Any], ...],
+    right_infos: tuple[StageInfo, ...],
+) -> Template[Any, Any, Any]:
+    if left_infos and right_infos:
+        last, first = left_infos[-1], right_infos[0]
         try:
-            # the verdict is cached per pair; the hints are read from the slots behind the
-            # read-only properties (a property read is a call here)
-            fits = may_fit(last._out_hint, first._in_hint)  # pyright: ignore[reportPrivateUsage]
+            fits = may_fit(last.out_hint, first.in_hint)  # the verdict is cached per pair
         except TypeError:  # an unhashable hint: check_fit judges it without the cache
             fits = False
         if not fits:
             check_fit(last, first)
-    return Template(left + right)
+    # `_template` written out: the call costs as much as the writes (each | builds a Template)
+    made: Template[Any, Any, Any] = _new_object(Template)  # pyright: ignore[reportUnknownVariableType]
+    attributes = made.__dict__
+    attributes["_fns"] = left_fns + right_fns
+    attributes["_infos"] = left_infos + right_infos
+    return made
 
 
 class _CallSignature:
@@ -190,42 +217,46 @@ class Template(Generic[A, B, E]):
     """
 
     __doc__: str | None
-    _stages: tuple[Stage, ...]
-    _name: str | None
+    _fns: tuple[Callable[[Any], Any], ...]
+    _infos: tuple[StageInfo, ...]
+    _name: str | None = None  # kept on the instance only when given, as are __doc__ and __wrapped__
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         stages: tuple[Stage, ...],
         name: str | None = None,
         doc: str | None = None,
         wrapped: object = None,
-    ) -> None:
-        attributes = self.__dict__  # Template.__setattr__ refuses: it is immutable
-        attributes["_stages"] = stages
-        attributes["_name"] = name
-        attributes["__doc__"] = doc
-        if wrapped is not None:
-            attributes["__wrapped__"] = wrapped
+    ) -> Self:
+        fns, infos = tuple(map(_fn_of, stages)), tuple(map(_info_of, stages))
+        made = _template(cls, fns, infos, name, doc, wrapped)
+        made.__dict__["_stages"] = stages  # already made: Template.stages finds them
+        return made
 
     # -- identity ------------------------------------------------------------------------------
 
     @property
     def stages(self) -> tuple[Stage, ...]:
-        """The flat tuple of stages, first to last.
+        """The flat tuple of stages, first to last (made when first asked for: composing keeps
+        only the callables and their infos).
 
         Examples:
             >>> from wumbo import template
             >>> [stage.name for stage in (template(str.strip) | len).stages]
             ['strip', 'len']
         """
-        return self._stages
+        attributes = self.__dict__
+        stages: tuple[Stage, ...] | None = attributes.get("_stages")
+        if stages is None:
+            stages = attributes["_stages"] = tuple(map(stage_of, self._fns, self._infos))
+        return stages
 
     @property
     def __name__(self) -> str:
         """The explicit name, else the stage names joined with `` | `` (shortened when long)."""
         if self._name is not None:
             return self._name
-        return _joined_name(list(map(_name_of, self._stages)))
+        return _joined_name(list(map(_name_of, self._infos)))
 
     @property
     def is_async(self) -> bool:
@@ -238,7 +269,7 @@ class Template(Generic[A, B, E]):
             >>> (template(str.strip) | fetch).is_async
             True
         """
-        return any(map(_is_async_of, self._stages))
+        return any(map(_is_async_of, self._infos))
 
     def __repr__(self) -> str:
         return f"<Template {self.__name__}>"
@@ -289,10 +320,10 @@ class Template(Generic[A, B, E]):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Template):
             return NotImplemented
-        return self._stages == other._stages and self._name == other._name
+        return self.stages == other.stages and self._name == other._name
 
     def __hash__(self) -> int:
-        return hash((self._stages, self._name))
+        return hash((self.stages, self._name))
 
     if not TYPE_CHECKING:  # hidden from checkers, so they still flag unknown attributes
 
@@ -310,8 +341,8 @@ class Template(Generic[A, B, E]):
             return (import_object, (wrapped.__module__, wrapped.__qualname__))
         if shadowing is not None:
             # a function that ``@template`` shadowed: pickle what shadows it, unwrap on load
-            return (_rebuild_unwrapping, (self._stages, self._name, self.__doc__, shadowing))
-        return (_rebuild, (self._stages, self._name, self.__doc__, wrapped))
+            return (_rebuild_unwrapping, (self.stages, self._name, self.__doc__, shadowing))
+        return (_rebuild, (self.stages, self._name, self.__doc__, wrapped))
 
     # -- calling -------------------------------------------------------------------------------
     # Each call path is compiled on first use and stored on the instance under the name it is
@@ -328,7 +359,7 @@ class Template(Generic[A, B, E]):
     def _build(self, path: str) -> Callable[[Any], Any]:
         plain = path in ("run", "arun")
         if path in ("acall", "arun"):
-            if any(stage.is_async or stage.blocking for stage in self._stages):
+            if any(info.is_async or info.blocking for info in self._infos):
                 return self._compiled(plain=plain, is_async=True)
             return _as_awaitable(self._compiled(plain=plain, is_async=False))
         if self.is_async:
@@ -338,8 +369,8 @@ class Template(Generic[A, B, E]):
 
     def _compiled(self, *, plain: bool, is_async: bool) -> Callable[[Any], Any]:
         if _NO_CODEGEN:  # the reference interpreter, for debugging
-            return interpret_stages(self._stages, plain=plain, is_async=is_async)
-        runner = compile_stages(self._stages, plain=plain, is_async=is_async, label=self.__name__)
+            return interpret_stages(self.stages, plain=plain, is_async=is_async)
+        runner = compile_stages(self.stages, plain=plain, is_async=is_async, label=self.__name__)
         assert runner is not None  # not interpret_first: always a runner
         return runner
 
@@ -366,33 +397,41 @@ class Template(Generic[A, B, E]):
         cached: Callable[[Any], Any] | None = attributes.get(path)
         if cached is not None:  # a bound method taken before the first call
             return cached
-        stages = self._stages
-        # One pass gathers what binding needs (cheaper than a map() per attribute).
-        kinds: list[tuple[bool, bool, bool]] = []
-        targets: list[Callable[[Any], Any]] = []
-        names: list[str] = []
-        special = _NO_CODEGEN
-        for stage in stages:
-            kinds.append(stage._kind)  # pyright: ignore[reportPrivateUsage]
-            targets.append(stage._fn)  # pyright: ignore[reportPrivateUsage]
-            names.append(stage._name)  # pyright: ignore[reportPrivateUsage]
-            special = special or stage._is_async or stage._check  # pyright: ignore[reportPrivateUsage]
-        label = self._name if self._name is not None else _joined_name(names)
-        if not special:
-            runner = bind(stages, tuple(kinds), targets, path == "run", False, label, True)
-        elif _NO_CODEGEN or self.is_async:
-            return self._runner(path)
-        else:  # checked stages: compiled at once
-            runner = compile_stages(stages, path == "run", False, label)
-        if runner is not None:
-            attributes[path] = runner
+        infos = self._infos
+        known = (infos, self._name, path)  # a tuple of infos hashes and compares by identity
+        make = None if _NO_CODEGEN else _makes.get(known)
+        if make is None:
+            # One pass gathers what binding needs (for a few stages, cheaper than a map() each).
+            kinds: list[tuple[bool, bool, bool]] = []
+            names: list[str] = []
+            special = _NO_CODEGEN
+            for info in infos:
+                kinds.append(info.kind)
+                names.append(info.name)
+                special = special or info.is_async or info.check
+            label = self._name if self._name is not None else _joined_name(names)
+            if special:
+                if _NO_CODEGEN or self.is_async:
+                    return self._runner(path)
+                # checked stages: compiled at once
+                runner = compile_stages(self.stages, path == "run", False, label)
+                assert runner is not None  # not interpret_first: always a runner
+                attributes[path] = runner
+                return runner
+            make = maker(tuple(kinds), path == "run", False, label, True)
+            if make is None:
+                return None
+            if len(_makes) >= _MAKES_KEPT:
+                _makes.clear()
+            _makes[known] = make
+        runner = attributes[path] = make(infos, self._fns)
         return runner
 
     def _call(self, value: Any) -> Any:
         """The Result call path before it is compiled: interpret, or compile, store and run."""
         runner = self._first_runner("_call")
         if runner is None:
-            return call_stages(self._stages, list(map(_fn_of, self._stages)), False, value)
+            return call_stages(self.stages, self._fns, False, value)
         return runner(value)
 
     def run(self, value: A) -> B:
@@ -414,7 +453,7 @@ class Template(Generic[A, B, E]):
         """
         runner = self._first_runner("run")
         if runner is None:
-            return call_stages(self._stages, list(map(_fn_of, self._stages)), True, value)  # type: ignore[no-any-return]
+            return call_stages(self.stages, self._fns, True, value)  # type: ignore[no-any-return]
         return runner(value)  # type: ignore[no-any-return]
 
     async def acall(self, value: A) -> Result[B, E | StageError]:
@@ -527,10 +566,10 @@ class Template(Generic[A, B, E]):
             40
         """
         try:
-            right = _stages_of(other)
+            fns, infos = _parts_of(other)
         except _NotAStage as error:
             raise TypeError(f"cannot compose {self!r} | {describe(other)}: {error}") from None
-        return _joined(self._stages, right)
+        return _joined(self._fns, self._infos, fns, infos)
 
     # The same overloads as ``then``, spelled out so checkers report a mismatch as an
     # unsupported ``|`` between the two operands rather than as a confusing argument error;
@@ -572,10 +611,10 @@ class Template(Generic[A, B, E]):
     def __ror__(self, other: Callable[[X], A], /) -> Template[X, B, E]: ...
     def __ror__(self, other: Any, /) -> Template[Any, Any, Any]:
         try:
-            left = _stages_of(other)
+            fns, infos = _parts_of(other)
         except _NotAStage as error:
             raise TypeError(f"cannot compose {describe(other)} | {self!r}: {error}") from None
-        return _joined(left, self._stages)
+        return _joined(fns, infos, self._fns, self._infos)
 
     def checked(self, enabled: bool = True) -> Template[A, B, E]:
         """A copy whose every stage is checked by beartype on each call (or no longer is).
@@ -590,8 +629,49 @@ class Template(Generic[A, B, E]):
             >>> template(double).checked()("2").failure().stage
             'double'
         """
-        stages = tuple(stage.replace(check=enabled) for stage in self._stages)
+        stages = tuple(stage.replace(check=enabled) for stage in self.stages)
         return Template(stages, name=self._name, doc=self.__doc__)
+
+
+class _InstanceDoc:
+    """``Template.__doc__``: the class's docstring on the class, and on a Template the doc it
+    was given (kept in its ``__dict__``, which a non-data descriptor yields to), else ``None``."""
+
+    def __init__(self, class_doc: str | None) -> None:
+        self.class_doc = class_doc
+
+    def __get__(self, instance: object, owner: type) -> str | None:
+        return self.class_doc if instance is None else None
+
+
+Template.__doc__ = _InstanceDoc(Template.__doc__)  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def _template(
+    cls: type[T],
+    fns: tuple[Callable[[Any], Any], ...],
+    infos: tuple[StageInfo, ...],
+    name: str | None,
+    doc: str | None,
+    wrapped: object,
+) -> T:
+    """A Template (of class ``cls``) of ``fns`` and their ``infos``, written straight into its
+    ``__dict__`` (``Template.__setattr__`` refuses: it is immutable), the options only when
+    given (the class answers ``None``). ``template(f)`` and ``|`` write theirs out inline."""
+    made: T = _new_object(cls)
+    attributes = made.__dict__
+    attributes["_fns"] = fns
+    attributes["_infos"] = infos
+    if name is not None:
+        attributes["_name"] = name
+    if doc is not None:
+        attributes["__doc__"] = doc
+    if wrapped is not None:
+        attributes["__wrapped__"] = wrapped
+    return made
+
+
+_new_object = object.__new__
 
 
 def _as_awaitable(function: Callable[[Any], Any]) -> Callable[[Any], Awaitable[Any]]:
@@ -724,5 +804,16 @@ def template(
         stages = tuple(stage.replace(check=check, blocking=blocking) for stage in fn.stages)
         explicit = fn._name  # pyright: ignore[reportPrivateUsage]
         return Template(stages, name=name or explicit, doc=fn.__doc__)
-    stage = new_stage(fn, name, blocking, check)
-    return Template((stage,), name, getattr(fn, "__doc__", None), fn)  # positional: cheaper
+    info = stage_info(fn, name, blocking, check)
+    # `_template` written out: the call costs as much as the writes (users build in functions)
+    made: Template[Any, Any, Any] = _new_object(Template)  # pyright: ignore[reportUnknownVariableType]
+    attributes = made.__dict__
+    attributes["_fns"] = (fn,)
+    attributes["_infos"] = (info,)
+    attributes["__wrapped__"] = fn
+    if name is not None:
+        attributes["_name"] = name
+    doc = getattr(fn, "__doc__", None)
+    if doc is not None:
+        attributes["__doc__"] = doc
+    return made
