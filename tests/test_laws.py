@@ -39,6 +39,16 @@ def untyped_result(n):  # type: ignore[no-untyped-def]
     return Success(n // 2) if n % 5 else Failure(f"{n} divisible by 5")
 
 
+def varying(n):  # type: ignore[no-untyped-def]  # a plain int or float, a Success or a Failure
+    if n % 4 == 0:
+        return Success(n + 1)
+    if n % 4 == 1:
+        return Failure(f"{n} is 1 mod 4") if n > 20 else n - 3
+    if n % 4 == 2:
+        return float(n)
+    return n * 2
+
+
 def halve_even(n: int) -> Result[int, ValueError]:
     return Success(n // 2) if n % 2 == 0 else Failure(ValueError(f"{n} is odd"))
 
@@ -119,6 +129,42 @@ def test_sync_and_async_calls_agree(stages: list[Any], value: int) -> None:
 @given(st.lists(st.sampled_from(SYNC_STAGES), min_size=65, max_size=120), values)
 def test_long_pipelines_take_the_indexed_path(stages: list[Any], value: int) -> None:
     assert_matches_reference(stages, value)
+
+
+def _agrees_at_every_call(stages: list[Any], inputs: list[int]) -> None:
+    pipeline = pipe(*stages)
+    for _ in range(3):  # a new shape runs on the interpreter first: compile it
+        pipeline(0)
+    for value in inputs:  # each stage remembers the plain class it returned last
+        expected = reference_call(stages, value)
+        assert outcome(pipeline(value)) == expected
+        try:
+            got = pipeline.run(value)
+        except Exception:
+            assert not expected.ok
+        else:
+            assert expected.ok
+            assert got == expected.value
+
+
+CHANGING_STAGES: list[Any] = [*SYNC_STAGES, varying, varying]
+
+
+@given(st.lists(st.sampled_from(CHANGING_STAGES), max_size=8), st.lists(values, max_size=12))
+def test_a_pipeline_called_again_and_again_matches_the_reference(
+    stages: list[Any], inputs: list[int]
+) -> None:
+    _agrees_at_every_call(stages, inputs)
+
+
+@given(
+    st.lists(st.sampled_from(CHANGING_STAGES), min_size=65, max_size=90),
+    st.lists(values, max_size=6),
+)
+def test_a_long_pipeline_called_again_and_again_matches_the_reference(
+    stages: list[Any], inputs: list[int]
+) -> None:
+    _agrees_at_every_call(stages, inputs)
 
 
 @given(values)

@@ -101,9 +101,11 @@ def _stage_lines(source: _Source, shape: Shape, *, plain: bool, is_async: bool) 
     name of the variable that holds the last stage's value.
 
     The value passes through two variables, ``x`` and ``y``: a stage that may return a Result
-    writes to the other one, so its input is still at hand should it return a ``Failure``, and
-    its success path costs one set lookup. Each stage's call line records which variable holds
-    its input (see `_Source.add` and `_stage_input`).
+    writes to the other one, so its input is still at hand should it return a ``Failure``. Its
+    success path costs one identity test: the class of what it returned is compared with the
+    plain class it returned last (`_seen`; a Result's class is never remembered), and only
+    another class is looked up among the Result classes. Each stage's call line records which
+    variable holds its input (see `_Source.add` and `_stage_input`).
     """
     named = len(shape) <= _NAMED_LIMIT
     pad = " " * 12
@@ -120,25 +122,43 @@ def _stage_lines(source: _Source, shape: Shape, *, plain: bool, is_async: bool) 
             source.add(f"{pad}{value} = {call}", index, value)
             continue
         on_failure = "raise _failed_plain" if plain else "return _failed"
+        seen = _seen(index, named)
         source.add(f"{pad}{other} = {call}", index, value)
-        source.add(f"{pad}if {other}.__class__ in _RESULTS:")
-        source.add(f"{pad}    if {other}.__class__ is _F:")
-        source.add(f"{pad}        {on_failure}({index}, {other}, {value}, _stages)")
-        source.add(f"{pad}    {other} = {other}{VALUE_OF_SUCCESS}")
+        source.add(f"{pad}if {other}.__class__ is not {seen}:")
+        source.add(f"{pad}    if {other}.__class__ in _RESULTS:")
+        source.add(f"{pad}        if {other}.__class__ is _F:")
+        source.add(f"{pad}            {on_failure}({index}, {other}, {value}, _stages)")
+        source.add(f"{pad}        {other} = {other}{VALUE_OF_SUCCESS}")
+        source.add(f"{pad}    else:")
+        source.add(f"{pad}        {seen} = {other}.__class__")
         value, other = other, value
     return value
+
+
+def _seen(index: int, named: bool) -> str:
+    """Where the generated code keeps the plain class stage ``index`` returned last: a closure
+    name of the runner, or an entry of the list ``K`` in a pipeline too long to name them."""
+    return f"k{index}" if named else f"K[{index}]"
 
 
 def _generate(shape: Shape, *, plain: bool, is_async: bool) -> tuple[str, dict[int, int]]:
     source = _Source()
     named = len(shape) <= _NAMED_LIMIT
+    checked = [index for index, (passes_plain, _, _) in enumerate(shape) if not passes_plain]
     source.add("def _make(_stages, S):")
     if named and shape:  # the stages' callables as closure names: one unpacking, no *args call
         source.add(f"    {', '.join(f's{i}' for i in range(len(shape)))}, = S")
+    if named and checked:  # what each checked stage returned last: nothing yet
+        source.add(f"    {' = '.join(f'k{i}' for i in checked)} = _NOTHING_SEEN")
+    elif checked:
+        source.add(f"    K = [_NOTHING_SEEN] * {len(shape)}")
     source.add(f"    {'async ' if is_async else ''}def run(x):")
+    if named and checked:
+        source.add(f"        nonlocal {', '.join(f'k{i}' for i in checked)}")
     source.add("        y = None")
     source.add("        try:")
-    source.add("            pass")
+    if not shape:
+        source.add("            pass")
     last = _stage_lines(source, shape, plain=plain, is_async=is_async)
     source.add("        except Exception as e:")
     if plain:
@@ -169,6 +189,7 @@ def _maker(shape: Shape, plain: bool, is_async: bool, label: str) -> dict[str, C
         "_S": Success,
         "_F": Failure,
         "_RESULTS": RESULT_CLASSES,
+        "_NOTHING_SEEN": _NothingSeen,
         "_new": object.__new__,
         "_set_inner": set_inner,
         "_raised": _raised,
@@ -180,8 +201,11 @@ def _maker(shape: Shape, plain: bool, is_async: bool, label: str) -> dict[str, C
         import anyio.to_thread  # loaded only for pipelines that need a worker thread
 
         namespace["_thread"] = anyio.to_thread.run_sync
-    exec(compile(source, _register_source(source), "exec"), namespace)
-    make: Callable[..., Any] = namespace["_make"]
+    # Compiled with the Result classes as a constant of the code (a constant loads faster than
+    # a global, once per stage that may return a Result); the source shown keeps the name.
+    compiled = source.replace(_RESULTS_CHECK, _RESULTS_CONSTANT_CHECK)
+    exec(compile(compiled, _register_source(source), "exec"), namespace)
+    make: Callable[..., Any] = _with_results_constant(namespace["_make"])
     namespace["_at"] = _stage_offsets(_runner_code(make.__code__), stage_of_line)
     if len(_makers) >= _SHAPES_KEPT:
         del _makers[next(iter(_makers))]
@@ -189,6 +213,35 @@ def _maker(shape: Shape, plain: bool, is_async: bool, label: str) -> dict[str, C
     _makers[shape, plain, is_async] = by_label
     by_label[label] = _labelled(make, label)
     return by_label
+
+
+class _NothingSeen:
+    """The class a stage that may return a Result is taken to have returned before its first
+    call: no value has it, so the first value's class is always looked up."""
+
+
+_RESULTS_CHECK: Final = ".__class__ in _RESULTS:"
+_RESULTS_CONSTANT_CHECK: Final = ".__class__ in 'RESULT':"
+"""The check as compiled: a string as long as the name (columns in tracebacks stay right),
+replaced by `RESULT_CLASSES` in the runner's constants (see `_with_results_constant`)."""
+
+
+def _with_results_constant(make: Callable[..., Any]) -> Callable[..., Any]:
+    """``make`` whose runner's code has `RESULT_CLASSES` for the placeholder constant."""
+    code = make.__code__
+    run_code = _runner_code(code)
+    constants = tuple(
+        RESULT_CLASSES if constant == "RESULT" else constant for constant in run_code.co_consts
+    )
+    return _with_runner_code(make, run_code.replace(co_consts=constants))
+
+
+def _with_runner_code(make: Callable[..., Any], run_code: CodeType) -> Callable[..., Any]:
+    """A copy of ``make`` whose inner runner has ``run_code``."""
+    code = make.__code__
+    old = _runner_code(code)
+    constants = tuple(run_code if constant is old else constant for constant in code.co_consts)
+    return FunctionType(code.replace(co_consts=constants), make.__globals__, make.__name__)
 
 
 def _runner_code(make_code: CodeType) -> CodeType:
@@ -202,11 +255,8 @@ def _labelled(make: Callable[..., Any], label: str) -> Callable[..., Any]:
     Kept per shape and name: building the same pipeline again, in a function per call, binds
     its stages to the renamed ``_make`` at once (no code object is renamed per pipeline).
     """
-    code = make.__code__
-    run_code = _runner_code(code)
-    renamed = run_code.replace(co_name=label, co_qualname=label)
-    constants = tuple(renamed if constant is run_code else constant for constant in code.co_consts)
-    return FunctionType(code.replace(co_consts=constants), make.__globals__, make.__name__)
+    run_code = _runner_code(make.__code__)
+    return _with_runner_code(make, run_code.replace(co_name=label, co_qualname=label))
 
 
 _INTERPRETED_CALLS: Final = 2
