@@ -45,7 +45,6 @@ def fresh_pool(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     pool: list[Any] = []
     monkeypatch.setattr(timeout_threads, "_idle", pool)
     yield
-    monkeypatch.undo()
     for worker in pool:
         worker._bell.ring()  # with no function to run: the worker ends
 

@@ -2,10 +2,22 @@
 
 A sync stage under ``timeout`` runs in a worker thread while its caller waits for it, up to the
 deadline. Starting a thread per call costs about 100 us; here idle workers wait for the next
-call instead, so a call that finishes in time costs one round trip between two threads (two
-lock hand-offs: the floor of any design that waits for another thread, measured beside it by
-``python -m benchmarks decorators``) and a microsecond or two of wumbo's own work. Nothing is
-allocated per call but a copy of the caller's context (``contextvars``), in which the call runs.
+call instead, so a call that finishes in time costs one round trip between two threads and a
+microsecond or two of wumbo's own work. Nothing is allocated per call but a copy of the
+caller's context (``contextvars``), in which the call runs.
+
+The round trip is made cheap on Linux (about 4 us per call where it costs 50 to 80 us
+otherwise, on an idle virtual machine; ``python -m benchmarks decorators``) in two ways:
+
+* the worker that takes a call is pinned to the CPU its caller runs on
+  (`wumbo.decorators.timeout_affinity`), so that handing the call over and back are two
+  context switches on one CPU instead of two wake-ups of an idle, halted CPU. A call still
+  running after `PINNED_AT_MOST`, and an abandoned one, may run on any CPU again;
+* the caller wakes the worker through an eventfd with the GIL released (`_Doorbell`): the
+  worker takes the GIL at once and usually finishes the call before its caller is back.
+
+Elsewhere, or where the system refuses to pin threads, the calls are the same, with the slower
+round trip.
 
 A caller takes an idle worker, hands it the call and waits; when the call finishes in time the
 caller collects its outcome and puts the worker back. A worker whose call passed its deadline
