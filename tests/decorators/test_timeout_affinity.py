@@ -46,7 +46,7 @@ def fresh_pool(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(timeout_threads, "_idle", pool)
     yield
     for worker in pool:
-        worker._bell.ring()  # with no function to run: the worker ends
+        worker.end()
 
 
 def process_cpus() -> set[int]:
@@ -252,3 +252,15 @@ def test_many_callers_at_once_get_their_own_results() -> None:
     release.set()
     expected = ["StageTimeout" if n % 25 == 0 else 2 * n for n in range(1, 401)]
     assert outcomes == expected
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # 3.12+: fork with threads running
+def test_a_forked_child_starts_workers_of_its_own() -> None:
+    assert timeout(WAIT)(int).run("1") == 1  # an idle worker in the pool, its thread here only
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through its exit code
+        worked = timeout(1.0)(int)("2") == Success(2)  # not handed to the parent's worker
+        os._exit(0 if worked else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

@@ -184,8 +184,16 @@ class _Worker:
         result, error = self._result, self._error
         self._result = self._error = None
         if not _rest(self):
-            self._bell.ring()  # with no function to run: the worker ends
+            self.end()
         return result, error
+
+    def end(self) -> None:
+        """Have this idle worker's thread end (woken with no function to run, it returns)."""
+        self._bell.ring()
+
+    def forget(self) -> None:
+        """Free what this worker holds, its thread gone (in a forked child)."""
+        self._bell.close()
 
     def _serve(self) -> None:
         try:
@@ -229,7 +237,7 @@ _idle: list[_Worker] = []
 def _forget_workers() -> None:
     """In a forked child the workers' threads do not exist: start afresh."""
     while _idle:
-        _idle.pop()._bell.close()
+        _idle.pop().forget()
 
 
 os.register_at_fork(after_in_child=_forget_workers)
