@@ -8,7 +8,8 @@
   `wumbo.decorators.timeout_threads`) that is **abandoned** at the deadline: the caller gets
   its Failure on time, and the thread keeps running until the function returns, its side
   effects included (it is not joined; at interpreter exit it is dropped). Each call costs one
-  round trip between two threads, tens of microseconds on some machines.
+  round trip between two threads: about 4 us on Linux, where the worker runs on its caller's
+  CPU; elsewhere up to tens of microseconds when the other CPUs are idle.
 * A **sync** stage with ``interrupt=True`` runs in the caller's own thread and is
   **interrupted** at the deadline by one watchdog thread shared by all calls (see
   `wumbo.decorators.timeout_interrupt`; CPython only): an exception is raised in the stage at
