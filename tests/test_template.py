@@ -51,6 +51,7 @@ def test_subclasses_built_through_the_constructor_keep_their_class() -> None:
     from wumbo.core.combinators import Batch, Tap, batch, tap
 
     assert type(tap(print)) is Tap
+    assert tap(print).__doc__ is None  # not Tap's docstring
     assert type(batch(2)) is Batch
     stages = (template(parse) | double).stages
     rebuilt: Template[str, int] = Template(stages, name="again")

@@ -656,16 +656,15 @@ def _template(
     wrapped: object,
 ) -> T:
     """A Template (of class ``cls``) of ``fns`` and their ``infos``, written straight into its
-    ``__dict__`` (``Template.__setattr__`` refuses: it is immutable), the options only when
-    given (the class answers ``None``). ``template(f)`` and ``|`` write theirs out inline."""
+    ``__dict__`` (``Template.__setattr__`` refuses: it is immutable); ``template(f)`` and ``|``
+    write theirs out inline, and leave a ``None`` name or doc to the class."""
     made: T = _new_object(cls)
     attributes = made.__dict__
     attributes["_fns"] = fns
     attributes["_infos"] = infos
     if name is not None:
         attributes["_name"] = name
-    if doc is not None:
-        attributes["__doc__"] = doc
+    attributes["__doc__"] = doc  # always: a subclass's docstring is no pipeline's doc
     if wrapped is not None:
         attributes["__wrapped__"] = wrapped
     return made
