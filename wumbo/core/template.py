@@ -161,12 +161,15 @@ def _joined(
 ) -> Template[Any, Any, Any]:
     if left_infos and right_infos:
         last, first = left_infos[-1], right_infos[0]
-        try:
-            fits = may_fit(last.out_hint, first.in_hint)  # the verdict is cached per pair
-        except TypeError:  # an unhashable hint: check_fit judges it without the cache
-            fits = False
-        if not fits:
-            check_fit(last, first)
+        produced, wanted = last.out_hint, first.in_hint
+        # the same hint, or a missing one, always fits: no call of the cached verdict
+        if produced is not wanted and produced is not MISSING and wanted is not MISSING:
+            try:
+                fits = may_fit(produced, wanted)  # the verdict is cached per pair
+            except TypeError:  # an unhashable hint: check_fit judges it without the cache
+                fits = False
+            if not fits:
+                check_fit(last, first)
     # `_template` written out: the call costs as much as the writes (each | builds a Template)
     made: Template[Any, Any, Any] = _new_object(Template)  # pyright: ignore[reportUnknownVariableType]
     attributes = made.__dict__
