@@ -241,3 +241,27 @@ def test_options_make_their_own_info_and_the_plain_one_is_shared() -> None:
     assert stage_info(inc).name == "inc"  # the shared one is untouched
     with pytest.raises(AttributeError, match="immutable"):
         named.name = "other"
+
+
+def test_the_same_or_a_missing_hint_is_not_judged(monkeypatch: pytest.MonkeyPatch) -> None:
+    def untyped(n):  # type: ignore[no-untyped-def]
+        return n
+
+    def show(n: int) -> str:
+        return str(n)
+
+    def judged(produced: object, wanted: object) -> bool:
+        raise AssertionError(f"judged {produced} -> {wanted}")
+
+    monkeypatch.setattr(template_module, "may_fit", judged)
+    assert (template(inc) | inc | untyped | inc)(1) == Success(4)  # int -> int, missing hints
+    with pytest.raises(AssertionError, match="judged <class 'str'> -> <class 'int'>"):
+        template(show) | inc  # type: ignore[operator]  # different hints still are
+
+
+def test_hints_that_cannot_fit_are_still_refused() -> None:
+    def show(n: int) -> str:
+        return str(n)
+
+    with pytest.raises(TypeError, match="'show' returns str but 'inc' takes int"):
+        template(show) | inc  # type: ignore[operator]
