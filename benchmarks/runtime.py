@@ -218,6 +218,13 @@ def amap_candidates(items: int) -> dict[str, Callable[[], object]]:
 
         return run
 
+    def awaited_amap(ordered: bool) -> Callable[[], Any]:
+        async def run() -> int:
+            results = await pipeline.amap(range(items), concurrency=WORKERS, ordered=ordered)
+            return sum([result.unwrap() for result in results])
+
+        return run
+
     def checked(main: Callable[[], Any]) -> Callable[[], object]:
         def call() -> object:
             value = anyio.run(main)
@@ -232,6 +239,8 @@ def amap_candidates(items: int) -> dict[str, Callable[[], object]]:
         "results_pool": checked(results_pool),
         "amap_ordered": checked(wumbo_amap(True)),
         "amap_completed": checked(wumbo_amap(False)),
+        "awaited_ordered": checked(awaited_amap(True)),
+        "awaited_completed": checked(awaited_amap(False)),
         "task_per_item": checked(task_per_item),
     }
 
