@@ -108,7 +108,7 @@ def _stage_failure(name: str, item: object, error: Exception) -> Failure[StageEr
 
 
 class Run:
-    """One run of ``work`` over many items; iterate `results` once.
+    """One run of ``work`` over many items: iterate `results`, or await `collect`, once.
 
     ``name`` and ``stages`` describe the pipeline in timeout failures; ``limit`` is the fixed
     concurrency, or the starting one when ``adaptive`` is given. ``wraps`` is the stage's name
