@@ -305,3 +305,21 @@ async def test_an_awaited_amap_runs_on_executors_and_with_auto_concurrency() -> 
     auto = await template(async_plain).amap(range(50), concurrency="auto", ordered=False)
     expected = [seen(await template(async_plain).acall(n)) for n in range(50)]
     assert sorted(map(repr, map(seen, auto))) == sorted(map(repr, expected))
+
+
+def test_only_one_plain_async_stage_is_awaited_by_the_workers_themselves() -> None:
+    """The fast path's choice (`wumbo.runtime.runtime`): every other pipeline runs its
+    compiled ``acall`` per item, which the test above holds to the same Results."""
+    from wumbo.runtime.runtime import _one_async_stage
+
+    fast = _one_async_stage(template(async_plain))
+    assert fast is not None
+    assert fast.fn is async_plain
+    for other in (
+        template(async_result),  # may return a Result: the compiled check handles it
+        template(async_plain, check=True),
+        template(async_plain) | sync_plain,
+        template(sync_plain),
+        template(blocking_plain, blocking=True),
+    ):
+        assert _one_async_stage(other) is None, other
