@@ -36,6 +36,14 @@ async def async_plain(n: int) -> int:
     return n + 1
 
 
+async def async_none(n: int) -> int | None:
+    """A plain async stage whose value is sometimes ``None`` (a value like any other)."""
+    await anyio.lowlevel.checkpoint()
+    if n % 8 == 6:
+        raise LookupError(n)
+    return None if n % 3 == 0 else n
+
+
 async def async_result(n):  # type: ignore[no-untyped-def]  # unannotated: may return a Result
     await anyio.lowlevel.checkpoint()
     if n % 5 == 3:
@@ -68,6 +76,7 @@ def returns_failure_object(n: int) -> object:
 
 STAGES: dict[str, Callable[[], Template[Any, Any, Any]]] = {
     "async_plain": lambda: template(async_plain),
+    "async_none": lambda: template(async_none),
     "async_result": lambda: template(async_result),
     "sync_plain": lambda: template(sync_plain),
     "sync_result": lambda: template(sync_result),
@@ -120,15 +129,17 @@ def test_amap_gives_what_acall_gives_per_item(
     for stage in rest:
         pipeline = pipeline | stage
 
-    async def main() -> tuple[list[Any], list[Any], list[Any]]:
+    async def main() -> tuple[list[Any], ...]:
         expected = [seen(await pipeline.acall(item)) for item in items]
         stream = pipeline.amap(items, concurrency=limit, ordered=ordered)
         streamed = [seen(result) async for result in stream]
         awaited = [seen(result) for result in await pipeline.amap(iter(items), concurrency=limit)]
-        return expected, streamed, awaited
+        unordered = await pipeline.amap(items, concurrency=limit, ordered=False)
+        return expected, streamed, awaited, list(map(seen, unordered))
 
-    expected, streamed, awaited = anyio.run(main, backend=backend)
+    expected, streamed, awaited, unordered = anyio.run(main, backend=backend)
     assert awaited == expected  # ordered by default, from a source without a length
+    assert sorted(map(repr, unordered)) == sorted(map(repr, expected))
     if ordered:
         assert streamed == expected
     else:

@@ -69,9 +69,9 @@ from collections.abc import (
     Iterable,
     Iterator,
 )
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from operator import length_hint
-from typing import Any, cast
+from typing import Any
 
 import anyio
 import anyio.lowlevel
@@ -99,6 +99,7 @@ _PREALLOCATED = 1 << 16
 (from its length hint); more are added, doubling, as indexes beyond them arrive."""
 
 _new: Callable[[type], Any] = object.__new__
+_set_inner: Callable[[object, object], None] = set_inner
 
 
 def _stage_failure(name: str, item: object, error: Exception) -> Failure[StageError]:
@@ -131,9 +132,11 @@ class Run:
         "_count",
         "_error",
         "_exhausted",
+        "_failed",
         "_gate",
         "_group",
         "_indexes",
+        "_lean",
         "_limit",
         "_lock",
         "_name",
@@ -182,9 +185,11 @@ class Run:
         self._taken = 0  # results handed to the consumer
         # finished results waiting for the consumer: by index for input order, else in a queue;
         # a collected run puts them in lists instead (see collect)
-        self._by_index: dict[int, Result[Any, Any]] | list[Result[Any, Any] | None] = {}
-        self._by_completion: deque[Result[Any, Any]] | list[Result[Any, Any]] = deque()
+        self._by_index: dict[int, Result[Any, Any]] | list[Any] = {}
+        self._by_completion: deque[Result[Any, Any]] | list[Any] = deque()
         self._count: Callable[[Result[Any, Any]], None] | None = None  # a collected run's tally
+        self._lean = False  # a collected run whose workers store plain values (see collect)
+        self._failed: dict[int, Result[Any, Any]] = {}  # a lean run's failures by position
         self._workers = 0
         self._exhausted = False
         self._error: BaseException | None = None
@@ -268,14 +273,18 @@ class Run:
         ``tally`` as it finishes; ``finally_`` as for `results`.
 
         The workers store each result in its place: nothing is handed over per item. Without a
-        consumer to wait for, the read-ahead is only the ``limit`` items in flight.
+        consumer to wait for, the read-ahead is only the ``limit`` items in flight. In the
+        most common run (one stage awaited by the workers, no progress callback, a fixed
+        concurrency: *lean*) they store the stage's plain values, and its raises aside; the
+        ``Success`` of every value is built at the end, in one pass that runs in C.
         """
         completed = False
         try:
             self._span = _UNBOUNDED
             self._count = tally.count if tally.reports else None
-            slots: list[Result[Any, Any] | None] = []
-            finished: list[Result[Any, Any]] = []
+            self._lean = self._wraps is not None and self._count is None and self._adaptive is None
+            slots: list[Any] = []
+            finished: list[Any] = []
             if self._ordered:
                 slots = [None] * min(length_hint(items), _PREALLOCATED)
             self._by_index, self._by_completion = slots, finished
@@ -286,14 +295,24 @@ class Run:
             if self._error is not None:
                 raise self._error
             completed = True
-            if not self._ordered:
-                return finished
-            while slots and slots[-1] is None:  # slots made for items the source did not have
-                slots.pop()
-            return cast("list[Result[Any, Any]]", slots)  # every slot left holds a Result
+            if self._ordered:
+                del slots[self._pulled_count() :]  # slots made for items the source lacked
+            results = slots if self._ordered else finished
+            if self._lean:  # plain values: their Successes, then the stage's failures
+                values, results = results, list(map(_new, repeat(Success, len(results))))
+                deque(map(_set_inner, results, values), maxlen=0)
+                for position, failure in self._failed.items():
+                    results[position] = failure
+            return results
         finally:
             if finally_ is not None:
                 finally_(completed)
+
+    def _pulled_count(self) -> int:
+        """How many items a collected run pulled from its source (once it has ended)."""
+        if self._async_source is not None:
+            return self._pulled
+        return _UNBOUNDED - length_hint(self._indexes)
 
     def _open_source(self, items: Iterable[Any] | AsyncIterable[Any]) -> None:
         if isinstance(items, AsyncIterable):
@@ -317,16 +336,17 @@ class Run:
         per-item steps, in this frame (a call per gate would add a level every suspension of
         every item passes through). Results go into the run's containers: a dict by index
         (streamed, in order), a list of slots by index (collected, in order; it grows when an
-        index lies beyond it), or a queue. The second loop is the first without the steps the
-        most common collected run does not need: one stage awaited here (``wraps``), no
-        progress callback, a fixed concurrency.
+        index lies beyond it), or a queue. The second loop is the first without the steps a
+        lean collected run (see `collect`) does not need, and it stores the stage's plain
+        values, its failures aside.
         """
         run = self._work if self._timeout is None else self._run_with_timeout
         wraps, ordered, by_index = self._wraps, self._ordered, self._by_index
         append, count, adaptive = self._by_completion.append, self._count, self._adaptive
-        lean = self._collected and wraps is not None and count is None and adaptive is None
+        lean, failed, finished = self._lean, self._failed, self._by_completion
         name = wraps or ""  # the stage's, for the lean loop (which runs only with wraps)
         result: Result[Any, Any]
+        plain: Any
         try:
             gate = await self._next_gate(None)
             while gate is not None:
@@ -343,7 +363,7 @@ class Run:
                                 result = value
                             else:  # Success(value) as the compiled acall builds it
                                 result = _new(Success)
-                                set_inner(result, value)
+                                _set_inner(result, value)
                         if ordered:
                             try:
                                 by_index[index] = result
@@ -358,23 +378,22 @@ class Run:
                             count(result)
                         if adaptive is not None and not self._adapt(adaptive):
                             return
-                else:
+                else:  # plain values, wrapped at the end of the run (see collect)
                     for item, index in gate:
                         try:
-                            value = await run(item)
+                            plain = await run(item)
                         except Exception as error:
-                            result = _stage_failure(name, item, error)
-                        else:
-                            result = _new(Success)
-                            set_inner(result, value)
+                            plain = None
+                            position = index if ordered else len(finished)
+                            failed[position] = _stage_failure(name, item, error)
                         if ordered:
                             try:
-                                by_index[index] = result
+                                by_index[index] = plain
                             except IndexError:
                                 self._add_slots(index)
-                                by_index[index] = result
+                                by_index[index] = plain
                         else:
-                            append(result)
+                            append(plain)
                 gate = await self._next_gate(gate)
         except Exception as error:  # raised by the source (a stage's is its item's Failure)
             self._exhaust(error)
@@ -420,7 +439,8 @@ class Run:
         """
         assert self._sync_source is not None
         if self._collected:
-            self._gate = zip(self._sync_source, range(_UNBOUNDED), strict=False)
+            self._indexes = iter(range(_UNBOUNDED))
+            self._gate = zip(self._sync_source, self._indexes, strict=False)
         else:
             self._gate = chain.from_iterable(iter(self._stretch, None))
         return self._gate
