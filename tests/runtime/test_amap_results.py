@@ -334,3 +334,22 @@ def test_only_one_plain_async_stage_is_awaited_by_the_workers_themselves() -> No
         template(blocking_plain, blocking=True),
     ):
         assert _one_async_stage(other) is None, other
+
+
+@pytest.mark.anyio
+async def test_awaited_as_completed_keeps_each_failure_with_its_item() -> None:
+    """Items finish in reverse order, every third one raising: the awaited list is in that
+    order, each failure in its own place."""
+
+    async def countdown(n: int) -> int:
+        for _ in range(10 - n):
+            await anyio.lowlevel.checkpoint()
+        if n % 3 == 0:
+            raise ValueError(n)
+        return n
+
+    results = await template(countdown).amap(range(10), concurrency=10, ordered=False)
+    outcomes = [
+        r.unwrap() if isinstance(r, Success) else f"{r.failure().input} failed" for r in results
+    ]
+    assert outcomes == ["9 failed", 8, 7, "6 failed", 5, 4, "3 failed", 2, 1, "0 failed"]
