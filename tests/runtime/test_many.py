@@ -31,7 +31,7 @@ def gen(results: Iterator[T]) -> Generator[T, None, None]:
 
 
 def agen(results: AsyncIterator[T]) -> AsyncGenerator[T, None]:
-    """``amap`` returns an async generator (typed as an AsyncIterator by the core)."""
+    """``amap`` returns an async generator (a `ResultStream`, which can also be awaited)."""
     assert isinstance(results, AsyncGenerator)
     return results
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypedDict, TypeVar, assert_type, overload
 
 from wumbo import Result, StageError, Success, Template, template
+from wumbo.core.many import ResultStream
 from wumbo.decorators import cache, fallback_to, recover, retry, timeout
 
 from _stages import ErrA, ErrB, ErrC, check_a, double, fetch_checked, parse, show
@@ -118,7 +119,8 @@ assert_type(parse_t | recover(zero_or_err)(check_a) | show, Template[str, str, E
 pipeline = parse_t | check_a | double
 assert_type(pipeline.run("1"), int)
 assert_type(pipeline.map(["1", "2"]), Generator[Result[int, ErrA | StageError], None, None])
-assert_type(pipeline.amap(["1"]), AsyncGenerator[Result[int, ErrA | StageError], None])
+assert_type(pipeline.amap(["1"]), ResultStream[Result[int, ErrA | StageError]])
+streamed: AsyncGenerator[Result[int, ErrA | StageError], None] = pipeline.amap(["1"])
 for item in pipeline.map(["1", "2"]):
     assert_type(item, Result[int, ErrA | StageError])
 
@@ -129,6 +131,8 @@ async def consume(texts: Iterable[str]) -> list[int]:
     async for result in pipeline.amap(texts, concurrency=2):
         assert_type(result, Result[int, ErrA | StageError])
         values.append(result.value_or(0))
+    collected = await pipeline.amap(texts, ordered=False)
+    assert_type(collected, list[Result[int, ErrA | StageError]])
     return values
 
 
@@ -153,3 +157,5 @@ async def bad_amap() -> None:
     async for result in pipeline.amap(["1"]):
         wrong: Result[str, StageError] = result  # type: ignore[assignment]
         print(wrong)
+    wrong_list: list[Result[str, StageError]] = await pipeline.amap(["1"])  # type: ignore[assignment]
+    print(wrong_list)

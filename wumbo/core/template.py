@@ -26,7 +26,6 @@ import inspect
 import operator
 import os
 from collections.abc import (
-    AsyncGenerator,
     AsyncIterable,
     Awaitable,
     Callable,
@@ -43,7 +42,7 @@ from wumbo.core.bridge import run_sync
 from wumbo.core.checking import check_fit, may_fit
 from wumbo.core.compile import compile_stages, maker
 from wumbo.core.interpret import call_stages, interpret_stages
-from wumbo.core.many import MapOptions, Progress, runner
+from wumbo.core.many import MapOptions, Progress, ResultStream, runner
 from wumbo.core.result import StageError
 from wumbo.core.stage import (
     MISSING,
@@ -523,18 +522,22 @@ class Template(Generic[A, B, E]):
         timeout: float | None = None,
         progress: Callable[[Progress], object] | None = None,
         executor: object = None,
-    ) -> AsyncGenerator[Result[B, E | StageError], None]:
+    ) -> ResultStream[Result[B, E | StageError]]:
         """The async twin of [`map`][wumbo.core.template.Template.map]: ``async for result in pipeline.amap(items)``.
 
         Accepts sync or async iterables; cancellation follows anyio's structured concurrency.
+        ``await pipeline.amap(items)`` gives all the Results as one list instead (faster when
+        you want them all): see [`ResultStream`][wumbo.core.many.ResultStream].
 
         Examples:
             >>> import anyio
             >>> from wumbo import template
-            >>> async def main() -> list[int]:
-            ...     return [r.unwrap() async for r in template(int).amap(["4", "5"])]
+            >>> async def main() -> tuple[list[int], list[int]]:
+            ...     streamed = [r.unwrap() async for r in template(int).amap(["4", "5"])]
+            ...     collected = await template(int).amap(["6", "7"])
+            ...     return streamed, [r.unwrap() for r in collected]
             >>> anyio.run(main)
-            [4, 5]
+            ([4, 5], [6, 7])
         """
         options = MapOptions(concurrency, ordered, timeout, progress, executor)
         return runner().amap(self, items, options)

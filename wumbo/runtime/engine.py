@@ -2,11 +2,21 @@
 
 ``pipeline.amap(items)`` (and ``pipeline.map(items)`` of an async pipeline) run here. The run
 starts as many worker tasks as the concurrency allows; each one loops: pull the next item, run
-it, store its result. The consumer takes results in input order or as they complete. There is
-no task per item, so ten thousand items cost ten thousand loop turns, not ten thousand tasks.
+it, store its result. There is no task per item, so ten thousand items cost ten thousand loop
+turns, not ten thousand tasks. A run is either *streamed* (`Run.results`: an async generator
+the consumer takes results from, in input order or as they complete) or *collected*
+(`Run.collect`: the workers put every result in its place in one list, returned when all are
+done; no consumer to hand each one to, so no per-item hand-off).
+
+* **The per-item path**: a worker awaits ``work(item)``, normally the pipeline's compiled
+  ``acall``. For a pipeline of one ``async def`` stage that returns a plain value (the common
+  ``template(fetch).amap(urls)``), ``work`` is that function itself: the worker builds the
+  ``Success`` (or, for a raise, the ``Failure(StageError(...))``) that ``acall`` would, and
+  no coroutine of wumbo's runs per item.
 
 * **Backpressure**: the bound of [`Window`][wumbo.runtime.window.Window] (``limit`` in flight, at
-  most ``2 * limit`` pulled and not yet handed to the consumer). There are never more than
+  most ``2 * limit`` pulled and not yet handed to the consumer; a collected run keeps only the
+  first: every result stays in its list anyway). There are never more than
   ``limit`` workers and each runs one item at a time, so only the second bound needs keeping,
   and it is kept off the per-item path. The workers pull a sync source through one shared
   *gate*: an iterator, all in C, over stretches of the source, each stretch as many items
@@ -17,8 +27,9 @@ no task per item, so ten thousand items cost ten thousand loop turns, not ten th
   as a gate of one item. An unbounded source streams in bounded memory.
 * **Timeouts**: each item runs inside an anyio cancel scope; past its deadline it becomes an
   [`ItemTimeout`][wumbo.runtime.errors.ItemTimeout] failure.
-* **Cancellation**: the workers live in a task group inside the iterator; cancelling the
-  consumer, or closing the iterator (``aclose()``, ``contextlib.aclosing``), cancels them.
+* **Cancellation**: the workers live in a task group inside the iterator (or the awaited
+  collection); cancelling the consumer, or closing the iterator (``aclose()``,
+  ``contextlib.aclosing``), cancels them.
 * **Adaptive concurrency**: with ``concurrency="auto"`` the pool grows and shrinks as
   [`AdaptiveLimit`][wumbo.runtime.adaptive.AdaptiveLimit] decides; a worker beyond the current limit
   ends before it pulls another item.
@@ -38,10 +49,16 @@ Examples:
     ...     return [r.unwrap() async for r in run.results(range(4), Tally(None, 4))]
     >>> anyio.run(main)
     [0, 2, 4, 6]
+    >>> async def collected() -> list[int]:
+    ...     run = Run(double, "double", 1, limit=2, ordered=True, timeout=None, wraps="double")
+    ...     return [r.unwrap() for r in await run.collect(range(4), Tally(None, 4))]
+    >>> anyio.run(collected)
+    [0, 2, 4, 6]
 """
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from collections.abc import (
     AsyncGenerator,
@@ -52,15 +69,17 @@ from collections.abc import (
     Iterable,
     Iterator,
 )
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from operator import length_hint
 from typing import Any
 
 import anyio
 import anyio.lowlevel
 from anyio.abc import TaskGroup
-from returns.result import Failure, Result
+from returns.result import Failure, Result, Success
 
+from wumbo.core._returns_internals import FAST, set_inner
+from wumbo.core.result import StageError
 from wumbo.runtime.adaptive import AdaptiveLimit
 from wumbo.runtime.errors import ItemTimeout
 from wumbo.runtime.progress import Tally
@@ -72,12 +91,31 @@ Work = Callable[[Any], Awaitable[Result[Any, Any]]]
 Gate = Iterable[tuple[Any, int]]
 """Items of the source paired with their indexes, as far as the bound allows."""
 
+_UNBOUNDED = sys.maxsize // 2
+"""The read-ahead of a collected run: no bound (small enough for C-level ``range`` indexes)."""
+
+_PREALLOCATED = 1 << 16
+"""At most this many result slots of a collected run are made before the source is pulled
+(from its length hint); more are added, doubling, as indexes beyond them arrive."""
+
+_new: Callable[[type], Any] = object.__new__
+_set_inner: Callable[[object, object], None] = set_inner
+
+
+def _stage_failure(name: str, item: object, error: Exception) -> Failure[StageError]:
+    """The Failure the one stage ``name`` of a pipeline gives for raising ``error`` on ``item``
+    (as the reference interpreter builds it)."""
+    return Failure(StageError(name, 1, 1, item, error))
+
 
 class Run:
-    """One run of ``work`` over many items; iterate `results` once.
+    """One run of ``work`` over many items: iterate `results`, or await `collect`, once.
 
     ``name`` and ``stages`` describe the pipeline in timeout failures; ``limit`` is the fixed
-    concurrency, or the starting one when ``adaptive`` is given.
+    concurrency, or the starting one when ``adaptive`` is given. ``wraps`` is the stage's name
+    when ``work`` is the one stage's own ``async def`` (returning a plain value): the worker
+    then makes its Result as the compiled ``acall`` would (no timeout with it: a timeout wraps
+    the compiled ``acall``).
 
     Examples:
         >>> Run(print, "p", 1, limit=0, ordered=True, timeout=None)
@@ -91,11 +129,14 @@ class Run:
         "_async_source",
         "_by_completion",
         "_by_index",
+        "_count",
         "_error",
         "_exhausted",
+        "_failed",
         "_gate",
         "_group",
         "_indexes",
+        "_lean",
         "_limit",
         "_lock",
         "_name",
@@ -110,6 +151,7 @@ class Run:
         "_timeout",
         "_work",
         "_workers",
+        "_wraps",
     )
 
     def __init__(
@@ -122,12 +164,16 @@ class Run:
         ordered: bool,
         timeout: float | None,
         adaptive: AdaptiveLimit | None = None,
+        wraps: str | None = None,
     ) -> None:
         if adaptive is not None:
             limit = adaptive.limit
         if limit < 1:
             raise ValueError(f"concurrency must be at least 1, got {limit}")
+        if wraps is not None and (timeout is not None or not FAST):
+            raise ValueError("wraps: only without a timeout, and with returns' fast containers")
         self._work = work
+        self._wraps = wraps
         self._name = name
         self._stages = stages
         self._timeout = timeout
@@ -137,9 +183,13 @@ class Run:
         self._ordered = ordered
         self._pulled = 0  # items pulled, or let through by gates that are closed now
         self._taken = 0  # results handed to the consumer
-        # finished results waiting for the consumer: by index for input order, else in a queue
-        self._by_index: dict[int, Result[Any, Any]] = {}
-        self._by_completion: deque[Result[Any, Any]] = deque()
+        # finished results waiting for the consumer: by index for input order, else in a queue;
+        # a collected run puts them in lists instead (see collect)
+        self._by_index: dict[int, Result[Any, Any]] | list[Any] = {}
+        self._by_completion: deque[Result[Any, Any]] | list[Any] = deque()
+        self._count: Callable[[Result[Any, Any]], None] | None = None  # a collected run's tally
+        self._lean = False  # a collected run whose workers store plain values (see collect)
+        self._failed: dict[int, Result[Any, Any]] = {}  # a lean run's failures by position
         self._workers = 0
         self._exhausted = False
         self._error: BaseException | None = None
@@ -165,13 +215,11 @@ class Run:
         """
         completed = False
         try:
-            if isinstance(items, AsyncIterable):
-                self._async_source = aiter(items)
-            else:
-                self._sync_source = iter(items)
-                self._open_gate()
-            ordered, pop = self._ordered, self._by_index.pop
-            by_completion, popleft = self._by_completion, self._by_completion.popleft
+            self._open_source(items)
+            by_index: dict[int, Result[Any, Any]] = {}
+            by_completion: deque[Result[Any, Any]] = deque()
+            self._by_index, self._by_completion = by_index, by_completion
+            ordered, pop, popleft = self._ordered, by_index.pop, by_completion.popleft
             room = self._room
             count = tally.count if tally.reports else None
             async with anyio.create_task_group() as group:
@@ -215,6 +263,64 @@ class Run:
             if finally_ is not None:
                 finally_(completed)
 
+    async def collect(
+        self,
+        items: Iterable[Any] | AsyncIterable[Any],
+        tally: Tally,
+        finally_: Callable[[bool], object] | None = None,
+    ) -> list[Result[Any, Any]]:
+        """Every item's Result in one list, in input order (or as completed), counting each in
+        ``tally`` as it finishes; ``finally_`` as for `results`.
+
+        The workers store each result in its place: nothing is handed over per item. Without a
+        consumer to wait for, the read-ahead is only the ``limit`` items in flight. In the
+        most common run (one stage awaited by the workers, no progress callback, a fixed
+        concurrency: *lean*) they store the stage's plain values, and its raises aside; the
+        ``Success`` of every value is built at the end, in one pass that runs in C.
+        """
+        completed = False
+        try:
+            self._span = _UNBOUNDED
+            self._count = tally.count if tally.reports else None
+            self._lean = self._wraps is not None and self._count is None and self._adaptive is None
+            slots: list[Any] = []
+            finished: list[Any] = []
+            if self._ordered:
+                slots = [None] * min(length_hint(items), _PREALLOCATED)
+            self._by_index, self._by_completion = slots, finished
+            self._open_source(items)
+            async with anyio.create_task_group() as group:
+                self._group = group
+                self._start_workers()
+            if self._error is not None:
+                raise self._error
+            completed = True
+            if self._ordered:
+                del slots[self._pulled_count() :]  # slots made for items the source lacked
+            results = slots if self._ordered else finished
+            if self._lean:  # plain values: their Successes, then the stage's failures
+                values, results = results, list(map(_new, repeat(Success, len(results))))
+                deque(map(_set_inner, results, values), maxlen=0)
+                for position, failure in self._failed.items():
+                    results[position] = failure
+            return results
+        finally:
+            if finally_ is not None:
+                finally_(completed)
+
+    def _pulled_count(self) -> int:
+        """How many items a collected run pulled from its source (once it has ended)."""
+        if self._async_source is not None:
+            return self._pulled
+        return _UNBOUNDED - length_hint(self._indexes)
+
+    def _open_source(self, items: Iterable[Any] | AsyncIterable[Any]) -> None:
+        if isinstance(items, AsyncIterable):
+            self._async_source = aiter(items)
+        else:
+            self._sync_source = iter(items)
+            self._open_gate()
+
     # -- the workers -----------------------------------------------------------------------------
 
     def _start_workers(self) -> None:
@@ -226,29 +332,87 @@ class Run:
     async def _worker(self) -> None:
         """Run and store items, a gate at a time, until the source ends.
 
-        Every item passes through the inner loop, so it holds nothing but the per-item steps.
+        Every item passes through one of the two inner loops, so they hold nothing but the
+        per-item steps, in this frame (a call per gate would add a level every suspension of
+        every item passes through). Results go into the run's containers: a dict by index
+        (streamed, in order), a list of slots by index (collected, in order; it grows when an
+        index lies beyond it), or a queue. The second loop is the first without the steps a
+        lean collected run (see `collect`) does not need, and it stores the stage's plain
+        values, its failures aside.
         """
         run = self._work if self._timeout is None else self._run_with_timeout
-        ordered, by_index, append = self._ordered, self._by_index, self._by_completion.append
-        adaptive = self._adaptive
+        wraps, ordered, by_index = self._wraps, self._ordered, self._by_index
+        append, count, adaptive = self._by_completion.append, self._count, self._adaptive
+        lean, failed, finished = self._lean, self._failed, self._by_completion
+        name = wraps or ""  # the stage's, for the lean loop (which runs only with wraps)
+        result: Result[Any, Any]
+        plain: Any
         try:
             gate = await self._next_gate(None)
             while gate is not None:
-                for item, index in gate:
-                    if ordered:
-                        by_index[index] = await run(item)
-                    else:
-                        append(await run(item))
-                    if self._ready is not None:
-                        self._wake_consumer()
-                    if adaptive is not None and not self._adapt(adaptive):
-                        return
+                if not lean:
+                    for item, index in gate:
+                        try:
+                            value = await run(item)
+                        except Exception as error:
+                            if wraps is None:
+                                raise  # not a stage's: work makes the stages' failures Results
+                            result = _stage_failure(wraps, item, error)
+                        else:
+                            if wraps is None:
+                                result = value
+                            else:  # Success(value) as the compiled acall builds it
+                                result = _new(Success)
+                                _set_inner(result, value)
+                        if ordered:
+                            try:
+                                by_index[index] = result
+                            except IndexError:  # a collected run's slots end before index
+                                self._add_slots(index)
+                                by_index[index] = result
+                        else:
+                            append(result)
+                        if self._ready is not None:
+                            self._wake_consumer()
+                        if count is not None:
+                            count(result)
+                        if adaptive is not None and not self._adapt(adaptive):
+                            return
+                else:  # plain values, wrapped at the end of the run (see collect)
+                    for item, index in gate:
+                        try:
+                            plain = await run(item)
+                        except Exception as error:
+                            plain = None
+                            position = index if ordered else len(finished)
+                            failed[position] = _stage_failure(name, item, error)
+                        if ordered:
+                            try:
+                                by_index[index] = plain
+                            except IndexError:
+                                self._add_slots(index)
+                                by_index[index] = plain
+                        else:
+                            append(plain)
                 gate = await self._next_gate(gate)
         except Exception as error:  # raised by the source (a stage's is its item's Failure)
             self._exhaust(error)
+            if self._collected and self._group is not None:
+                self._group.cancel_scope.cancel()  # no consumer to do it
         finally:
             self._workers -= 1
             self._wake_consumer()
+
+    @property
+    def _collected(self) -> bool:
+        """Whether this run is collected (`collect`): its read-ahead is unbounded."""
+        return self._span == _UNBOUNDED
+
+    def _add_slots(self, index: int) -> None:
+        """Lengthen a collected run's slots past ``index``, at least doubling them."""
+        slots = self._by_index
+        assert isinstance(slots, list)
+        slots.extend([None] * max(index + 1 - len(slots), len(slots), self._limit))
 
     async def _next_gate(self, passed: Gate | None) -> Gate | None:
         """The gate to pull from after ``passed`` ended (``None``: the first), once there is
@@ -258,6 +422,9 @@ class Run:
         while not self._exhausted:
             if self._gate is not passed:  # the first, or another worker opened a new one
                 return self._gate
+            if self._collected:  # its one gate ended: so did the source
+                self._exhaust(None)
+                break
             if self._pulled - self._taken < self._span:
                 return self._open_gate()
             await self._wait_for_room()
@@ -267,9 +434,15 @@ class Run:
         """A gate on the sync source: stretches of it, each as long as the bound allows when
         the previous one ends; the gate closes when no item may be pulled, or the source ends.
 
-        All in C but the refill between stretches: a worker pulls with one ``for`` step.
+        All in C but the refill between stretches: a worker pulls with one ``for`` step. A
+        collected run has no bound to keep: its one gate is the whole source, numbered.
         """
-        self._gate = chain.from_iterable(iter(self._stretch, None))
+        assert self._sync_source is not None
+        if self._collected:
+            self._indexes = iter(range(_UNBOUNDED))
+            self._gate = zip(self._sync_source, self._indexes, strict=False)
+        else:
+            self._gate = chain.from_iterable(iter(self._stretch, None))
         return self._gate
 
     def _stretch(self) -> Iterator[tuple[Any, int]] | None:
@@ -318,7 +491,8 @@ class Run:
         adaptive.record()
         limit = adaptive.limit
         if limit != self._limit:
-            self._span = 2 * limit
+            if not self._collected:
+                self._span = 2 * limit
             self._limit = limit
             self._start_workers()
             self._wake_all_waiting()  # a higher limit may have made room

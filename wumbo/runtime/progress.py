@@ -35,7 +35,8 @@ class Tally:
     """Done and failed counts of one run; calls ``callback`` after every counted result.
 
     The callback runs in the consumer's thread (or task), just before the result is handed
-    out, so a progress bar needs no locking.
+    out (for an awaited ``amap``, in the event loop's thread as each item finishes), so a
+    progress bar needs no locking.
 
     Examples:
         >>> from returns.result import Success

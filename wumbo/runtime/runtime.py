@@ -4,8 +4,9 @@
 call                    ``executor=``               runs on
 ======================  ==========================  ===========================================
 ``amap``                ``None``                    the async engine: worker tasks awaiting
-                                                    ``pipeline.acall`` (blocking stages in
-                                                    worker threads)
+                                                    ``pipeline.acall``, or the stage itself
+                                                    for one ``async def`` stage (blocking
+                                                    stages in worker threads)
 ``amap``                an executor                 the async engine: worker tasks awaiting
                                                     the executor's futures
 ``map``                 ``None``, sync pipeline     the caller's thread, item after item
@@ -17,7 +18,9 @@ call                    ``executor=``               runs on
 
 Every path yields exactly one Result per item, keeps at most ``concurrency`` items pulled and
 not yet consumed, reports progress after each item, and cleans up (tasks, threads, owned
-pools) when the consumer stops early.
+pools) when the consumer stops early. ``amap`` returns a
+[`ResultStream`][wumbo.core.many.ResultStream]: iterated, the async engine streams; awaited, it
+collects every Result into one list (`Run.collect`).
 
 Examples:
     >>> import anyio
@@ -36,8 +39,10 @@ from typing import Any, Final
 
 from returns.result import Result
 
+from wumbo.core._returns_internals import FAST
 from wumbo.core.bridge import in_event_loop
-from wumbo.core.many import MapOptions
+from wumbo.core.many import MapOptions, ResultStream
+from wumbo.core.stage import Stage
 from wumbo.core.template import Template
 from wumbo.runtime.adaptive import AdaptiveLimit
 from wumbo.runtime.background import iterate_in_background
@@ -129,24 +134,31 @@ class Runtime:
         pipeline: _Pipeline,
         items: Iterable[Any] | AsyncIterable[Any],
         options: MapOptions,
-    ) -> AsyncGenerator[Result[Any, Any], None]:
-        """Yield one Result per item, asynchronously; sync or async iterables are accepted.
+    ) -> ResultStream[Result[Any, Any]]:
+        """One Result per item, asynchronously; sync or async iterables are accepted.
+
+        Iterated, the Results stream; awaited, they come as one list.
 
         Examples:
             >>> import anyio
             >>> from wumbo import template
-            >>> async def main() -> list[int]:
+            >>> async def main() -> tuple[list[int], list[int]]:
             ...     results = Runtime().amap(template(abs), [-5], MapOptions())
-            ...     return [r.unwrap() async for r in results]
+            ...     collected = await Runtime().amap(template(abs), [-6], MapOptions())
+            ...     return [r.unwrap() async for r in results], [r.unwrap() for r in collected]
             >>> anyio.run(main)
-            [5]
+            ([5], [6])
         """
         _check(pipeline, options)
         dispatcher = None
         if options.executor is not None:
             dispatcher = Dispatcher.of(pipeline, options.executor, size=_size(options))
         tally = Tally(options.progress, known_total(items))
-        return self._stream(pipeline, items, options, tally, dispatcher)
+        run = _run(pipeline, options, dispatcher)
+        close = None if dispatcher is None else _closer(dispatcher)
+        return ResultStream(
+            lambda: run.results(items, tally, close), lambda: run.collect(items, tally, close)
+        )
 
     def _stream(
         self,
@@ -156,19 +168,46 @@ class Runtime:
         tally: Tally,
         dispatcher: Dispatcher | None,
     ) -> AsyncGenerator[Result[Any, Any], None]:
-        limit, adaptive = _limits(options, dispatcher)
-        work: Work = _acall(pipeline) if dispatcher is None else _on_executor(dispatcher)
-        run = Run(
-            work,
-            pipeline.__name__,
-            len(pipeline.stages),
-            limit=limit,
-            ordered=options.ordered,
-            timeout=options.timeout,
-            adaptive=adaptive,
-        )
         close = None if dispatcher is None else _closer(dispatcher)
-        return run.results(items, tally, close)
+        return _run(pipeline, options, dispatcher).results(items, tally, close)
+
+
+def _run(pipeline: _Pipeline, options: MapOptions, dispatcher: Dispatcher | None) -> Run:
+    """The engine's run of ``pipeline`` with these options, on ``dispatcher`` if any."""
+    limit, adaptive = _limits(options, dispatcher)
+    wraps = None
+    if dispatcher is not None:
+        work = _on_executor(dispatcher)
+    elif options.timeout is None and (stage := _one_async_stage(pipeline)) is not None:
+        work, wraps = stage.fn, stage.name
+    else:
+        work = _acall(pipeline)
+    return Run(
+        work,
+        pipeline.__name__,
+        len(pipeline.stages),
+        limit=limit,
+        ordered=options.ordered,
+        timeout=options.timeout,
+        adaptive=adaptive,
+        wraps=wraps,
+    )
+
+
+def _one_async_stage(pipeline: _Pipeline) -> Stage | None:
+    """The stage of a pipeline that is one unchecked ``async def`` stage returning a plain
+    value (its annotation says so), which the engine awaits itself: no coroutine of
+    ``acall``'s per item. ``None`` for every other pipeline, or when returns' containers
+    cannot be built the fast way (see `wumbo.core._returns_internals`)."""
+    stages = pipeline.stages
+    if len(stages) != 1 or not FAST:
+        return None
+    stage = stages[0]
+    return stage if stage.kind == _PLAIN_ASYNC and not stage.check else None
+
+
+_PLAIN_ASYNC: Final = (True, True, False)
+"""`Stage.kind` of an ``async def`` stage that passes a plain value on (not blocking)."""
 
 
 def _acall(pipeline: _Pipeline) -> Work:
