@@ -30,7 +30,7 @@ from wumbo.core.combinators import (
     tap,
 )
 from wumbo.core.curry import curry
-from wumbo.core.many import Progress
+from wumbo.core.many import Progress, ResultStream
 from wumbo.core.pipe import pipe, pipe_all
 from wumbo.core.result import Failure, Result, StageError, Success, UnwrapFailedError
 from wumbo.core.template import Template, TemplateFactory, template
@@ -102,6 +102,7 @@ __all__ = [
     "MetricsCollector",
     "Progress",
     "Result",
+    "ResultStream",
     "RetryEvent",
     "SandboxError",
     "SandboxLimits",

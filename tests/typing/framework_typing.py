@@ -74,6 +74,9 @@ async def async_forms() -> None:
     assert_type(await parse.execute_async("1"), ExecutionResult[int])
     assert_type(await parse.acall("1"), Result[int, StageError])
     assert_type(await parse.arun("1"), int)
+    assert_type(await parse.amap(["1", "2"]), list[Result[int, StageError]])
+    async for item in parse.amap(["1"]):
+        assert_type(item, Result[int, StageError])
 
 
 # -- in pipes, on either side ------------------------------------------------------------------

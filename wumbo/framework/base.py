@@ -64,10 +64,11 @@ from wumbo.framework.execution_observers import (
 from wumbo.framework.metadata import ExecutionMode, TemplateMetadata
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterable, AsyncIterator
+    from collections.abc import AsyncIterable
 
     from returns.result import Result
 
+    from wumbo.core.many import ResultStream
     from wumbo.core.result import StageError
     from wumbo.framework.composite import CompositeTemplate
 
@@ -503,7 +504,7 @@ class BaseTemplate(ABC, Generic[T]):
         ) -> Iterator[Result[T, StageError]]: ...
         def amap(
             self: _Core[I], items: Iterable[I] | AsyncIterable[I], /, **options: Any
-        ) -> AsyncIterator[Result[T, StageError]]: ...
+        ) -> ResultStream[Result[T, StageError]]: ...
         def checked(self: _Core[I], enabled: bool = True) -> Template[I, T]: ...
         def to_mermaid(self) -> str: ...
         @overload
