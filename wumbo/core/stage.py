@@ -169,8 +169,8 @@ class StageInfo:
     A Template keeps its stages as two tuples, the callables and their infos, and makes `Stage`
     objects only when asked for them. The info of a callable with no options is built once and
     kept by the callable's identity (see `stage_info`), so composing known pieces allocates no
-    per-stage object; it holds no reference to the callable. Immutable; its fields are slots,
-    read without a Python frame on the paths that build and bind pipelines.
+    per-stage object; it holds no reference to the callable. Immutable (read-only attributes);
+    the paths that build and bind pipelines read the slots behind them.
 
     Examples:
         >>> def parse(text: str) -> int:
@@ -181,36 +181,71 @@ class StageInfo:
         >>> info.name = "other"
         Traceback (most recent call last):
         ...
-        AttributeError: StageInfo is immutable: cannot set 'name'
+        AttributeError: property 'name' of 'StageInfo' object has no setter
     """
 
     __slots__ = (
-        "blocking",
-        "check",
-        "in_hint",
-        "is_async",
-        "kind",
-        "name",
-        "out_hint",
-        "returns",
+        "_blocking",
+        "_check",
+        "_in_hint",
+        "_is_async",
+        "_kind",
+        "_name",
+        "_out_hint",
+        "_returns",
     )
 
-    name: str
-    """The name used in messages, ``repr`` and failures."""
-    is_async: bool
-    """Whether the callable is ``async def`` (or a callable object whose call is)."""
-    returns: Returns
-    """What the return annotation promises: plain value, Result or unknown."""
-    in_hint: object
-    """The first parameter's hint, or `MISSING`."""
-    out_hint: object
-    """The hint of the value passed on (``X`` of ``Result[X, E]``), or `MISSING`."""
-    blocking: bool
-    """Whether async runs send this sync stage to a worker thread."""
-    check: bool
-    """Whether beartype checks every call against the hints."""
-    kind: tuple[bool, bool, bool]
-    """What generated code depends on: (passes a plain value on, async, blocking)."""
+    if TYPE_CHECKING:
+
+        @property
+        def name(self) -> str:
+            """The name used in messages, ``repr`` and failures."""
+            ...
+
+        @property
+        def is_async(self) -> bool:
+            """Whether the callable is ``async def`` (or a callable object whose call is)."""
+            ...
+
+        @property
+        def returns(self) -> Returns:
+            """What the return annotation promises: plain value, Result or unknown."""
+            ...
+
+        @property
+        def in_hint(self) -> object:
+            """The first parameter's hint, or `MISSING`."""
+            ...
+
+        @property
+        def out_hint(self) -> object:
+            """The hint of the value passed on (``X`` of ``Result[X, E]``), or `MISSING`."""
+            ...
+
+        @property
+        def blocking(self) -> bool:
+            """Whether async runs send this sync stage to a worker thread."""
+            ...
+
+        @property
+        def check(self) -> bool:
+            """Whether beartype checks every call against the hints."""
+            ...
+
+        @property
+        def kind(self) -> tuple[bool, bool, bool]:
+            """What generated code depends on: (passes a plain value on, async, blocking)."""
+            ...
+
+    else:  # C-level getters: reading an info costs no Python frame
+        name = property(operator.attrgetter("_name"), doc="The name used in messages.")
+        is_async = property(operator.attrgetter("_is_async"), doc="Whether it is async def.")
+        returns = property(operator.attrgetter("_returns"), doc="What it promises.")
+        in_hint = property(operator.attrgetter("_in_hint"), doc="The first parameter's hint.")
+        out_hint = property(operator.attrgetter("_out_hint"), doc="The value passed on's hint.")
+        blocking = property(operator.attrgetter("_blocking"), doc="Sent to a worker thread.")
+        check = property(operator.attrgetter("_check"), doc="Checked by beartype per call.")
+        kind = property(operator.attrgetter("_kind"), doc="What generated code depends on.")
 
     def __init__(
         self,
@@ -222,18 +257,14 @@ class StageInfo:
         blocking: bool = False,
         check: bool = False,
     ) -> None:
-        fields = {
-            "name": name,
-            "is_async": is_async,
-            "returns": returns,
-            "in_hint": in_hint,
-            "out_hint": out_hint,
-            "blocking": blocking,
-            "check": check,
-            "kind": (returns is Returns.PLAIN, is_async, blocking),
-        }
-        for field, value in fields.items():
-            object.__setattr__(self, field, value)
+        self._name = name
+        self._is_async = is_async
+        self._returns = returns
+        self._in_hint = in_hint
+        self._out_hint = out_hint
+        self._blocking = blocking
+        self._check = check
+        self._kind = (returns is Returns.PLAIN, is_async, blocking)
 
     def with_options(self, name: str | None, blocking: bool, check: bool) -> StageInfo:
         """This info with a stage's options (``name`` replaces the name unless ``None``).
@@ -243,27 +274,19 @@ class StageInfo:
             'size'
         """
         return StageInfo(
-            name or self.name,
-            self.is_async,
-            self.returns,
-            self.in_hint,
-            self.out_hint,
+            name or self._name,
+            self._is_async,
+            self._returns,
+            self._in_hint,
+            self._out_hint,
             blocking,
             check,
         )
 
-    if not TYPE_CHECKING:  # hidden from checkers, so they flag assignments as errors
-
-        def __setattr__(self, name: str, value: object) -> typing.Never:
-            raise AttributeError(f"StageInfo is immutable: cannot set {name!r}")
-
-        def __delattr__(self, name: str) -> typing.Never:
-            raise AttributeError(f"StageInfo is immutable: cannot delete {name!r}")
-
     def __repr__(self) -> str:
         return (
-            f"StageInfo(name={self.name!r}, returns={self.returns.name}, kind={self.kind!r}, "
-            f"in_hint={self.in_hint!r}, out_hint={self.out_hint!r}, check={self.check!r})"
+            f"StageInfo(name={self._name!r}, returns={self._returns.name}, kind={self._kind!r}, "
+            f"in_hint={self._in_hint!r}, out_hint={self._out_hint!r}, check={self._check!r})"
         )
 
 
@@ -436,16 +459,16 @@ class Stage:
     else:  # C-level getters: reading a stage costs no Python frame
         fn = property(operator.attrgetter("_fn"), doc="The callable the stage calls.")
         info = property(operator.attrgetter("_info"), doc="All but the callable.")
-        name = property(operator.attrgetter("_info.name"), doc="The name used in messages.")
-        is_async = property(operator.attrgetter("_info.is_async"), doc="Whether it is async def.")
-        returns = property(operator.attrgetter("_info.returns"), doc="What it promises.")
-        in_hint = property(operator.attrgetter("_info.in_hint"), doc="The first parameter's hint.")
+        name = property(operator.attrgetter("_info._name"), doc="The name used in messages.")
+        is_async = property(operator.attrgetter("_info._is_async"), doc="Whether it is async def.")
+        returns = property(operator.attrgetter("_info._returns"), doc="What it promises.")
+        in_hint = property(operator.attrgetter("_info._in_hint"), doc="The first parameter's hint.")
         out_hint = property(
-            operator.attrgetter("_info.out_hint"), doc="The value passed on's hint."
+            operator.attrgetter("_info._out_hint"), doc="The value passed on's hint."
         )
-        blocking = property(operator.attrgetter("_info.blocking"), doc="Sent to a worker thread.")
-        check = property(operator.attrgetter("_info.check"), doc="Checked by beartype per call.")
-        kind = property(operator.attrgetter("_info.kind"), doc="What generated code depends on.")
+        blocking = property(operator.attrgetter("_info._blocking"), doc="Sent to a worker thread.")
+        check = property(operator.attrgetter("_info._check"), doc="Checked by beartype per call.")
+        kind = property(operator.attrgetter("_info._kind"), doc="What generated code depends on.")
 
     def __init__(self) -> None:
         raise TypeError("create a stage with Stage.of(fn)")

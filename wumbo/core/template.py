@@ -97,9 +97,9 @@ function (bounded: cleared when full)."""
 _MAKES_KEPT = 1024
 
 
-# A StageInfo's fields and a Stage's slots, read in one C call each.
-_is_async_of = operator.attrgetter("is_async")
-_name_of = operator.attrgetter("name")
+# The slots behind a StageInfo's and a Stage's read-only properties, read in one C call each.
+_is_async_of = operator.attrgetter("_is_async")
+_name_of = operator.attrgetter("_name")
 _fn_of = operator.attrgetter("_fn")
 _info_of = operator.attrgetter("_info")
 
@@ -160,7 +160,7 @@ def _joined(
 ) -> Template[Any, Any, Any]:
     if left_infos and right_infos:
         last, first = left_infos[-1], right_infos[0]
-        produced, wanted = last.out_hint, first.in_hint
+        produced, wanted = last._out_hint, first._in_hint  # pyright: ignore[reportPrivateUsage]
         # the same hint, or a missing one, always fits: no call of the cached verdict
         if produced is not wanted and produced is not MISSING and wanted is not MISSING:
             try:
@@ -408,9 +408,10 @@ class Template(Generic[A, B, E]):
             names: list[str] = []
             special = _NO_CODEGEN
             for info in infos:
-                kinds.append(info.kind)
-                names.append(info.name)
-                special = special or info.is_async or info.check
+                # the slots behind the read-only properties (a property read is a call here)
+                kinds.append(info._kind)  # pyright: ignore[reportPrivateUsage]
+                names.append(info._name)  # pyright: ignore[reportPrivateUsage]
+                special = special or info._is_async or info._check  # pyright: ignore[reportPrivateUsage]
             label = self._name if self._name is not None else _joined_name(names)
             if special:
                 if _NO_CODEGEN or self.is_async:
