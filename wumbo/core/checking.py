@@ -180,7 +180,7 @@ def may_fit(produced: Any, wanted: Any) -> bool:
         return True
 
 
-def check_fit(left: Stage | StageInfo, right: Stage | StageInfo) -> None:
+def check_fit(left: StageInfo, right: StageInfo) -> None:
     """Raise ``TypeError`` if ``left``'s output can never be ``right``'s input.
 
     Silent when either hint is missing, generic or not understood.

@@ -43,9 +43,9 @@ from wumbo.core.stage import Stage, StageInfo
 
 __all__ = ["bind", "compile_stages", "maker", "shape_of"]
 
-_Described = Sequence[Stage] | Sequence[StageInfo]
+_Described = Sequence[StageInfo]
 """Where the generated code's failure paths read a failing stage's name: the stages, or their
-infos (a Template binds its infos: it makes no Stage objects to run)."""
+infos (a Template binds its infos: it makes no Stage objects to run; a Stage is a StageInfo)."""
 
 _NAMED_LIMIT: Final = 64
 """Up to this many stages are bound as closure names; longer pipelines index a tuple."""

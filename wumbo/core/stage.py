@@ -381,11 +381,12 @@ def stage_info(
     return info
 
 
-class Stage:
+class Stage(StageInfo):
     """A callable and what composition knows about it: name, sync or async, return kind, hints.
 
-    Create one with `Stage.of`; stages are immutable (read-only attributes), compare by their
-    callable and options, and pickle by re-inspecting their callable.
+    A `StageInfo` with its callable. Create one with `Stage.of`; stages are immutable
+    (read-only attributes), compare by their callable and options, and pickle by re-inspecting
+    their callable.
 
     Examples:
         >>> async def fetch(url: str) -> bytes:
@@ -398,7 +399,7 @@ class Stage:
         AttributeError: property 'name' of 'Stage' object has no setter
     """
 
-    # The callable and its `StageInfo`, read through read-only properties.
+    # The callable, and the shared info whose fields the inherited slots hold too.
     __slots__ = ("_fn", "_info")
 
     _fn: Callable[[Any], Any]
@@ -413,62 +414,13 @@ class Stage:
 
         @property
         def info(self) -> StageInfo:
-            """Everything the stage is but its callable."""
-            ...
-
-        @property
-        def name(self) -> str:
-            """The name used in messages, ``repr`` and failures."""
-            ...
-
-        @property
-        def is_async(self) -> bool:
-            """Whether the callable is ``async def`` (or a callable object whose call is)."""
-            ...
-
-        @property
-        def returns(self) -> Returns:
-            """What the return annotation promises: plain value, Result or unknown."""
-            ...
-
-        @property
-        def in_hint(self) -> object:
-            """The first parameter's hint, or `MISSING`."""
-            ...
-
-        @property
-        def out_hint(self) -> object:
-            """The hint of the value passed on (``X`` of ``Result[X, E]``), or `MISSING`."""
-            ...
-
-        @property
-        def blocking(self) -> bool:
-            """Whether async runs send this sync stage to a worker thread."""
-            ...
-
-        @property
-        def check(self) -> bool:
-            """Whether beartype checks every call against the hints."""
-            ...
-
-        @property
-        def kind(self) -> tuple[bool, bool, bool]:
-            """What generated code depends on: (passes a plain value on, async, blocking)."""
+            """Everything the stage is but its callable (shared by the stages of one callable
+            with the same options)."""
             ...
 
     else:  # C-level getters: reading a stage costs no Python frame
         fn = property(operator.attrgetter("_fn"), doc="The callable the stage calls.")
         info = property(operator.attrgetter("_info"), doc="All but the callable.")
-        name = property(operator.attrgetter("_info._name"), doc="The name used in messages.")
-        is_async = property(operator.attrgetter("_info._is_async"), doc="Whether it is async def.")
-        returns = property(operator.attrgetter("_info._returns"), doc="What it promises.")
-        in_hint = property(operator.attrgetter("_info._in_hint"), doc="The first parameter's hint.")
-        out_hint = property(
-            operator.attrgetter("_info._out_hint"), doc="The value passed on's hint."
-        )
-        blocking = property(operator.attrgetter("_info._blocking"), doc="Sent to a worker thread.")
-        check = property(operator.attrgetter("_info._check"), doc="Checked by beartype per call.")
-        kind = property(operator.attrgetter("_info._kind"), doc="What generated code depends on.")
 
     def __init__(self) -> None:
         raise TypeError("create a stage with Stage.of(fn)")
@@ -547,6 +499,8 @@ def stage_of(fn: Callable[[Any], Any], info: StageInfo) -> Stage:
     stage: Stage = _new_object(Stage)
     stage._fn = fn  # pyright: ignore[reportPrivateUsage]
     stage._info = info  # pyright: ignore[reportPrivateUsage]
+    for field in StageInfo.__slots__:  # the info's fields, read straight on the stage
+        setattr(stage, field, getattr(info, field))
     return stage
 
 
