@@ -34,7 +34,7 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterable, Callable, Generator, Iterable
+from collections.abc import AsyncIterable, Callable, Generator, Iterable
 from typing import Any, Final
 
 from returns.result import Result
@@ -127,7 +127,7 @@ class Runtime:
                 f"running event loop, which it would block; use "
                 f"`async for result in pipeline.amap(items)` instead"
             )
-        return iterate_in_background(lambda: self._stream(pipeline, items, options, tally, None))
+        return iterate_in_background(lambda: _run(pipeline, options, None).results(items, tally))
 
     def amap(
         self,
@@ -159,17 +159,6 @@ class Runtime:
         return ResultStream(
             lambda: run.results(items, tally, close), lambda: run.collect(items, tally, close)
         )
-
-    def _stream(
-        self,
-        pipeline: _Pipeline,
-        items: Iterable[Any] | AsyncIterable[Any],
-        options: MapOptions,
-        tally: Tally,
-        dispatcher: Dispatcher | None,
-    ) -> AsyncGenerator[Result[Any, Any], None]:
-        close = None if dispatcher is None else _closer(dispatcher)
-        return _run(pipeline, options, dispatcher).results(items, tally, close)
 
 
 def _run(pipeline: _Pipeline, options: MapOptions, dispatcher: Dispatcher | None) -> Run:
