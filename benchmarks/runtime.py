@@ -12,11 +12,10 @@ do not inflate):
   writes instead of ``amap``, and the target is stated against it. For scale, also a
   hand-written pool of 100 workers that sends every ``pipeline.acall`` Result through an anyio
   memory object stream to an ``async for`` consumer (what ``amap`` provides: one Result per
-  item, delivered to the caller), the bare pool handing each value over as ``Success(value)``
-  in input order through an async generator (that promise, written by hand), the least any
-  stream of Results costs (the bare pool's workers append ``Success(value)`` to a list that an
-  async generator hands over a batch per wake, with no order, bound or early close), and one
-  task per item under a ``CapacityLimiter``. The anchor collects a list, as the awaited
+  item, delivered to the caller), the least any stream of Results costs (the bare pool's
+  workers append ``Success(value)`` to a list that an async generator hands over a batch per
+  wake, with no order, bound or early close), and one task per item under a
+  ``CapacityLimiter``. The anchor collects a list, as the awaited
   ``amap`` does: that form's target is stated against the anchor. Streaming hands each Result
   over as it is ready, which no stream does for free: the streamed form's target is stated
   against the least a stream costs;
@@ -174,40 +173,6 @@ def amap_candidates(items: int) -> dict[str, Callable[[], object]]:
                     total += result.unwrap()
         return total
 
-    async def results_pool() -> int:
-        """The bare pool handing each value over as ``Success(value)``, in input order, to an
-        ``async for`` through an async generator: amap's per-item promise, written by hand
-        (without a bound on the source, progress or timeouts)."""
-        finished: dict[int, Success[int]] = {}
-        numbered = enumerate(range(items))
-        waiting: list[anyio.Event] = []
-        workers = WORKERS
-
-        async def worker() -> None:
-            nonlocal workers
-            for index, item in numbered:
-                finished[index] = Success(await tick(item))
-                if waiting:
-                    waiting.pop().set()
-            workers -= 1
-            if waiting:
-                waiting.pop().set()
-
-        async def results() -> AsyncGenerator[Success[int], None]:
-            async with anyio.create_task_group() as group:
-                for _ in range(WORKERS):
-                    group.start_soon(worker)
-                taken = 0
-                while finished or workers:
-                    if (result := finished.pop(taken, None)) is not None:
-                        taken += 1
-                        yield result
-                        continue
-                    waiting.append(anyio.Event())
-                    await waiting[-1].wait()
-
-        return sum([result.unwrap() async for result in results()])
-
     async def stream_floor() -> int:
         """The least a stream of Results can cost, written by hand: the bare pool's workers
         append ``Success(value)`` (built as amap builds it: ``object.__new__`` and returns'
@@ -287,7 +252,6 @@ def amap_candidates(items: int) -> dict[str, Callable[[], object]]:
     return {
         "pool": checked(bare_pool),
         "streaming_pool": checked(streaming_pool),
-        "results_pool": checked(results_pool),
         "stream_floor": checked(stream_floor),
         "amap_ordered": checked(wumbo_amap(True)),
         "amap_completed": checked(wumbo_amap(False)),
@@ -444,7 +408,6 @@ def run(settings: Settings) -> dict[str, Any]:
         / _best(amap, "amap_ordered"),
         "amap_completed_vs_streaming_pool": _best(amap, "streaming_pool")
         / _best(amap, "amap_completed"),
-        "amap_ordered_vs_results_pool": _best(amap, "results_pool") / _best(amap, "amap_ordered"),
         "stream_floor_vs_pool": _best(amap, "pool") / _best(amap, "stream_floor"),
         "amap_ordered_vs_stream_floor": _best(amap, "stream_floor") / _best(amap, "amap_ordered"),
         "amap_completed_vs_stream_floor": _best(amap, "stream_floor")
@@ -464,8 +427,7 @@ def run(settings: Settings) -> dict[str, Any]:
     for key, label in (
         ("pool", f"bare anyio pool of {WORKERS} workers calling the stage (anchor)"),
         ("streaming_pool", f"hand-written pool of {WORKERS}, streaming to async for"),
-        ("results_pool", f"bare pool of {WORKERS}, a Success per value to async for, in order"),
-        ("stream_floor", "the least a stream costs: Successes to async for, a batch a wake"),
+        ("stream_floor", "the least a stream of Successes costs (hand-written)"),
         ("amap_ordered", "wumbo amap, ordered, async for"),
         ("amap_completed", "wumbo amap, as completed, async for"),
         ("awaited_ordered", "wumbo amap, ordered, awaited (the list)"),
