@@ -12,13 +12,13 @@ do not inflate):
   writes instead of ``amap``, and the target is stated against it. For scale, also a
   hand-written pool of 100 workers that sends every ``pipeline.acall`` Result through an anyio
   memory object stream to an ``async for`` consumer (what ``amap`` provides: one Result per
-  item, delivered to the caller), the least any stream of Results costs (the bare pool's
-  workers append ``Success(value)`` to a list that an async generator hands over a batch per
-  wake, with no order, bound or early close), and one task per item under a
-  ``CapacityLimiter``. The anchor collects a list, as the awaited
-  ``amap`` does: that form's target is stated against the anchor. Streaming hands each Result
-  over as it is ready, which no stream does for free: the streamed form's target is stated
-  against the least a stream costs;
+  item, delivered to the caller), the stream floor (the cheapest stream of Results we could
+  write by hand: the bare pool's workers append ``Success(value)`` to a list that an async
+  generator hands over a batch per wake, with no order, bound or early close), and one task
+  per item under a ``CapacityLimiter``. The anchor collects a list, as the awaited ``amap``
+  does: that form's target is stated against the anchor. Streaming hands each Result over as
+  it is ready, which no stream does for free: the streamed form's target is stated against
+  the stream floor;
 * thread ``map`` of a CPU-light sync stage against ``ThreadPoolExecutor.map``, both with 8
   threads and the pool created inside the timed run;
 * process ``map`` of a CPU-bound stage (2 workers) against a serial loop, over enough items
@@ -174,7 +174,7 @@ def amap_candidates(items: int) -> dict[str, Callable[[], object]]:
         return total
 
     async def stream_floor() -> int:
-        """The least a stream of Results can cost, written by hand: the bare pool's workers
+        """The cheapest stream of Results we could write by hand: the bare pool's workers
         append ``Success(value)`` (built as amap builds it: ``object.__new__`` and returns'
         slot, no Python ``__init__``) to a list, and an async generator hands them to an
         ``async for`` a batch per wake, in the order they finished: no read-ahead bound, no
@@ -427,7 +427,7 @@ def run(settings: Settings) -> dict[str, Any]:
     for key, label in (
         ("pool", f"bare anyio pool of {WORKERS} workers calling the stage (anchor)"),
         ("streaming_pool", f"hand-written pool of {WORKERS}, streaming to async for"),
-        ("stream_floor", "the least a stream of Successes costs (hand-written)"),
+        ("stream_floor", "stream floor: the cheapest hand-written stream"),
         ("amap_ordered", "wumbo amap, ordered, async for"),
         ("amap_completed", "wumbo amap, as completed, async for"),
         ("awaited_ordered", "wumbo amap, ordered, awaited (the list)"),
